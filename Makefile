@@ -1,0 +1,54 @@
+# review-apps: the two commands are `make demo` and `make test`. Both install what they need.
+SHELL := /bin/bash
+MVN   ?= mvn
+MVNFLAGS ?= -B --no-transfer-progress
+# Debian packages the build, the tests, the demo and the benchmarks use.
+APT_PACKAGES := openjdk-17-jdk-headless maven git curl procps iproute2 \
+  postgresql redis-server nginx libnginx-mod-http-lua lua-cjson prometheus wrk lua-busted
+
+.PHONY: all deps build test test-java test-lua bench bench-router demo clean format
+
+all: build
+
+# Installs only what is missing, so a second run costs a few dpkg queries.
+deps:
+	@missing=""; for p in $(APT_PACKAGES); do \
+	  dpkg-query -W -f='$${Status}' $$p 2>/dev/null | grep -q "install ok installed" || missing="$$missing $$p"; \
+	done; \
+	if [ -n "$$missing" ]; then \
+	  echo "installing:$$missing"; \
+	  export DEBIAN_FRONTEND=noninteractive; \
+	  apt-get update -qq && apt-get install -y -qq --no-install-recommends $$missing >/dev/null; \
+	fi
+	@# Debian starts these services on install; the tests start their own on free ports.
+	@for s in nginx redis-server postgresql prometheus; do \
+	  systemctl disable --now $$s >/dev/null 2>&1 || service $$s stop >/dev/null 2>&1 || true; \
+	done
+
+build: deps
+	$(MVN) $(MVNFLAGS) package -DskipTests
+
+format:
+	$(MVN) $(MVNFLAGS) spotless:apply
+
+test: deps
+	$(MVN) $(MVNFLAGS) install
+	@if [ -x lua-router/test/run.sh ]; then lua-router/test/run.sh; fi
+	@if [ -x scripts/e2e-test.sh ]; then scripts/e2e-test.sh; fi
+
+# Benchmarks print figures measured side by side in one run; they are not pass/fail tests.
+bench: deps
+	$(MVN) $(MVNFLAGS) install -DskipTests
+	$(MVN) $(MVNFLAGS) verify -Dtest.groups=bench -Dtest.excludedGroups= \
+	  -Dtest.redirectOutput=false -Dsurefire.failIfNoSpecifiedTests=false -DfailIfNoTests=false
+	@if [ -x lua-router/bench/run.sh ]; then $(MAKE) --no-print-directory bench-router; fi
+
+bench-router: deps
+	lua-router/bench/run.sh
+
+demo: deps
+	$(MVN) $(MVNFLAGS) package -DskipTests
+	@if [ -x scripts/demo.sh ]; then scripts/demo.sh; else echo "the demo is not built yet (issue: make demo)"; exit 1; fi
+
+clean:
+	$(MVN) $(MVNFLAGS) -q clean
