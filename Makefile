@@ -4,7 +4,7 @@ MVN   ?= mvn
 MVNFLAGS ?= -B --no-transfer-progress
 # Debian packages the build, the tests, the demo and the benchmarks use.
 APT_PACKAGES := openjdk-17-jdk-headless maven git curl procps iproute2 \
-  postgresql redis-server nginx libnginx-mod-http-lua lua-cjson prometheus wrk lua-busted
+  postgresql redis-server nginx libnginx-mod-http-lua lua-cjson prometheus wrk lua-busted lua-socket
 
 .PHONY: all deps build test test-java test-lua bench bench-router demo clean format
 
