@@ -3,7 +3,8 @@ SHELL := /bin/bash
 MVN   ?= mvn
 MVNFLAGS ?= -B --no-transfer-progress
 # Debian packages the build, the tests, the demo and the benchmarks use.
-APT_PACKAGES := openjdk-17-jdk-headless maven git curl procps iproute2 \
+APT_PACKAGES := openjdk-17-jdk-headless maven git curl procps iproute2 util-linux \
+  python3 python3-psycopg2 python3-redis \
   postgresql redis-server nginx libnginx-mod-http-lua lua-cjson prometheus wrk lua-busted lua-socket
 
 .PHONY: all deps build test test-java test-lua bench bench-router demo clean format
@@ -33,6 +34,7 @@ format:
 
 test: deps
 	$(MVN) $(MVNFLAGS) install
+	examples/app/test.sh
 	@if [ -x lua-router/test/run.sh ]; then lua-router/test/run.sh; fi
 	@if [ -x scripts/e2e-test.sh ]; then scripts/e2e-test.sh; fi
 
