@@ -1,0 +1,87 @@
+-- The router's configuration (a JSON file named in nginx.conf), checked once at startup so a
+-- mistake stops nginx from starting instead of routing wrongly.
+local host = require("router.host")
+local peers = require("router.peers")
+
+local M = {}
+
+local DEFAULTS = {
+  consul = "127.0.0.1:8500",
+  prefix = "review-apps/",
+  domains = {},
+  allowed_cidrs = {},
+  allow_loopback = false,
+  self_addresses = {},
+  snapshot_path = nil,
+  compat_root_keys = false,
+  watch_wait_seconds = 30,
+  retry_after_seconds = 10,
+  fallback_cache_seconds = 2,
+  consul_timeout_ms = 1000,
+  token_env = "CONSUL_HTTP_TOKEN",
+}
+
+-- raw: decoded JSON table; getenv: os.getenv or a fake. Returns conf or nil and a reason.
+function M.build(raw, getenv)
+  if type(raw) ~= "table" then
+    return nil, "configuration must be a JSON object"
+  end
+  local c = {}
+  for k, v in pairs(DEFAULTS) do
+    c[k] = v
+  end
+  for k, v in pairs(raw) do
+    if DEFAULTS[k] == nil and k ~= "snapshot_path" then
+      return nil, "unknown configuration key: " .. tostring(k)
+    end
+    c[k] = v
+  end
+
+  local h, p = tostring(c.consul):match("^([%w.-]+):(%d+)$")
+  if not h then
+    return nil, "consul must be host:port, got " .. tostring(c.consul)
+  end
+  c.consul = { host = h, port = tonumber(p), addr = h .. ":" .. p, connect_timeout_ms = c.consul_timeout_ms }
+  local token = getenv and c.token_env and getenv(c.token_env)
+  if token and token ~= "" then
+    c.consul.token = token
+  end
+
+  if type(c.prefix) ~= "string" or not c.prefix:find("^[%w_./-]*$") or c.prefix:find("..", 1, true) then
+    return nil, "prefix may contain only letters, digits, _ . / -"
+  end
+  if c.prefix ~= "" and c.prefix:sub(-1) ~= "/" then
+    c.prefix = c.prefix .. "/"
+  end
+  -- The compatibility switch reads <host> keys at the KV root, as the original design wrote them.
+  c.route_prefix = c.compat_root_keys and "" or (c.prefix .. "routes/")
+  c.status_prefix = (not c.compat_root_keys) and (c.prefix .. "status/") or nil
+
+  if type(c.domains) ~= "table" or #c.domains == 0 then
+    return nil, "domains must list at least one domain"
+  end
+  local domains = {}
+  for i, d in ipairs(c.domains) do
+    local nd, err = host.normalize_domain(d)
+    if not nd then
+      return nil, err
+    end
+    domains[i] = nd
+  end
+  c.domains = domains
+
+  local policy, err = peers.policy(c)
+  if not policy then
+    return nil, err
+  end
+  c.policy = policy
+
+  for _, k in ipairs({ "watch_wait_seconds", "retry_after_seconds", "fallback_cache_seconds", "consul_timeout_ms" }) do
+    if type(c[k]) ~= "number" or c[k] <= 0 then
+      return nil, k .. " must be a positive number"
+    end
+  end
+  return c
+end
+
+return M

@@ -1,0 +1,391 @@
+-- The router's nginx entry points: configure (init_by_lua), start (init_worker_by_lua),
+-- access, balance, log, and the two pages of the internal port. Requests only read the
+-- shared dict; one watcher per table, in worker 0, writes it.
+local cjson = require("cjson")
+local config = require("router.config")
+local consul = require("router.consul")
+local kv = require("router.kv")
+local pages = require("router.pages")
+local peers = require("router.peers")
+local host = require("router.host")
+local routetable = require("router.routetable")
+local snapshot = require("router.snapshot")
+local watch = require("router.watch")
+
+local M = {}
+
+local conf
+local ROUTES = ngx.shared.router_routes
+local METRICS = ngx.shared.router_metrics
+local LOOKUP = ngx.shared.router_lookup
+
+local ROUTE, PHASE = routetable.ROUTE, routetable.PHASE
+
+local function warn(msg)
+  ngx.log(ngx.WARN, "router: ", msg)
+end
+
+local function count(key, by)
+  METRICS:incr(key, by or 1, 0)
+end
+
+local function b64(s)
+  return ngx.decode_base64(s)
+end
+
+-- Worker-local record of what the writer put into the dict, and the raw values behind it
+-- (written to the snapshot).
+local current = { [ROUTE] = {}, [PHASE] = {} }
+local raw = { routes = {}, phases = {} }
+
+local function save_snapshot(index)
+  if not conf.snapshot_path then
+    return
+  end
+  local text = snapshot.encode(cjson.encode, raw.routes, raw.phases, index, ngx.now())
+  local ok, err = snapshot.write(conf.snapshot_path, text)
+  if not ok then
+    warn("cannot write snapshot " .. conf.snapshot_path .. ": " .. tostring(err))
+  end
+end
+
+local logged_notes = {}
+local function note(msg)
+  -- The whole table is rebuilt on every change; say each thing once per worker.
+  if not logged_notes[msg] then
+    logged_notes[msg] = true
+    warn(msg)
+  end
+end
+
+local function apply_routes(routes_kv)
+  local desired = routetable.routes(routes_kv, conf.domains, conf.policy, note)
+  local changes, err = routetable.apply(ROUTES, ROUTE, current[ROUTE], desired)
+  if not changes then
+    return nil, err
+  end
+  local n = 0
+  for _ in pairs(desired) do
+    n = n + 1
+  end
+  ROUTES:set("m:route_count", n)
+  raw.routes = routes_kv
+  return changes
+end
+
+local function apply_phases(phases)
+  local changes, err = routetable.apply(ROUTES, PHASE, current[PHASE], phases)
+  if not changes then
+    return nil, err
+  end
+  raw.phases = phases
+  return changes
+end
+
+-- Called once in the master (init_by_lua). Workers inherit conf through fork.
+function M.configure(path)
+  local f = assert(io.open(path, "r"), "router: cannot read configuration " .. tostring(path))
+  local text = f:read("*a")
+  f:close()
+  local c, err = config.build(cjson.decode(text), os.getenv)
+  if not c then
+    error("router: " .. err)
+  end
+  conf = c
+  -- On `nginx -s reload` the dict survives with the live table; only a fresh start needs the
+  -- snapshot.
+  if conf.snapshot_path and not ROUTES:get("m:source") then
+    local snap = snapshot.decode(cjson.decode, snapshot.read(conf.snapshot_path))
+    if snap then
+      assert(apply_routes(snap.routes))
+      assert(apply_phases(snap.phases))
+      ROUTES:set("m:source", "snapshot")
+      ROUTES:set("m:snapshot_index", snap.index)
+      ngx.log(ngx.NOTICE, "router: loaded snapshot with index ", snap.index)
+    end
+  end
+end
+
+local function seed_current()
+  for _, key in ipairs(ROUTES:get_keys(0)) do
+    local p = key:sub(1, 2)
+    if current[p] then
+      current[p][key:sub(3)] = ROUTES:get(key)
+    end
+  end
+  local snap = conf.snapshot_path and snapshot.decode(cjson.decode, snapshot.read(conf.snapshot_path))
+  if snap then
+    raw.routes, raw.phases = snap.routes, snap.phases
+  end
+end
+
+local function watcher(name, prefix, on_change)
+  local read_timeout = (conf.watch_wait_seconds * 17 / 16 + 5) * 1000
+  local w
+  w = watch.new({
+    fetch = function(index)
+      local path = "/v1/kv/" .. prefix .. "?recurse=true"
+      if index > 0 then
+        path = path .. "&index=" .. index .. "&wait=" .. conf.watch_wait_seconds .. "s"
+      end
+      return consul.get(conf.consul, path, index > 0 and read_timeout or conf.consul_timeout_ms)
+    end,
+    decode = function(body)
+      return kv.decode_list(body, prefix, cjson.decode, b64)
+    end,
+    apply = function(map, index)
+      local ok, err = on_change(map)
+      if not ok then
+        return nil, err
+      end
+      ROUTES:set("m:index:" .. name, index)
+      ROUTES:set("m:source", "consul")
+      count("sync\t" .. name)
+      save_snapshot(index)
+      return true
+    end,
+    on_error = function(err)
+      count("sync_error\t" .. name)
+      -- Outages last; one line per error would flood the log at the backoff ceiling too.
+      if w.errors == 1 or w.errors % 20 == 0 then
+        warn(name .. " watch failed (" .. w.errors .. " errors so far, serving the last table): " .. tostring(err))
+      end
+    end,
+    now = ngx.now,
+    min_backoff = 0.05,
+    max_backoff = 5,
+  })
+  local function run(premature)
+    if premature then
+      return
+    end
+    -- A long poll must not keep an old worker alive: worker_shutdown_timeout bounds the one
+    -- in flight, and no new one starts once the worker is exiting.
+    while not ngx.worker.exiting() do
+      local ok, delay = pcall(w.step, w)
+      if not ok then
+        delay = w:failed(delay)
+      end
+      ROUTES:set("m:errors:" .. name, w.errors)
+      -- A blocking query that times out unchanged also confirms the table.
+      if w.last_ok then
+        ROUTES:set("m:synced_at:" .. name, w.last_ok)
+      end
+      if delay > 0 then
+        ngx.sleep(delay)
+      end
+    end
+  end
+  assert(ngx.timer.at(0, run))
+end
+
+-- init_worker_by_lua: worker 0 is the single writer of the table.
+function M.start()
+  if ngx.worker.id() ~= 0 then
+    return
+  end
+  seed_current()
+  watcher("routes", conf.route_prefix, function(map)
+    return apply_routes(map)
+  end)
+  if conf.status_prefix then
+    watcher("status", conf.status_prefix, function(map)
+      return apply_phases(routetable.phases(map, cjson.decode, note))
+    end)
+  end
+end
+
+local function answer(status, body, headers)
+  ngx.status = status
+  ngx.header["Content-Type"] = "text/html; charset=utf-8"
+  ngx.header["Cache-Control"] = "no-store"
+  for k, v in pairs(headers or {}) do
+    ngx.header[k] = v
+  end
+  ngx.print(body)
+  return ngx.exit(ngx.HTTP_OK)
+end
+
+-- With no table at all (no sync yet, no snapshot): ask Consul for this one host, without
+-- blocking the worker, and remember the answer briefly. "-" means no such key.
+local function lookup(h)
+  local cached = LOOKUP:get(h)
+  if cached then
+    return cached
+  end
+  count("fallback_lookup")
+  local res = consul.get(conf.consul, "/v1/kv/" .. conf.route_prefix .. h, conf.consul_timeout_ms)
+  local value
+  if res and res.status == 404 then
+    value = "-"
+  elseif res and res.status == 200 then
+    local map = kv.decode_list(res.body, conf.route_prefix, cjson.decode, b64) or {}
+    value = routetable.routes(map, conf.domains, conf.policy, warn)[h] or "-"
+  else
+    return nil
+  end
+  LOOKUP:set(h, value, conf.fallback_cache_seconds)
+  return value
+end
+
+-- access_by_lua: validate the Host, find the route, or answer 400/404/502/503 here.
+function M.access()
+  local ctx = ngx.ctx
+  local h, app = host.normalize(ngx.var.http_host, conf.domains)
+  if not h then
+    ctx.app = "_invalid"
+    return answer(400, pages.bad_host(app))
+  end
+  local stored = ROUTES:get(ROUTE .. h)
+  if stored == nil and not ROUTES:get("m:source") then
+    stored = lookup(h)
+    if stored == nil then
+      ctx.app = "_unknown"
+      return answer(503, pages.no_table(h), { ["Retry-After"] = conf.retry_after_seconds })
+    end
+    if stored == "-" then
+      stored = nil
+    end
+  end
+  if stored == nil then
+    local phase = ROUTES:get(PHASE .. app)
+    if phase then
+      ctx.app = app
+      return answer(503, pages.not_ready(h, app, phase),
+        { ["Retry-After"] = conf.retry_after_seconds, ["X-Review-App-Phase"] = phase })
+    end
+    ctx.app = "_unknown"
+    return answer(404, pages.unknown_host(h))
+  end
+  ctx.app = app
+  if stored:sub(1, 1) == "!" then
+    ngx.log(ngx.ERR, "router: refusing route for ", h, ": ", stored:sub(2))
+    count("refused")
+    return answer(502, pages.refused(h))
+  end
+  ctx.host = h
+  ctx.stored = stored
+end
+
+-- Parsed peer lists by stored text, per worker; rebuilt when it grows past the table size.
+local parsed, parsed_n = {}, 0
+local rr = {}
+
+-- balancer_by_lua: first try a round-robin peer, each retry (proxy_next_upstream) the next.
+function M.balance()
+  local balancer = require("ngx.balancer")
+  local ctx = ngx.ctx
+  local list = parsed[ctx.stored]
+  if not list then
+    if parsed_n > 10000 then
+      parsed, parsed_n = {}, 0
+    end
+    list = peers.decode(ctx.stored)
+    parsed[ctx.stored] = list
+    parsed_n = parsed_n + 1
+  end
+  local n = #list
+  if not ctx.try then
+    local start = (rr[ctx.host] or math.random(n)) % n + 1
+    rr[ctx.host] = start
+    ctx.start, ctx.try = start, 0
+    if n > 1 then
+      balancer.set_more_tries(n - 1)
+    end
+  else
+    ctx.try = ctx.try + 1
+    count("upstream_retry")
+  end
+  local p = list[(ctx.start + ctx.try - 1) % n + 1]
+  local ok, err = balancer.set_current_peer(p.ip, p.port)
+  if not ok then
+    ngx.log(ngx.ERR, "router: set_current_peer ", p.ip, ":", p.port, ": ", err)
+    return ngx.exit(502)
+  end
+end
+
+-- log_by_lua: requests by app and status. App labels are bounded by the route table; hosts
+-- that are unknown or invalid share one label each.
+function M.log()
+  count("req\t" .. (ngx.ctx.app or "_invalid") .. "\t" .. ngx.status)
+end
+
+local function age(name)
+  local at = ROUTES:get("m:synced_at:" .. name)
+  return at and (ngx.now() - at) or nil
+end
+
+function M.status_page()
+  local watches = {}
+  for _, name in ipairs({ "routes", conf.status_prefix and "status" or nil }) do
+    local a = age(name)
+    watches[name] = {
+      last_index = ROUTES:get("m:index:" .. name) or cjson.null,
+      last_sync_age_seconds = a and math.floor(a * 1000) / 1000 or cjson.null,
+      errors = ROUTES:get("m:errors:" .. name) or 0,
+    }
+  end
+  local a = age("routes")
+  ngx.header["Content-Type"] = "application/json"
+  ngx.say(cjson.encode({
+    routes = ROUTES:get("m:route_count") or 0,
+    last_index = ROUTES:get("m:index:routes") or cjson.null,
+    last_sync_age_seconds = a and math.floor(a * 1000) / 1000 or cjson.null,
+    source = ROUTES:get("m:source") or cjson.null,
+    compat_root_keys = conf.compat_root_keys,
+    watches = watches,
+  }))
+end
+
+local function label(s)
+  return (tostring(s):gsub("[\\\"\n]", "_"))
+end
+
+function M.metrics_page()
+  local out = {
+    "# HELP router_requests_total Requests answered by the router, by review app and HTTP status.",
+    "# TYPE router_requests_total counter",
+  }
+  local other = {}
+  local keys = METRICS:get_keys(0)
+  table.sort(keys)
+  for _, key in ipairs(keys) do
+    local v = METRICS:get(key)
+    local kind, a, b = key:match("^([^\t]+)\t?([^\t]*)\t?([^\t]*)$")
+    if kind == "req" then
+      out[#out + 1] = 'router_requests_total{app="' .. label(a) .. '",status="' .. label(b) .. '"} ' .. v
+    elseif kind then
+      other[kind] = other[kind] or {}
+      other[kind][#other[kind] + 1] = { a, v }
+    end
+  end
+  local function series(kind, name, help)
+    out[#out + 1] = "# HELP " .. name .. " " .. help
+    out[#out + 1] = "# TYPE " .. name .. " counter"
+    local rows = other[kind] or { { "", 0 } }
+    for _, row in ipairs(rows) do
+      local l = row[1] ~= "" and ('{watch="' .. label(row[1]) .. '"}') or ""
+      out[#out + 1] = name .. l .. " " .. row[2]
+    end
+  end
+  series("sync", "router_syncs_total", "Table updates applied from Consul, by watch.")
+  series("sync_error", "router_sync_errors_total", "Failed Consul watch requests, by watch.")
+  series("refused", "router_refused_routes_total", "Requests answered 502 because the route's addresses are not allowed.")
+  series("upstream_retry", "router_upstream_retries_total", "Requests retried on another upstream.")
+  series("fallback_lookup", "router_fallback_lookups_total", "Direct Consul lookups made while no table was available.")
+  out[#out + 1] = "# HELP router_routes Hosts in the route table."
+  out[#out + 1] = "# TYPE router_routes gauge"
+  out[#out + 1] = "router_routes " .. (ROUTES:get("m:route_count") or 0)
+  out[#out + 1] = "# HELP router_last_sync_age_seconds Seconds since the table was last confirmed by Consul."
+  out[#out + 1] = "# TYPE router_last_sync_age_seconds gauge"
+  for _, name in ipairs({ "routes", conf.status_prefix and "status" or nil }) do
+    local a = age(name)
+    if a then
+      out[#out + 1] = 'router_last_sync_age_seconds{watch="' .. name .. '"} ' .. a
+    end
+  end
+  ngx.header["Content-Type"] = "text/plain; version=0.0.4"
+  ngx.say(table.concat(out, "\n"))
+end
+
+return M

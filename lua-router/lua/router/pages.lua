@@ -1,0 +1,43 @@
+-- The router's own answers. Hosts reaching these pages passed router.host validation, and
+-- phases match [A-Za-z]+, but everything is escaped anyway.
+local M = {}
+
+local function escape(s)
+  return (tostring(s):gsub("[&<>\"']", {
+    ["&"] = "&amp;", ["<"] = "&lt;", [">"] = "&gt;", ['"'] = "&quot;", ["'"] = "&#39;",
+  }))
+end
+
+local function page(title, text)
+  return "<!DOCTYPE html>\n<html><head><meta charset=\"utf-8\"><title>" .. escape(title)
+    .. "</title></head>\n<body><h1>" .. escape(title) .. "</h1>\n<p>" .. text .. "</p></body></html>\n"
+end
+
+function M.bad_host(reason)
+  return page("400 Bad Request", "This router serves review apps only; the Host header was refused ("
+    .. escape(reason) .. ").")
+end
+
+function M.unknown_host(host)
+  return page("404 No review app", "There is no review app at <code>" .. escape(host) .. "</code>.")
+end
+
+function M.not_ready(host, app, phase)
+  return page("503 Review app not ready", "The review app <code>" .. escape(app) .. "</code> for <code>"
+    .. escape(host) .. "</code> is deploying (phase: <code>" .. escape(phase)
+    .. "</code>). This page will work once it is Ready.")
+end
+
+function M.refused(host)
+  return page("502 Route refused", "The route for <code>" .. escape(host)
+    .. "</code> points at an address this router may not reach.")
+end
+
+function M.no_table(host)
+  return page("503 Router not ready", "The router has no route table yet and Consul did not answer for <code>"
+    .. escape(host) .. "</code>.")
+end
+
+M.escape = escape
+
+return M
