@@ -1,0 +1,112 @@
+package dev.reviewapps.model.json;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.reviewapps.model.status.Condition;
+import dev.reviewapps.model.status.ConditionStatus;
+import dev.reviewapps.model.status.ConditionType;
+import dev.reviewapps.model.status.Phase;
+import dev.reviewapps.model.status.ReviewAppStatus;
+import dev.reviewapps.model.validation.JsonPath;
+import dev.reviewapps.model.validation.Rule;
+import dev.reviewapps.model.validation.Violation;
+import java.time.Instant;
+import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.EnumSet;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * Status as a JSON tree and back. Times are RFC 3339 UTC strings ({@code Instant.toString()}).
+ * Reading is as strict as for specs: the controller is the only writer, so anything unexpected
+ * means a bug or a hand edit worth hearing about.
+ */
+final class StatusCodec {
+  private StatusCodec() {}
+
+  private static final JsonNodeFactory JSON = JsonNodeFactory.instance;
+
+  static ObjectNode write(ReviewAppStatus status) {
+    ObjectNode node = JSON.objectNode();
+    node.put("phase", status.phase().name());
+    node.put("observedIndex", status.observedIndex());
+    SpecWriter.putOptional(node, "url", status.url());
+    ArrayNode conditions = node.putArray("conditions");
+    for (Condition c : status.conditions()) {
+      ObjectNode condition = conditions.addObject();
+      condition.put("type", c.type().name());
+      condition.put("status", c.status().name());
+      condition.put("reason", c.reason());
+      condition.put("message", c.message());
+      condition.put("lastTransitionTime", c.lastTransitionTime().toString());
+    }
+    SpecWriter.putOptional(node, "lastError", status.lastError());
+    SpecWriter.putOptional(node, "expiresAt", status.expiresAt().map(Instant::toString));
+    SpecWriter.putOptional(node, "message", status.message());
+    return node;
+  }
+
+  static ReviewAppStatus read(JsonNode root, List<Violation> out) {
+    ObjectFields doc = ObjectFields.of(root, JsonPath.ROOT, out);
+    Phase phase = constant(doc, "phase", Phase.class).orElse(Phase.Pending);
+    long observedIndex = doc.optionalLong("observedIndex", 0);
+    if (observedIndex < 0) {
+      doc.report("observedIndex", Rule.RANGE, "must not be negative");
+    }
+    Optional<String> url = doc.optionalString("url");
+    List<Condition> conditions = new ArrayList<>();
+    Set<ConditionType> seen = EnumSet.noneOf(ConditionType.class);
+    List<JsonNode> elements = doc.array("conditions");
+    for (int i = 0; i < elements.size(); i++) {
+      ObjectFields fields =
+          ObjectFields.of(elements.get(i), JsonPath.index(doc.pathOf("conditions"), i), out);
+      Optional<ConditionType> type = constant(fields, "type", ConditionType.class);
+      Optional<ConditionStatus> status = constant(fields, "status", ConditionStatus.class);
+      String reason = fields.requiredString("reason");
+      String message = fields.optionalString("message").orElse("");
+      Optional<Instant> since = instant(fields, "lastTransitionTime", true);
+      fields.rejectUnknown();
+      if (type.isPresent() && !seen.add(type.get())) {
+        fields.report("type", Rule.ONE_OF, "a second condition of type " + type.get());
+      } else if (type.isPresent() && status.isPresent() && since.isPresent()) {
+        conditions.add(new Condition(type.get(), status.get(), reason, message, since.get()));
+      }
+    }
+    Optional<String> lastError = doc.optionalString("lastError");
+    Optional<Instant> expiresAt = instant(doc, "expiresAt", false);
+    Optional<String> message = doc.optionalString("message");
+    doc.rejectUnknown();
+    return new ReviewAppStatus(
+        phase, observedIndex, url, conditions, lastError, expiresAt, message);
+  }
+
+  private static <E extends Enum<E>> Optional<E> constant(
+      ObjectFields fields, String field, Class<E> type) {
+    List<String> names = Arrays.stream(type.getEnumConstants()).map(Enum::name).toList();
+    return fields.oneOf(field, names).map(name -> Enum.valueOf(type, name));
+  }
+
+  private static Optional<Instant> instant(ObjectFields fields, String field, boolean required) {
+    if (required && fields.field(field).isEmpty()) {
+      fields.required(field);
+      return Optional.empty();
+    }
+    return fields
+        .optionalString(field)
+        .flatMap(
+            text -> {
+              try {
+                return Optional.of(Instant.parse(text));
+              } catch (DateTimeParseException e) {
+                fields.report(
+                    field, Rule.TYPE, "must be an RFC 3339 UTC time such as 2026-11-26T10:00:00Z");
+                return Optional.empty();
+              }
+            });
+  }
+}

@@ -1,0 +1,115 @@
+package dev.reviewapps.model.status;
+
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * The observed state of one review app. {@code observedIndex} is the Consul {@code ModifyIndex} of
+ * the spec this status reflects (Kubernetes' observedGeneration). Conditions hold at most one entry
+ * per type, kept in {@link ConditionType} order so that written JSON is stable.
+ *
+ * <p>Immutable: the {@code with...} methods return a changed copy.
+ */
+public record ReviewAppStatus(
+    Phase phase,
+    long observedIndex,
+    Optional<String> url,
+    List<Condition> conditions,
+    Optional<String> lastError,
+    Optional<Instant> expiresAt,
+    Optional<String> message) {
+
+  public ReviewAppStatus {
+    Objects.requireNonNull(phase, "phase");
+    Objects.requireNonNull(url, "url");
+    Objects.requireNonNull(lastError, "lastError");
+    Objects.requireNonNull(expiresAt, "expiresAt");
+    Objects.requireNonNull(message, "message");
+    conditions = inTypeOrder(conditions);
+  }
+
+  /** The status of an app that was just seen: Pending, nothing else known. */
+  public static ReviewAppStatus pending(long observedIndex) {
+    return new ReviewAppStatus(
+        Phase.Pending,
+        observedIndex,
+        Optional.empty(),
+        List.of(),
+        Optional.empty(),
+        Optional.empty(),
+        Optional.empty());
+  }
+
+  /** The condition of the given type, if it was ever set. */
+  public Optional<Condition> condition(ConditionType type) {
+    return conditions.stream().filter(c -> c.type() == type).findFirst();
+  }
+
+  /** True when the condition of the given type is set and True. */
+  public boolean isTrue(ConditionType type) {
+    return condition(type).map(c -> c.status() == ConditionStatus.True).orElse(false);
+  }
+
+  /**
+   * Sets a condition. {@code lastTransitionTime} stays as it was unless the status flips (or the
+   * condition is new), in which case it becomes {@code now}: reason and message may change on every
+   * reconcile without making the condition look fresh.
+   */
+  public ReviewAppStatus withCondition(
+      ConditionType type, ConditionStatus status, String reason, String message, Instant now) {
+    Instant since =
+        condition(type)
+            .filter(old -> old.status() == status)
+            .map(Condition::lastTransitionTime)
+            .orElse(now);
+    List<Condition> next = new ArrayList<>(conditions.size() + 1);
+    conditions.stream().filter(c -> c.type() != type).forEach(next::add);
+    next.add(new Condition(type, status, reason, message, since));
+    return new ReviewAppStatus(phase, observedIndex, url, next, lastError, expiresAt, this.message);
+  }
+
+  public ReviewAppStatus withPhase(Phase phase) {
+    return new ReviewAppStatus(
+        phase, observedIndex, url, conditions, lastError, expiresAt, message);
+  }
+
+  public ReviewAppStatus withObservedIndex(long observedIndex) {
+    return new ReviewAppStatus(
+        phase, observedIndex, url, conditions, lastError, expiresAt, message);
+  }
+
+  public ReviewAppStatus withUrl(Optional<String> url) {
+    return new ReviewAppStatus(
+        phase, observedIndex, url, conditions, lastError, expiresAt, message);
+  }
+
+  public ReviewAppStatus withLastError(Optional<String> lastError) {
+    return new ReviewAppStatus(
+        phase, observedIndex, url, conditions, lastError, expiresAt, message);
+  }
+
+  public ReviewAppStatus withExpiresAt(Optional<Instant> expiresAt) {
+    return new ReviewAppStatus(
+        phase, observedIndex, url, conditions, lastError, expiresAt, message);
+  }
+
+  public ReviewAppStatus withMessage(Optional<String> message) {
+    return new ReviewAppStatus(
+        phase, observedIndex, url, conditions, lastError, expiresAt, message);
+  }
+
+  private static List<Condition> inTypeOrder(List<Condition> conditions) {
+    List<Condition> sorted = new ArrayList<>(Objects.requireNonNull(conditions, "conditions"));
+    sorted.sort(Comparator.comparing(Condition::type));
+    for (int i = 1; i < sorted.size(); i++) {
+      if (sorted.get(i).type() == sorted.get(i - 1).type()) {
+        throw new IllegalArgumentException("two conditions of type " + sorted.get(i).type());
+      }
+    }
+    return List.copyOf(sorted);
+  }
+}
