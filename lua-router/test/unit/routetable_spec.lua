@@ -1,0 +1,80 @@
+local cjson = require("cjson")
+local mime = require("mime")
+local fakes = require("fakes")
+local kv = require("router.kv")
+local peers = require("router.peers")
+local routetable = require("router.routetable")
+
+local domains = { "review.test" }
+local policy = assert(peers.policy({ allowed_cidrs = { "10.0.0.0/8" } }))
+
+local function consul_list(prefix, map)
+  local list = {}
+  for k, v in pairs(map) do
+    list[#list + 1] = { Key = prefix .. k, Value = v and (mime.b64(v)) or cjson.null, ModifyIndex = 7 }
+  end
+  return cjson.encode(list)
+end
+
+describe("router.kv.decode_list", function()
+  it("keeps only the keys directly under the prefix, base64-decoded", function()
+    local body = consul_list("review-apps/routes/", { ["a.review.test"] = "10.0.0.1:80", ["x/nested"] = "y", [""] = "dir" })
+    assert.same({ ["a.review.test"] = "10.0.0.1:80" },
+      kv.decode_list(body, "review-apps/routes/", cjson.decode, mime.unb64))
+  end)
+
+  it("reads a key without a value as empty and refuses a body that is not a list", function()
+    local body = cjson.encode({ { Key = "p/k", Value = cjson.null } })
+    assert.same({ k = "" }, kv.decode_list(body, "p/", cjson.decode, mime.unb64))
+    assert.is_nil(kv.decode_list("", "p/", cjson.decode, mime.unb64))
+    assert.is_nil(kv.decode_list("<html>", "p/", cjson.decode, mime.unb64))
+  end)
+end)
+
+describe("router.routetable", function()
+  it("turns route keys into canonical values and refusals, ignoring foreign keys", function()
+    local notes = {}
+    local desired = routetable.routes({
+      ["a.review.test"] = "10.0.0.1:80,10.0.0.2:80",
+      ["meta.review.test"] = "169.254.169.254:80",
+      ["bad.review.test"] = "db.internal:5432",
+      ["A.review.test"] = "10.0.0.3:80",
+      ["other.org"] = "10.0.0.4:80",
+      ["../x"] = "10.0.0.5:80",
+    }, domains, policy, function(m) notes[#notes + 1] = m end)
+    assert.same({
+      ["a.review.test"] = "10.0.0.1:80,10.0.0.2:80",
+      ["meta.review.test"] = "!169.254.169.254:80 lies in always-denied 169.254.0.0/16",
+      ["bad.review.test"] = "!not an IPv4 ip:port: db.internal:5432",
+    }, desired)
+    assert.equal(5, #notes)
+  end)
+
+  it("reads the phase from status JSON and ignores what has none", function()
+    local phases = routetable.phases({
+      ["deploy-a"] = cjson.encode({ phase = "Deploying", observedIndex = 3 }),
+      ["deploy-b"] = "not json",
+      ["deploy-c"] = cjson.encode({ phase = "<script>" }),
+      ["Deploy-D"] = cjson.encode({ phase = "Ready" }),
+    }, cjson.decode)
+    assert.same({ ["deploy-a"] = "Deploying" }, phases)
+  end)
+
+  it("applies only the difference and removes what Consul no longer has", function()
+    local store, current = fakes.store(), {}
+    assert.equal(2, routetable.apply(store, "r:", current, { a = "1", b = "2" }))
+    store.data["m:other"] = "kept"
+    assert.equal(0, routetable.apply(store, "r:", current, { a = "1", b = "2" }))
+    assert.equal(2, routetable.apply(store, "r:", current, { a = "1", c = "3" }))
+    assert.same({ ["r:a"] = "1", ["r:c"] = "3", ["m:other"] = "kept" }, store.data)
+    assert.same({ a = "1", c = "3" }, current)
+  end)
+
+  it("fails instead of evicting when the dict is full", function()
+    local store, current = fakes.store(1), {}
+    local changes, err = routetable.apply(store, "r:", current, { a = "1", b = "2" })
+    assert.is_nil(changes)
+    assert.truthy(err:find("no memory", 1, true))
+    assert.equal(1, store:count())
+  end)
+end)
