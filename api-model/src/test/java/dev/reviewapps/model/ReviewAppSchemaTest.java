@@ -1,0 +1,121 @@
+package dev.reviewapps.model;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.networknt.schema.JsonSchema;
+import com.networknt.schema.JsonSchemaFactory;
+import com.networknt.schema.SpecVersion;
+import com.networknt.schema.ValidationMessage;
+import dev.reviewapps.model.json.ParseResult;
+import dev.reviewapps.model.json.ReviewAppJson;
+import dev.reviewapps.model.spec.Database;
+import dev.reviewapps.model.spec.ProcessSpec;
+import dev.reviewapps.model.spec.Processes;
+import dev.reviewapps.model.spec.Release;
+import dev.reviewapps.model.spec.ReviewAppSpec;
+import dev.reviewapps.model.spec.Ttl;
+import dev.reviewapps.model.validation.ReviewAppValidator;
+import dev.reviewapps.model.validation.Violation;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The shipped JSON Schema and the Java validator agree: every example passes both, every broken
+ * spec fails both, and the bounds the schema spells out as patterns match the validator's.
+ */
+class ReviewAppSchemaTest {
+  private static final ObjectMapper JSON = new ObjectMapper();
+  private static JsonSchema schema;
+  private static JsonNode schemaTree;
+
+  @BeforeAll
+  static void loadSchema() throws IOException {
+    try (InputStream in =
+        ReviewAppSchemaTest.class.getResourceAsStream("/reviewapp-v1.schema.json")) {
+      assertThat(in).as("schema on the classpath").isNotNull();
+      byte[] bytes = in.readAllBytes();
+      schemaTree = JSON.readTree(bytes);
+      schema = JsonSchemaFactory.getInstance(SpecVersion.VersionFlag.V202012).getSchema(schemaTree);
+    }
+  }
+
+  private static Set<ValidationMessage> schemaErrors(byte[] spec) throws IOException {
+    return schema.validate(JSON.readTree(spec));
+  }
+
+  @Test
+  void thereAreExamplesAndBrokenSpecsToCheck() {
+    assertThat(SpecFiles.examples()).hasSizeGreaterThanOrEqualTo(3);
+    assertThat(SpecFiles.broken()).hasSizeGreaterThanOrEqualTo(30);
+  }
+
+  @Test
+  void everyExampleSpecPassesTheSchemaAndTheValidator() throws IOException {
+    for (Path example : SpecFiles.examples()) {
+      byte[] spec = SpecFiles.read(example);
+      assertThat(schemaErrors(spec)).as("schema errors of %s", example).isEmpty();
+      assertThat(ReviewAppJson.parse(spec).violations()).as("violations of %s", example).isEmpty();
+    }
+  }
+
+  @Test
+  void everyBrokenSpecFailsTheSchemaAndTheValidatorAtTheExpectedPath() throws IOException {
+    Map<String, String> expected = SpecFiles.expectedBrokenPaths();
+    assertThat(expected.keySet())
+        .containsExactlyInAnyOrderElementsOf(
+            SpecFiles.broken().stream().map(p -> p.getFileName().toString()).toList());
+    for (Path broken : SpecFiles.broken()) {
+      byte[] spec = SpecFiles.read(broken);
+      assertThat(schemaErrors(spec)).as("schema errors of %s", broken).isNotEmpty();
+      ParseResult<ReviewApp> result = ReviewAppJson.parse(spec);
+      assertThat(result).as("%s", broken).isInstanceOf(ParseResult.Invalid.class);
+      assertThat(result.violations())
+          .extracting(Violation::path)
+          .as("violation paths of %s", broken)
+          .contains(expected.get(broken.getFileName().toString()));
+    }
+  }
+
+  @Test
+  void schemaTtlPatternAcceptsExactlyWhatTheValidatorAccepts() {
+    Pattern ttl =
+        Pattern.compile(schemaTree.at("/properties/spec/properties/ttl/pattern").asText());
+    // Beyond each limit (90 days in minutes, hours, days), with some room.
+    Map<String, Integer> testedUpTo = Map.of("m", 131_000, "h", 2_200, "d", 100);
+    testedUpTo.forEach(
+        (unit, upTo) -> {
+          for (int amount = 1; amount <= upTo; amount++) {
+            String text = amount + unit;
+            boolean inBounds =
+                Ttl.parse(text)
+                    .map(t -> ReviewAppValidator.validate(withTtl(t)).isEmpty())
+                    .orElse(false);
+            assertThat(ttl.matcher(text).matches()).as(text).isEqualTo(inBounds);
+          }
+        });
+  }
+
+  private static ReviewApp withTtl(Ttl ttl) {
+    return new ReviewApp(
+        Metadata.named("a"),
+        new ReviewAppSpec(
+            "a",
+            "abcdef1",
+            "a",
+            new Database.Shared(Optional.empty()),
+            Optional.empty(),
+            Release.NONE,
+            new Processes(ProcessSpec.of("x"), Optional.empty()),
+            Map.of(),
+            Optional.of(ttl)));
+  }
+}
