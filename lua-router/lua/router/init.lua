@@ -145,6 +145,10 @@ local function watcher(name, prefix, on_change)
       return true
     end,
     on_error = function(err)
+      if ngx.worker.exiting() then
+        -- worker_shutdown_timeout closing the long poll after a reload is not an outage.
+        return
+      end
       count("sync_error\t" .. name)
       -- Outages last; one line per error would flood the log at the backoff ceiling too.
       if w.errors == 1 or w.errors % 20 == 0 then

@@ -1,0 +1,14 @@
+-- wrk script: cycles through the benchmark's 200 review-app hosts.
+local reqs = {}
+local n = 0
+
+function init()
+  for i = 1, 200 do
+    reqs[i] = wrk.format("GET", "/", { Host = string.format("h%03d.bench.test", i) })
+  end
+end
+
+function request()
+  n = n % #reqs + 1
+  return reqs[n]
+end

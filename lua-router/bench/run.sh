@@ -1,0 +1,147 @@
+#!/usr/bin/env bash
+# make bench-router: wrk against (A) a static proxy_pass, (B) the original design (LuaSocket
+# lookup per request) and (C) this router, 200 hosts, alternating A B C for 3 rounds, medians.
+# Prints figures; it is not a pass/fail test. Loopback only; stops everything it starts.
+#   BENCH_SECONDS (default 5) per measurement, BENCH_CONNECTIONS (64), BENCH_ROUNDS (3),
+#   BENCH_WORKERS (1) nginx workers per router, BENCH_CONSUL_CMD to use another Consul
+#   (it gets the port as its last argument).
+set -euo pipefail
+here=$(cd "$(dirname "$0")" && pwd)
+router=$(dirname "$here")
+repo=$(dirname "$router")
+seconds=${BENCH_SECONDS:-5}
+conns=${BENCH_CONNECTIONS:-64}
+rounds=${BENCH_ROUNDS:-3}
+workers=${BENCH_WORKERS:-1}
+consul_cmd=${BENCH_CONSUL_CMD:-java -jar $repo/devstack/target/devstack.jar consul --port}
+
+for tool in nginx wrk curl ss; do
+  command -v $tool >/dev/null || { echo "bench: $tool is missing (make deps)" >&2; exit 1; }
+done
+
+work=$(mktemp -d /tmp/router-bench.XXXXXX)
+consul_pid=""
+stop_all() {
+  for pidfile in "$work"/*/logs/nginx.pid; do
+    [ -f "$pidfile" ] && kill "$(cat "$pidfile")" 2>/dev/null || true
+  done
+  [ -n "$consul_pid" ] && kill "$consul_pid" 2>/dev/null || true
+  wait 2>/dev/null || true
+  rm -rf "$work"
+}
+trap stop_all EXIT
+
+used=" "
+free_port() {
+  local p
+  while :; do
+    p=$((20000 + RANDOM % 40000))
+    case "$used" in *" $p "*) continue ;; esac
+    if [ -z "$(ss -Htln "sport = :$p")" ]; then
+      used="$used$p "
+      echo "$p"
+      return
+    fi
+  done
+}
+
+# Polls until the command succeeds, for at most $1 tenths of a second.
+await() {
+  local tries=$1
+  shift
+  for _ in $(seq "$tries"); do
+    if "$@" >/dev/null 2>&1; then return 0; fi
+    sleep 0.1
+  done
+  echo "bench: timed out waiting for: $*" >&2
+  return 1
+}
+
+start_nginx() { # name template, with the environment set by the caller
+  local dir="$work/$1"
+  mkdir -p "$dir/logs" "$dir/tmp"
+  "$router/bin/render-conf" "$2" > "$dir/nginx.conf"
+  nginx -p "$dir" -c "$dir/nginx.conf"
+}
+
+consul_port=$(free_port)
+# shellcheck disable=SC2086
+$consul_cmd "$consul_port" > "$work/consul.log" 2>&1 &
+consul_pid=$!
+consul="127.0.0.1:$consul_port"
+answers() { [ "$(curl -s -o /dev/null -w '%{http_code}' "$@")" != 000 ]; }
+await 300 answers "http://$consul/v1/kv/bench-probe"
+
+ports=()
+for i in 1 2 3 4; do ports+=("$(free_port)"); done
+BACKEND_PORT_1=${ports[0]} BACKEND_PORT_2=${ports[1]} BACKEND_PORT_3=${ports[2]} BACKEND_PORT_4=${ports[3]} \
+  start_nginx backends "$here/backends.conf.template"
+
+: > "$work/map.conf"
+puts=()
+for i in $(seq 1 200); do
+  host=$(printf 'h%03d.bench.test' "$i")
+  addr="127.0.0.1:${ports[$((i % 4))]}"
+  echo "$host $addr;" >> "$work/map.conf"
+  # B reads <host> at the KV root as the original did; C reads review-apps/routes/<host>.
+  for key in "$host" "review-apps/routes/$host"; do
+    puts+=(-s -o /dev/null -X PUT --data-binary "$addr" "http://$consul/v1/kv/$key" --next)
+  done
+done
+curl "${puts[@]}" -s -o /dev/null "http://$consul/v1/kv/review-apps/routes/h001.bench.test"
+
+port_a=$(free_port) port_b=$(free_port) port_c=$(free_port) port_c_status=$(free_port)
+mkdir -p "$work/empty-root" "$work/c/state"
+ROUTER_WORKERS=$workers ROUTER_LISTEN="127.0.0.1:$port_a" BENCH_MAP="$work/map.conf" \
+  start_nginx a "$here/static.conf.template"
+ROUTER_WORKERS=$workers ROUTER_LISTEN="127.0.0.1:$port_b" BENCH_DIR="$here" CONSUL_ADDR="$consul" \
+  BENCH_EMPTY_ROOT="$work/empty-root" start_nginx b "$here/original.conf.template"
+cat > "$work/c/router.json" <<JSON
+{"consul": "$consul", "domains": ["bench.test"], "allow_loopback": true,
+ "self_addresses": ["127.0.0.1:$port_c", "127.0.0.1:$port_c_status"]}
+JSON
+ROUTER_WORKERS=$workers ROUTER_LISTEN="127.0.0.1:$port_c" ROUTER_STATUS_LISTEN="127.0.0.1:$port_c_status" \
+  ROUTER_CONFIG="$work/c/router.json" start_nginx c "$router/conf/nginx.conf.template"
+has_all_routes() { curl -s "http://127.0.0.1:$port_c_status/router-status" | grep -q '"routes":200'; }
+await 100 has_all_routes
+
+# Every router must answer the bench hosts with 200 before anything is measured.
+for p in $port_a $port_b $port_c; do
+  code=$(curl -s -o /dev/null -w '%{http_code}' -H 'Host: h007.bench.test' "http://127.0.0.1:$p/")
+  [ "$code" = 200 ] || { echo "bench: router on port $p answered $code" >&2; exit 1; }
+done
+
+to_ms() { # wrk latency such as 812.00us, 1.23ms, 2.01s
+  awk -v v="$1" 'BEGIN { n = v + 0; if (v ~ /us$/) n /= 1000; else if (v ~ /ms$/) n += 0; else if (v ~ /s$/) n *= 1000; printf "%.3f", n }'
+}
+median() { printf '%s\n' "$@" | sort -g | awk '{ a[NR] = $1 } END { print a[int((NR + 1) / 2)] }'; }
+
+declare -A rps p99
+echo "wrk: 1 thread, $conns connections, ${seconds}s per run, 200 hosts, $rounds rounds, $workers nginx worker(s) per router, $(nproc) cores"
+for round in $(seq 1 "$rounds"); do
+  for v in A B C; do
+    case $v in A) p=$port_a ;; B) p=$port_b ;; C) p=$port_c ;; esac
+    out=$(wrk -t1 -c"$conns" -d"${seconds}s" --latency -s "$here/hosts.lua" "http://127.0.0.1:$p/")
+    r=$(awk '/^Requests\/sec:/ { print $2 }' <<< "$out")
+    l=$(to_ms "$(awk '$1 == "99%" { print $2 }' <<< "$out")")
+    bad=$(awk '/Non-2xx or 3xx responses:/ { print $5 }' <<< "$out")
+    errs=$(grep -m1 'Socket errors' <<< "$out" || true)
+    printf 'round %d  %s  %10.1f req/s  p99 %8.3f ms%s%s\n' "$round" "$v" "$r" "$l" \
+      "${bad:+  non-2xx: $bad}" "${errs:+  $errs}"
+    rps[$v]="${rps[$v]:-} $r"
+    p99[$v]="${p99[$v]:-} $l"
+  done
+done
+
+# shellcheck disable=SC2086
+for v in A B C; do
+  eval "med_rps_$v=$(median ${rps[$v]})"
+  eval "med_p99_$v=$(median ${p99[$v]})"
+done
+echo "medians: A $med_rps_A req/s p99 $med_p99_A ms | B $med_rps_B req/s p99 $med_p99_B ms | C $med_rps_C req/s p99 $med_p99_C ms"
+awk -v a="$med_rps_A" -v b="$med_rps_B" -v c="$med_rps_C" -v la="$med_p99_A" -v lb="$med_p99_B" -v lc="$med_p99_C" 'BEGIN {
+  printf "throughput C/A = %.2fx\n", c / a
+  printf "throughput C/B = %.1fx\n", c / b
+  printf "p99 C/A = %.2fx\n", lc / la
+  printf "p99 C/B = %.3fx\n", lc / lb
+}'
