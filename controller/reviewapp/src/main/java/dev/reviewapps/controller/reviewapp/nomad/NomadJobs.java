@@ -1,0 +1,78 @@
+package dev.reviewapps.controller.reviewapp.nomad;
+
+import com.hashicorp.nomad.apimodel.Job;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * The Nomad calls the reconcile steps make. All return at once; waiting for an allocation to run is
+ * done by reconciling again later.
+ */
+public interface NomadJobs {
+
+  /** The Meta of the registered job, or empty when there is no such job (or it was stopped). */
+  Optional<Map<String, String>> registeredMeta(String jobId);
+
+  /** Registers (creates or updates) the job. */
+  void register(Job job);
+
+  /** Stops and purges the job; a job that does not exist is fine. */
+  void purge(String jobId);
+
+  /** The allocations of one task group of a job, newest first. */
+  List<GroupAllocation> allocations(String jobId, String taskGroup);
+
+  /** The state of a batch job, from its allocations. */
+  default BatchOutcome batchOutcome(String jobId, String taskGroup) {
+    List<GroupAllocation> allocations = allocations(jobId, taskGroup);
+    if (allocations.stream().anyMatch(a -> "complete".equals(a.clientStatus()))) {
+      return new BatchOutcome.Succeeded();
+    }
+    boolean pending =
+        allocations.isEmpty()
+            || allocations.stream()
+                .anyMatch(
+                    a -> "pending".equals(a.clientStatus()) || "running".equals(a.clientStatus()));
+    return pending
+        ? new BatchOutcome.Running()
+        : new BatchOutcome.Failed(allocations.get(0).clientStatus());
+  }
+
+  /**
+   * One allocation as the steps see it.
+   *
+   * @param clientStatus Nomad's client status: pending, running, complete, failed, lost
+   * @param desiredStatus run, stop or evict
+   * @param healthy the deployment health Nomad derived from the checks, when it has one
+   * @param address the {@code ip:port} of the port label asked for, once allocated
+   */
+  record GroupAllocation(
+      String id,
+      long jobVersion,
+      String clientStatus,
+      String desiredStatus,
+      Optional<Boolean> healthy,
+      Optional<String> address) {
+
+    /** Running, meant to run, and not reported unhealthy. */
+    public boolean serving() {
+      return "running".equals(clientStatus)
+          && "run".equals(desiredStatus)
+          && healthy.orElse(true)
+          && address.isPresent();
+    }
+  }
+
+  /** How a batch job ended, or that it has not yet. */
+  sealed interface BatchOutcome {
+    /** Not finished (or not yet placed). */
+    record Running() implements BatchOutcome {}
+
+    /** An allocation completed. */
+    record Succeeded() implements BatchOutcome {}
+
+    /** Every allocation ended without completing. */
+    record Failed(String clientStatus) implements BatchOutcome {}
+  }
+}

@@ -1,0 +1,288 @@
+package dev.reviewapps.controller.reviewapp.nomad;
+
+import com.hashicorp.nomad.apimodel.Job;
+import com.hashicorp.nomad.apimodel.NetworkResource;
+import com.hashicorp.nomad.apimodel.Port;
+import com.hashicorp.nomad.apimodel.ReschedulePolicy;
+import com.hashicorp.nomad.apimodel.Resources;
+import com.hashicorp.nomad.apimodel.RestartPolicy;
+import com.hashicorp.nomad.apimodel.Service;
+import com.hashicorp.nomad.apimodel.ServiceCheck;
+import com.hashicorp.nomad.apimodel.Task;
+import com.hashicorp.nomad.apimodel.TaskGroup;
+import com.hashicorp.nomad.javasdk.NomadJson;
+import dev.reviewapps.controller.reviewapp.aws.Footprint;
+import dev.reviewapps.model.spec.ProcessSpec;
+import dev.reviewapps.model.spec.ReviewAppSpec;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+
+/**
+ * Builds the Nomad jobs of one review app, as nomad-sdk objects, from its spec. Pure: no I/O.
+ *
+ * <ul>
+ *   <li>the service job {@code <name>}: groups {@code redis} (when the spec asks for Redis), {@code
+ *       web} (count from the spec, dynamic port {@code http}, an HTTP health check) and {@code
+ *       worker} (when the spec has one);
+ *   <li>the batch job {@code <name>-migrate-<release>} for each release (image and commit);
+ *   <li>the batch job {@code <name>-seed}, run once.
+ * </ul>
+ *
+ * Every job carries {@code Meta} naming the app ({@code review-app}), the commit and the release,
+ * plus {@code spec-hash}: a digest of the job itself, so that the reconciler can tell whether the
+ * registered job is already this one without diffing Nomad's normalised copy.
+ */
+public final class ReviewAppJobs {
+
+  /** The Meta key naming the app: the tag every review-app resource carries. */
+  public static final String META_APP = "review-app";
+
+  /** The Meta key of the digest of the job as built. */
+  public static final String META_SPEC_HASH = "spec-hash";
+
+  /** The dynamic port label of the web group: the route points at it. */
+  public static final String HTTP_PORT = "http";
+
+  /** The dynamic port label of the Redis group. */
+  public static final String REDIS_PORT = "redis";
+
+  private final Settings settings;
+
+  public ReviewAppJobs(Settings settings) {
+    this.settings = settings;
+  }
+
+  /**
+   * Where and how jobs run.
+   *
+   * @param datacenters the Nomad datacenters jobs may be placed in
+   * @param driver docker or raw_exec
+   * @param redis the resources of the Redis task
+   * @param release the resources of a migrate or seed task
+   * @param healthInterval how often Nomad checks the web process
+   * @param healthTimeout how long one check may take
+   */
+  public record Settings(
+      List<String> datacenters,
+      TaskDriver driver,
+      Footprint redis,
+      Footprint release,
+      Duration healthInterval,
+      Duration healthTimeout) {
+    public Settings {
+      datacenters = List.copyOf(datacenters);
+    }
+
+    /** dc1, the given driver, small Redis and release tasks, a check every 5 s. */
+    public static Settings defaults(TaskDriver driver) {
+      return new Settings(
+          List.of("dc1"),
+          driver,
+          new Footprint(100, 64),
+          new Footprint(200, 256),
+          Duration.ofSeconds(5),
+          Duration.ofSeconds(2));
+    }
+  }
+
+  /** The service job's ID. */
+  public static String serviceJobId(String app) {
+    return app;
+  }
+
+  /** The seed job's ID. */
+  public static String seedJobId(String app) {
+    return app + "-seed";
+  }
+
+  /** The migrate job's ID for one release. */
+  public static String migrateJobId(String app, String releaseKey) {
+    return app + "-migrate-" + releaseKey;
+  }
+
+  /**
+   * A short digest of the image and the commit: a new value of either is a new release, which
+   * migrates again.
+   */
+  public static String releaseKey(ReviewAppSpec spec) {
+    return sha256(spec.image() + "\n" + spec.commit()).substring(0, 10);
+  }
+
+  /**
+   * The service job. Without {@code processes} it holds only the Redis group: web and worker are
+   * added once the migration has run, so they never start against an old schema.
+   */
+  public Job serviceJob(AppRelease release, boolean processes) {
+    ReviewAppSpec spec = release.spec();
+    List<TaskGroup> groups = new ArrayList<>();
+    spec.redis().ifPresent(redis -> groups.add(redisGroup(redis.image())));
+    if (processes) {
+      groups.add(webGroup(release, spec.processes().web()));
+      spec.processes()
+          .worker()
+          .ifPresent(
+              worker ->
+                  groups.add(
+                      group(
+                          TaskRole.WORKER,
+                          worker.count(),
+                          task(TaskRole.WORKER, release, worker.command(), footprint(worker)))));
+    }
+    return job(serviceJobId(release.name()), "service", release, groups);
+  }
+
+  /** The migrate batch job of the spec's release. */
+  public Job migrateJob(AppRelease release, String command) {
+    String id = migrateJobId(release.name(), releaseKey(release.spec()));
+    return job(id, "batch", release, List.of(batchGroup(TaskRole.MIGRATE, release, command)));
+  }
+
+  /** The seed batch job. */
+  public Job seedJob(AppRelease release, String command) {
+    return job(
+        seedJobId(release.name()),
+        "batch",
+        release,
+        List.of(batchGroup(TaskRole.SEED, release, command)));
+  }
+
+  /** The CPU and memory of every allocation the service job asks for: what capacity packs. */
+  public List<Footprint> allocations(ReviewAppSpec spec) {
+    List<Footprint> all = new ArrayList<>();
+    spec.redis().ifPresent(r -> all.add(settings.redis()));
+    ProcessSpec web = spec.processes().web();
+    for (int i = 0; i < web.count(); i++) {
+      all.add(footprint(web));
+    }
+    spec.processes()
+        .worker()
+        .ifPresent(
+            w -> {
+              for (int i = 0; i < w.count(); i++) {
+                all.add(footprint(w));
+              }
+            });
+    return all;
+  }
+
+  private Job job(String id, String type, AppRelease release, List<TaskGroup> groups) {
+    Map<String, String> meta = new TreeMap<>();
+    meta.put(META_APP, release.name());
+    meta.put("commit", release.spec().commit());
+    meta.put("release", releaseKey(release.spec()));
+    Job job =
+        new Job()
+            .setId(id)
+            .setName(id)
+            .setType(type)
+            .setDatacenters(settings.datacenters())
+            .setTaskGroups(groups)
+            .setMeta(meta);
+    // The digest covers the whole job (environment included) before the digest itself is added.
+    meta.put(META_SPEC_HASH, sha256(NomadJson.serialize(job)).substring(0, 16));
+    return job;
+  }
+
+  private TaskGroup redisGroup(String image) {
+    Task task =
+        new Task()
+            .setName(TaskRole.REDIS.label())
+            .setDriver(settings.driver().name())
+            .setConfig(settings.driver().config(TaskRole.REDIS, image, ""))
+            .setResources(resources(settings.redis()));
+    return group(TaskRole.REDIS, 1, task).setNetworks(List.of(network(REDIS_PORT)));
+  }
+
+  private TaskGroup webGroup(AppRelease release, ProcessSpec web) {
+    Task task = task(TaskRole.WEB, release, web.command(), footprint(web));
+    // Nomad interpolates these in the environment: the process binds what was allocated.
+    task.getEnv().put("PORT", "${NOMAD_PORT_" + HTTP_PORT + "}");
+    task.getEnv().put("HOST", "${NOMAD_IP_" + HTTP_PORT + "}");
+    ServiceCheck check =
+        new ServiceCheck()
+            .setName(release.name() + "-web-health")
+            .setType("http")
+            .setProtocol("http")
+            .setPath(web.healthPath().orElse("/"))
+            .setPortLabel(HTTP_PORT)
+            .setInterval(settings.healthInterval().toNanos())
+            .setTimeout(settings.healthTimeout().toNanos());
+    Service service =
+        new Service()
+            .setName(release.name() + "-web")
+            .setPortLabel(HTTP_PORT)
+            .setTags(List.of(META_APP + "=" + release.name()))
+            .setChecks(List.of(check));
+    return group(TaskRole.WEB, web.count(), task)
+        .setNetworks(List.of(network(HTTP_PORT)))
+        .setServices(List.of(service));
+  }
+
+  private TaskGroup batchGroup(TaskRole role, AppRelease release, String command) {
+    // A failed release command is reported, not retried for ever: one restart, no reschedule.
+    TaskGroup group =
+        group(role, 1, task(role, release, command, settings.release()))
+            .setRestartPolicy(
+                new RestartPolicy()
+                    .setAttempts(1)
+                    .setDelay(Duration.ofSeconds(5).toNanos())
+                    .setInterval(Duration.ofMinutes(10).toNanos())
+                    .setMode("fail"));
+    return group.setReschedulePolicy(new ReschedulePolicy().setAttempts(0).setUnlimited(false));
+  }
+
+  private static TaskGroup group(TaskRole role, int count, Task task) {
+    return new TaskGroup().setName(role.label()).setCount(count).setTasks(List.of(task));
+  }
+
+  private Task task(TaskRole role, AppRelease release, String command, Footprint footprint) {
+    return new Task()
+        .setName(role.label())
+        .setDriver(settings.driver().name())
+        .setConfig(settings.driver().config(role, release.spec().image(), command))
+        .setEnv(environment(release))
+        .setResources(resources(footprint));
+  }
+
+  /** The spec's env first, so that what the controller sets cannot be overridden by it. */
+  private static Map<String, String> environment(AppRelease release) {
+    ReviewAppSpec spec = release.spec();
+    Map<String, String> env = new LinkedHashMap<>(new TreeMap<>(spec.env()));
+    env.put("DATABASE_URL", release.databaseUrl());
+    release.redisUrl().ifPresent(url -> env.put("REDIS_URL", url));
+    env.put("REVIEW_APP_NAME", release.name());
+    env.put("REVIEW_APP_BRANCH", spec.branch());
+    env.put("REVIEW_APP_COMMIT", spec.commit());
+    return env;
+  }
+
+  private static NetworkResource network(String portLabel) {
+    return new NetworkResource().setDynamicPorts(List.of(new Port().setLabel(portLabel)));
+  }
+
+  private static Resources resources(Footprint footprint) {
+    return new Resources().setCpu(footprint.cpuMhz()).setMemoryMb(footprint.memoryMb());
+  }
+
+  private static Footprint footprint(ProcessSpec process) {
+    return new Footprint(process.cpuMhz(), process.memoryMb());
+  }
+
+  private static String sha256(String text) {
+    try {
+      return HexFormat.of()
+          .formatHex(
+              MessageDigest.getInstance("SHA-256").digest(text.getBytes(StandardCharsets.UTF_8)));
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException("every JVM has SHA-256", e);
+    }
+  }
+}

@@ -1,0 +1,176 @@
+package dev.reviewapps.controller.reviewapp.nomad;
+
+import com.hashicorp.nomad.apimodel.Allocation;
+import com.hashicorp.nomad.apimodel.AllocationListStub;
+import com.hashicorp.nomad.apimodel.Job;
+import com.hashicorp.nomad.apimodel.NetworkResource;
+import com.hashicorp.nomad.apimodel.Port;
+import com.hashicorp.nomad.javasdk.ErrorResponseException;
+import com.hashicorp.nomad.javasdk.NomadApiClient;
+import com.hashicorp.nomad.javasdk.NomadException;
+import java.io.IOException;
+import java.math.BigInteger;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/** {@link NomadJobs} over nomad-sdk. */
+public final class SdkNomadJobs implements NomadJobs {
+
+  private final NomadApiClient nomad;
+
+  /** Allocation addresses are those of port {@code http} for web and {@code redis} for Redis. */
+  public SdkNomadJobs(NomadApiClient nomad) {
+    this.nomad = nomad;
+  }
+
+  @Override
+  public Optional<Map<String, String>> registeredMeta(String jobId) {
+    try {
+      Job job = nomad.getJobsApi().info(jobId).getValue();
+      if (job == null || Boolean.TRUE.equals(job.getStop())) {
+        return Optional.empty();
+      }
+      return Optional.of(job.getMeta() == null ? Map.of() : Map.copyOf(job.getMeta()));
+    } catch (ErrorResponseException e) {
+      if (e.getServerErrorCode() == 404) {
+        return Optional.empty();
+      }
+      throw failure("read job " + jobId, e);
+    } catch (IOException | NomadException e) {
+      throw failure("read job " + jobId, e);
+    }
+  }
+
+  @Override
+  public void register(Job job) {
+    try {
+      nomad.getJobsApi().register(job);
+    } catch (IOException | NomadException e) {
+      // The job carries DATABASE_URL: the message names only the job.
+      throw failure("register job " + job.getId(), e);
+    }
+  }
+
+  @Override
+  public void purge(String jobId) {
+    try {
+      nomad.getJobsApi().deregister(jobId, true);
+    } catch (ErrorResponseException e) {
+      if (e.getServerErrorCode() != 404) {
+        throw failure("purge job " + jobId, e);
+      }
+    } catch (IOException | NomadException e) {
+      throw failure("purge job " + jobId, e);
+    }
+  }
+
+  @Override
+  public List<GroupAllocation> allocations(String jobId, String taskGroup) {
+    try {
+      List<AllocationListStub> stubs = nomad.getJobsApi().allocations(jobId).getValue();
+      List<GroupAllocation> result = new ArrayList<>();
+      for (AllocationListStub stub : stubs == null ? List.<AllocationListStub>of() : stubs) {
+        if (!taskGroup.equals(stub.getTaskGroup())) {
+          continue;
+        }
+        Optional<String> address = Optional.empty();
+        if ("running".equals(stub.getClientStatus()) && "run".equals(stub.getDesiredStatus())) {
+          // The list stub carries no network; the full allocation does.
+          Allocation full = nomad.getAllocationsApi().info(stub.getId()).getValue();
+          address = address(full, portLabel(taskGroup));
+        }
+        result.add(
+            new GroupAllocation(
+                stub.getId(),
+                Optional.ofNullable(stub.getJobVersion()).map(BigInteger::longValue).orElse(0L),
+                String.valueOf(stub.getClientStatus()),
+                String.valueOf(stub.getDesiredStatus()),
+                Optional.ofNullable(stub.getDeploymentStatus()).map(d -> d.getHealthy()),
+                address));
+      }
+      result.sort(Comparator.comparingLong(GroupAllocation::jobVersion).reversed());
+      return result;
+    } catch (ErrorResponseException e) {
+      if (e.getServerErrorCode() == 404) {
+        return List.of();
+      }
+      throw failure("list allocations of " + jobId, e);
+    } catch (IOException | NomadException e) {
+      throw failure("list allocations of " + jobId, e);
+    }
+  }
+
+  private static String portLabel(String taskGroup) {
+    return TaskRole.REDIS.label().equals(taskGroup)
+        ? ReviewAppJobs.REDIS_PORT
+        : ReviewAppJobs.HTTP_PORT;
+  }
+
+  /**
+   * {@code ip:port} of the labelled port, from the group network (or a task's, as older Nomads).
+   */
+  static Optional<String> address(Allocation allocation, String label) {
+    if (allocation == null || allocation.getAllocatedResources() == null) {
+      return Optional.empty();
+    }
+    List<NetworkResource> networks = new ArrayList<>();
+    if (allocation.getAllocatedResources().getShared() != null
+        && allocation.getAllocatedResources().getShared().getNetworks() != null) {
+      networks.addAll(allocation.getAllocatedResources().getShared().getNetworks());
+    }
+    if (allocation.getAllocatedResources().getTasks() != null) {
+      allocation
+          .getAllocatedResources()
+          .getTasks()
+          .values()
+          .forEach(
+              t -> {
+                if (t.getNetworks() != null) {
+                  networks.addAll(t.getNetworks());
+                }
+              });
+    }
+    for (NetworkResource network : networks) {
+      for (List<Port> ports :
+          Arrays.asList(network.getDynamicPorts(), network.getReservedPorts())) {
+        if (ports == null) {
+          continue;
+        }
+        for (Port port : ports) {
+          if (label.equals(port.getLabel()) && network.getIp() != null && port.getValue() > 0) {
+            return Optional.of(network.getIp() + ":" + port.getValue());
+          }
+        }
+      }
+    }
+    return Optional.empty();
+  }
+
+  private static NomadCallFailed failure(String what, Exception cause) {
+    return new NomadCallFailed(what, cause);
+  }
+
+  /**
+   * A Nomad call failed. The cause is kept for its type and status only: its message is not copied,
+   * and the request body (which holds DATABASE_URL) is never part of it.
+   */
+  public static final class NomadCallFailed extends RuntimeException {
+    private static final long serialVersionUID = 1L;
+
+    NomadCallFailed(String what, Exception cause) {
+      super(
+          "Nomad: could not "
+              + what
+              + " ("
+              + cause.getClass().getSimpleName()
+              + (cause instanceof ErrorResponseException r
+                  ? ", HTTP " + r.getServerErrorCode()
+                  : "")
+              + ")");
+    }
+  }
+}

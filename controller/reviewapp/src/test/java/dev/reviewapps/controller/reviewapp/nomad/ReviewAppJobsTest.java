@@ -1,0 +1,166 @@
+package dev.reviewapps.controller.reviewapp.nomad;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.hashicorp.nomad.apimodel.Job;
+import com.hashicorp.nomad.javasdk.NomadJson;
+import dev.reviewapps.controller.reviewapp.SampleSpecs;
+import dev.reviewapps.controller.reviewapp.aws.Footprint;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.junit.jupiter.api.Test;
+
+/** Checks the JSON nomad-sdk sends for the jobs the builder makes. */
+class ReviewAppJobsTest {
+
+  private static final String DB_URL = "postgresql://ra_app:pw-secret@db.internal:5432/ra_app";
+  private final ObjectMapper json = new ObjectMapper();
+
+  private JsonNode wire(Job job) throws Exception {
+    return json.readTree(NomadJson.serialize(job));
+  }
+
+  private AppRelease release(String commit) {
+    return new AppRelease(
+        "deploy-new-checkout",
+        SampleSpecs.checkout(commit),
+        DB_URL,
+        Optional.of("redis://10.0.0.7:23456/0"));
+  }
+
+  @Test
+  void theServiceJobHasRedisWebAndWorkerGroupsNamedAfterTheApp() throws Exception {
+    ReviewAppJobs jobs =
+        new ReviewAppJobs(ReviewAppJobs.Settings.defaults(new TaskDriver.Docker()));
+    JsonNode job = wire(jobs.serviceJob(release("3f2a9c1e"), true));
+
+    assertThat(job.get("ID").asText()).isEqualTo("deploy-new-checkout");
+    assertThat(job.get("Type").asText()).isEqualTo("service");
+    assertThat(job.get("Meta").get("review-app").asText()).isEqualTo("deploy-new-checkout");
+    assertThat(job.get("Meta").get("commit").asText()).isEqualTo("3f2a9c1e");
+    List<String> groups = new ArrayList<>();
+    job.get("TaskGroups").forEach(g -> groups.add(g.get("Name").asText()));
+    assertThat(groups).containsExactly("redis", "web", "worker");
+
+    JsonNode web = job.get("TaskGroups").get(1);
+    assertThat(web.get("Count").asInt()).isEqualTo(2);
+    assertThat(web.get("Networks").get(0).get("DynamicPorts").get(0).get("Label").asText())
+        .isEqualTo("http");
+    JsonNode check = web.get("Services").get(0).get("Checks").get(0);
+    assertThat(check.get("Type").asText()).isEqualTo("http");
+    assertThat(check.get("Path").asText()).isEqualTo("/health");
+    assertThat(check.get("PortLabel").asText()).isEqualTo("http");
+    assertThat(check.get("Interval").asLong()).isEqualTo(5_000_000_000L);
+
+    JsonNode webTask = web.get("Tasks").get(0);
+    assertThat(webTask.get("Driver").asText()).isEqualTo("docker");
+    assertThat(webTask.get("Config").get("image").asText())
+        .isEqualTo("registry.example.com/shop/web:3f2a9c1e");
+    assertThat(webTask.get("Resources").get("CPU").asInt()).isEqualTo(500);
+    assertThat(webTask.get("Resources").get("MemoryMB").asInt()).isEqualTo(1024);
+    JsonNode env = webTask.get("Env");
+    assertThat(env.get("DATABASE_URL").asText()).isEqualTo(DB_URL);
+    assertThat(env.get("REDIS_URL").asText()).isEqualTo("redis://10.0.0.7:23456/0");
+    assertThat(env.get("PORT").asText()).isEqualTo("${NOMAD_PORT_http}");
+    assertThat(env.get("RAILS_ENV").asText()).isEqualTo("staging");
+    assertThat(env.get("REVIEW_APP_NAME").asText()).isEqualTo("deploy-new-checkout");
+    assertThat(env.get("REVIEW_APP_COMMIT").asText()).isEqualTo("3f2a9c1e");
+
+    JsonNode redis = job.get("TaskGroups").get(0);
+    assertThat(redis.get("Tasks").get(0).get("Config").get("image").asText()).isEqualTo("redis:7");
+    assertThat(redis.get("Tasks").get(0).get("Env").isNull()).isTrue();
+  }
+
+  @Test
+  void beforeTheMigrationTheServiceJobRunsOnlyRedis() throws Exception {
+    ReviewAppJobs jobs =
+        new ReviewAppJobs(ReviewAppJobs.Settings.defaults(new TaskDriver.Docker()));
+    JsonNode job = wire(jobs.serviceJob(release("3f2a9c1e"), false));
+    assertThat(job.get("TaskGroups")).hasSize(1);
+    assertThat(job.get("TaskGroups").get(0).get("Name").asText()).isEqualTo("redis");
+  }
+
+  @Test
+  void rawExecRunsTheCommandThroughTheTemplate() throws Exception {
+    TaskDriver driver =
+        new TaskDriver.RawExec(Map.of(TaskRole.WEB, "cd /srv/app && exec {command}"));
+    ReviewAppJobs jobs = new ReviewAppJobs(ReviewAppJobs.Settings.defaults(driver));
+    JsonNode job = wire(jobs.serviceJob(release("3f2a9c1e"), true));
+    JsonNode web = job.get("TaskGroups").get(1).get("Tasks").get(0);
+    assertThat(web.get("Driver").asText()).isEqualTo("raw_exec");
+    assertThat(web.get("Config").get("command").asText()).isEqualTo("/bin/sh");
+    assertThat(web.get("Config").get("args").get(1).asText())
+        .isEqualTo("cd /srv/app && exec bundle exec unicorn -p $PORT");
+    JsonNode worker = job.get("TaskGroups").get(2).get("Tasks").get(0);
+    assertThat(worker.get("Config").get("args").get(1).asText())
+        .isEqualTo("exec bundle exec rake resque:work");
+    JsonNode redis = job.get("TaskGroups").get(0).get("Tasks").get(0);
+    assertThat(redis.get("Config").get("args").get(1).asText()).contains("redis-server");
+  }
+
+  @Test
+  void theSpecsEnvironmentCannotOverrideWhatTheControllerSets() throws Exception {
+    ReviewAppJobs jobs =
+        new ReviewAppJobs(ReviewAppJobs.Settings.defaults(new TaskDriver.Docker()));
+    JsonNode env =
+        wire(jobs.serviceJob(release("3f2a9c1e"), true))
+            .get("TaskGroups")
+            .get(2)
+            .get("Tasks")
+            .get(0)
+            .get("Env");
+    assertThat(env.get("DATABASE_URL").asText()).isEqualTo(DB_URL);
+  }
+
+  @Test
+  void eachReleaseHasItsOwnMigrateJobAndTheSeedJobHasOne() throws Exception {
+    ReviewAppJobs jobs =
+        new ReviewAppJobs(ReviewAppJobs.Settings.defaults(new TaskDriver.Docker()));
+    Job first = jobs.migrateJob(release("3f2a9c1e"), "rake db:migrate");
+    Job second = jobs.migrateJob(release("77aa0b12"), "rake db:migrate");
+    assertThat(first.getId()).startsWith("deploy-new-checkout-migrate-");
+    assertThat(first.getId()).isNotEqualTo(second.getId());
+    assertThat(first.getType()).isEqualTo("batch");
+    JsonNode group = wire(first).get("TaskGroups").get(0);
+    assertThat(group.get("Name").asText()).isEqualTo("migrate");
+    assertThat(group.get("RestartPolicy").get("Mode").asText()).isEqualTo("fail");
+    assertThat(group.get("ReschedulePolicy").get("Attempts").asInt()).isZero();
+    assertThat(jobs.seedJob(release("3f2a9c1e"), "rake db:seed").getId())
+        .isEqualTo(jobs.seedJob(release("77aa0b12"), "rake db:seed").getId())
+        .isEqualTo("deploy-new-checkout-seed");
+  }
+
+  @Test
+  void theSpecHashChangesWithTheJobAndOnlyWithIt() {
+    ReviewAppJobs jobs =
+        new ReviewAppJobs(ReviewAppJobs.Settings.defaults(new TaskDriver.Docker()));
+    String a =
+        jobs.serviceJob(release("3f2a9c1e"), true).getMeta().get(ReviewAppJobs.META_SPEC_HASH);
+    String again =
+        jobs.serviceJob(release("3f2a9c1e"), true).getMeta().get(ReviewAppJobs.META_SPEC_HASH);
+    String b =
+        jobs.serviceJob(release("77aa0b12"), true).getMeta().get(ReviewAppJobs.META_SPEC_HASH);
+    assertThat(a).isEqualTo(again).isNotEqualTo(b);
+  }
+
+  @Test
+  void allocationsListEveryCopyOfEveryGroup() {
+    ReviewAppJobs jobs =
+        new ReviewAppJobs(ReviewAppJobs.Settings.defaults(new TaskDriver.Docker()));
+    assertThat(jobs.allocations(SampleSpecs.checkout("3f2a9c1e")))
+        .containsExactly(
+            new Footprint(100, 64),
+            new Footprint(500, 1024),
+            new Footprint(500, 1024),
+            new Footprint(250, 512));
+  }
+
+  @Test
+  void theReleaseDoesNotPrintTheDatabasePassword() {
+    assertThat(release("3f2a9c1e").toString()).doesNotContain("pw-secret");
+  }
+}
