@@ -21,10 +21,13 @@ import dev.reviewapps.model.validation.Violation;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.regex.Pattern;
+import java.util.stream.IntStream;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
@@ -89,19 +92,31 @@ class ReviewAppSchemaTest {
   void schemaTtlPatternAcceptsExactlyWhatTheValidatorAccepts() {
     Pattern ttl =
         Pattern.compile(schemaTree.at("/properties/spec/properties/ttl/pattern").asText());
-    // Beyond each limit (90 days in minutes, hours, days), with some room.
-    Map<String, Integer> testedUpTo = Map.of("m", 131_000, "h", 2_200, "d", 100);
-    testedUpTo.forEach(
-        (unit, upTo) -> {
-          for (int amount = 1; amount <= upTo; amount++) {
-            String text = amount + unit;
-            boolean inBounds =
-                Ttl.parse(text)
-                    .map(t -> ReviewAppValidator.validate(withTtl(t)).isEmpty())
-                    .orElse(false);
-            assertThat(ttl.matcher(text).matches()).as(text).isEqualTo(inBounds);
-          }
-        });
+    // Every amount around both limits of each unit (10m; 90 days = 129600m = 2160h = 90d).
+    Map<String, IntStream> amounts =
+        Map.of(
+            "m",
+                IntStream.concat(
+                    IntStream.rangeClosed(1, 2_000), IntStream.rangeClosed(127_000, 131_000)),
+            "h", IntStream.rangeClosed(1, 2_500),
+            "d", IntStream.rangeClosed(1, 100));
+    List<String> disagreements = new ArrayList<>();
+    amounts.forEach(
+        (unit, range) ->
+            range.forEach(
+                amount -> {
+                  String text = amount + unit;
+                  boolean inBounds =
+                      Ttl.parse(text)
+                          .map(t -> ReviewAppValidator.validate(withTtl(t)).isEmpty())
+                          .orElse(false);
+                  if (ttl.matcher(text).matches() != inBounds) {
+                    disagreements.add(text);
+                  }
+                }));
+    assertThat(disagreements).isEmpty();
+    assertThat(ttl.matcher("10m").matches()).isTrue();
+    assertThat(ttl.matcher("9m").matches()).isFalse();
   }
 
   private static ReviewApp withTtl(Ttl ttl) {
