@@ -32,9 +32,12 @@ final class Syntax {
   private static final String PATH_COMPONENT = ALNUM + "(?:" + SEPARATOR + ALNUM + ")*";
   private static final String DOMAIN_COMPONENT =
       "(?:[a-zA-Z0-9]|[a-zA-Z0-9][a-zA-Z0-9-]*[a-zA-Z0-9])";
+  // As Docker's splitDockerDomain: a first component is a registry only if it has a dot or a
+  // port or is localhost; otherwise "Shop/web" would pass as registry "Shop" and path "web".
   private static final String HOST =
-      "(?:" + DOMAIN_COMPONENT + "(?:\\." + DOMAIN_COMPONENT + ")*|\\[[0-9A-Fa-f:]+\\])";
-  private static final String DOMAIN = HOST + "(?::[0-9]+)?";
+      "(?:" + DOMAIN_COMPONENT + "(?:\\." + DOMAIN_COMPONENT + ")+|localhost|\\[[0-9A-Fa-f:]+\\])";
+  private static final String DOMAIN =
+      "(?:" + HOST + "(?::[0-9]+)?|" + DOMAIN_COMPONENT + ":[0-9]+)";
   private static final String TAG = "[\\w][\\w.-]{0,127}";
   private static final String DIGEST =
       "[A-Za-z][A-Za-z0-9]*(?:[-_+.][A-Za-z][A-Za-z0-9]*)*:[0-9A-Fa-f]{32,}";
