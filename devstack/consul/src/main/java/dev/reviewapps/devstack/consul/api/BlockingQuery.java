@@ -1,0 +1,113 @@
+package dev.reviewapps.devstack.consul.api;
+
+import dev.reviewapps.devstack.consul.state.Commit;
+import dev.reviewapps.devstack.http.Exchange;
+import dev.reviewapps.devstack.http.HttpError;
+import dev.reviewapps.devstack.http.ParkedWaiters;
+import dev.reviewapps.devstack.http.Reply;
+import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executor;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.function.Predicate;
+import java.util.function.Supplier;
+
+/**
+ * Consul's blocking queries: with {@code ?index=N} a read waits until its own index passes N, or
+ * until {@code ?wait} (default 5 minutes, at most 10, plus up to wait/16 of jitter) is over, and
+ * then answers whatever the state is. A waiter is a parked future; a commit wakes only the waiters
+ * whose keys it touched, and each re-runs its query on a small pool rather than on the writer's
+ * thread.
+ */
+final class BlockingQuery {
+  static final Duration DEFAULT_WAIT = Duration.ofMinutes(5);
+  static final Duration MAX_WAIT = Duration.ofMinutes(10);
+  private static final int JITTER_FRACTION = 16;
+
+  /** A query's answer before the query-meta headers are added. */
+  record Answer(long index, Reply reply) {}
+
+  private final ParkedWaiters<Commit> waiters;
+  private final Executor wakeups;
+  private final ConsulWire wire;
+
+  BlockingQuery(ParkedWaiters<Commit> waiters, Executor wakeups, ConsulWire wire) {
+    this.waiters = waiters;
+    this.wakeups = wakeups;
+    this.wire = wire;
+  }
+
+  /**
+   * Answers {@code query}, blocking first when the request carries a non-zero {@code ?index}.
+   *
+   * @param interest which commits may change the query's answer
+   */
+  CompletableFuture<Reply> answer(
+      Exchange exchange, Predicate<Commit> interest, Supplier<Answer> query) {
+    long minIndex = 0;
+    Duration wait = DEFAULT_WAIT;
+    String waitText = exchange.param("wait").orElse("");
+    if (!waitText.isEmpty()) {
+      try {
+        wait = GoDuration.parse(waitText);
+      } catch (IllegalArgumentException e) {
+        throw new HttpError(400, "Invalid wait time");
+      }
+    }
+    String indexText = exchange.param("index").orElse("");
+    if (!indexText.isEmpty()) {
+      try {
+        minIndex = Long.parseUnsignedLong(indexText);
+      } catch (NumberFormatException e) {
+        throw new HttpError(400, "Invalid index");
+      }
+    }
+    if (minIndex == 0) {
+      return CompletableFuture.completedFuture(finish(exchange, query.get()));
+    }
+    if (wait.compareTo(MAX_WAIT) > 0) {
+      wait = MAX_WAIT;
+    } else if (wait.isZero() || wait.isNegative()) {
+      wait = DEFAULT_WAIT;
+    }
+    long jitterBound = wait.toNanos() / JITTER_FRACTION;
+    long jitter = jitterBound > 0 ? ThreadLocalRandom.current().nextLong(jitterBound) : 0;
+    long deadline = System.nanoTime() + wait.toNanos() + jitter;
+    return attempt(exchange, interest, query, minIndex, deadline);
+  }
+
+  private CompletableFuture<Reply> attempt(
+      Exchange exchange,
+      Predicate<Commit> interest,
+      Supplier<Answer> query,
+      long minIndex,
+      long deadline) {
+    long remaining = deadline - System.nanoTime();
+    if (remaining <= 0) {
+      return CompletableFuture.completedFuture(finish(exchange, query.get()));
+    }
+    // Park before reading, so a commit between the read and the park still wakes us.
+    CompletableFuture<Boolean> parked = waiters.await(interest, Duration.ofNanos(remaining));
+    Answer now;
+    try {
+      now = query.get();
+    } catch (RuntimeException e) {
+      parked.complete(false);
+      throw e;
+    }
+    if (now.index() > minIndex) {
+      parked.complete(false);
+      return CompletableFuture.completedFuture(finish(exchange, now));
+    }
+    return parked.thenComposeAsync(
+        woken ->
+            woken
+                ? attempt(exchange, interest, query, minIndex, deadline)
+                : CompletableFuture.completedFuture(finish(exchange, query.get())),
+        wakeups);
+  }
+
+  private Reply finish(Exchange exchange, Answer answer) {
+    return wire.withQueryMeta(exchange, answer.reply(), answer.index());
+  }
+}
