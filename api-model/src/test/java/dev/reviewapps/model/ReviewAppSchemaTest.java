@@ -10,6 +10,7 @@ import com.networknt.schema.SpecVersion;
 import com.networknt.schema.ValidationMessage;
 import dev.reviewapps.model.json.ParseResult;
 import dev.reviewapps.model.json.ReviewAppJson;
+import dev.reviewapps.model.naming.AppName;
 import dev.reviewapps.model.spec.Database;
 import dev.reviewapps.model.spec.ProcessSpec;
 import dev.reviewapps.model.spec.Processes;
@@ -117,6 +118,61 @@ class ReviewAppSchemaTest {
     assertThat(disagreements).isEmpty();
     assertThat(ttl.matcher("10m").matches()).isTrue();
     assertThat(ttl.matcher("9m").matches()).isFalse();
+  }
+
+  @Test
+  void schemaBranchAndImagePatternsAgreeWithTheValidatorOnGeneratedStrings() {
+    Pattern branch =
+        Pattern.compile(schemaTree.at("/properties/spec/properties/branch/pattern").asText());
+    Pattern image =
+        Pattern.compile(schemaTree.at("/properties/spec/properties/image/pattern").asText());
+    // Characters that matter to either grammar, weighted towards the ordinary ones.
+    String alphabet = "abcXYZ019-_./:@{}~^?*[\\ \t\u007fé";
+    java.util.Random random = new java.util.Random(11L);
+    List<String> disagreements = new ArrayList<>();
+    for (int i = 0; i < 5_000; i++) {
+      StringBuilder text = new StringBuilder();
+      for (int n = 1 + random.nextInt(14); n > 0; n--) {
+        text.append(alphabet.charAt(random.nextInt(alphabet.length())));
+      }
+      String s = text.toString();
+      List<Violation> asBranch = ReviewAppValidator.validate(withBranchAndImage(s, "a"));
+      if (branch.matcher(s).matches() != asBranch.isEmpty()) {
+        disagreements.add("branch " + s);
+      }
+      List<Violation> asImage = ReviewAppValidator.validate(withBranchAndImage("a", s));
+      if (image.matcher(s).matches() != asImage.isEmpty()) {
+        disagreements.add("image " + s);
+      }
+    }
+    assertThat(disagreements).isEmpty();
+  }
+
+  @Test
+  void everyExampleIsNamedAfterItsBranchAsCiWouldNameIt() {
+    for (Path example : SpecFiles.examples()) {
+      ReviewApp app = ReviewAppJson.parse(SpecFiles.read(example)).toOptional().orElseThrow();
+      assertThat(app.name())
+          .as("%s", example)
+          .isEqualTo(AppName.fromBranch(app.spec().branch()).value());
+    }
+  }
+
+  private static ReviewApp withBranchAndImage(String branch, String image) {
+    ReviewApp base = withTtl(Ttl.parse("1h").orElseThrow());
+    ReviewAppSpec s = base.spec();
+    return new ReviewApp(
+        base.metadata(),
+        new ReviewAppSpec(
+            branch,
+            s.commit(),
+            image,
+            s.database(),
+            s.redis(),
+            s.release(),
+            s.processes(),
+            s.env(),
+            s.ttl()));
   }
 
   private static ReviewApp withTtl(Ttl ttl) {
