@@ -1,0 +1,47 @@
+package dev.reviewapps.controller.consul;
+
+import java.util.Objects;
+
+/**
+ * Where things live in Consul KV under the configurable prefix (default {@code review-apps/}):
+ * {@code specs/<name>}, {@code status/<name>}, {@code inventory/<name>}, {@code routes/<host>} and
+ * the {@code leader} lock.
+ */
+public record KeyLayout(String prefix) {
+
+  public KeyLayout {
+    Objects.requireNonNull(prefix, "prefix");
+    if (prefix.isEmpty() || prefix.startsWith("/")) {
+      throw new IllegalArgumentException("prefix must be non-empty and relative: " + prefix);
+    }
+    prefix = prefix.endsWith("/") ? prefix : prefix + "/";
+  }
+
+  public String specs() {
+    return prefix + "specs/";
+  }
+
+  public String statuses() {
+    return prefix + "status/";
+  }
+
+  public String inventories() {
+    return prefix + "inventory/";
+  }
+
+  public String spec(String name) {
+    return specs() + name;
+  }
+
+  public String status(String name) {
+    return statuses() + name;
+  }
+
+  public String inventory(String name) {
+    return inventories() + name;
+  }
+
+  public String leader() {
+    return prefix + "leader";
+  }
+}
