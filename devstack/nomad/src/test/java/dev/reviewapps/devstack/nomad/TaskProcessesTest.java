@@ -1,0 +1,323 @@
+package dev.reviewapps.devstack.nomad;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import com.hashicorp.nomad.apimodel.AllocationListStub;
+import com.hashicorp.nomad.apimodel.Job;
+import com.hashicorp.nomad.apimodel.RestartPolicy;
+import com.hashicorp.nomad.apimodel.TaskState;
+import com.hashicorp.nomad.javasdk.NomadApiClient;
+import java.io.BufferedReader;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.function.Predicate;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The stand-in's raw_exec driver as the host sees it: real processes in their own sessions, with
+ * Nomad's environment, restarted by policy, and all gone when they are stopped.
+ */
+class TaskProcessesTest {
+  private static final Duration PATIENCE = Duration.ofSeconds(30);
+
+  @TempDir Path dataDir;
+  private NomadStandIn nomad;
+  private NomadApiClient client;
+
+  @BeforeEach
+  void start() throws Exception {
+    nomad = NomadStandIn.start(NomadConfig.defaults().toBuilder().dataDir(dataDir).build());
+    client = new NomadApiClient(nomad.baseUrl());
+  }
+
+  @AfterEach
+  void stop() throws Exception {
+    client.close();
+    nomad.close();
+  }
+
+  private AllocationListStub awaitAllocation(String jobId, Predicate<AllocationListStub> matching) {
+    return await()
+        .atMost(PATIENCE)
+        .pollInterval(Duration.ofMillis(100))
+        .until(
+            () ->
+                client.getJobsApi().allocations(jobId).getValue().stream()
+                    .filter(matching)
+                    .findFirst(),
+            o -> o.isPresent())
+        .orElseThrow();
+  }
+
+  private Path taskFile(AllocationListStub alloc, String task, String name) {
+    return dataDir.resolve(alloc.getId()).resolve(task).resolve("local").resolve(name);
+  }
+
+  /** A task whose shell leaves a background child and records its pid. */
+  private static final String PARENT_AND_CHILD =
+      "sleep 300 & echo $! > \"$NOMAD_TASK_DIR/child.pid\"; echo $$ > \"$NOMAD_TASK_DIR/leader.pid\"; wait";
+
+  private List<Long> parentAndChild(AllocationListStub alloc) throws Exception {
+    Path child = taskFile(alloc, "worker", "child.pid");
+    Path leader = taskFile(alloc, "worker", "leader.pid");
+    await().atMost(PATIENCE).until(() -> Files.exists(child) && Files.exists(leader));
+    List<Long> pids = List.of(HostProcesses.pidIn(leader), HostProcesses.pidIn(child));
+    assertThat(pids).allMatch(HostProcesses::alive);
+    return pids;
+  }
+
+  @Test
+  void childProcessesOfATaskDieWhenItsJobIsDeregistered() throws Exception {
+    String id = TestJobs.uniqueId("children");
+    client
+        .getJobsApi()
+        .register(TestJobs.job(id, "service", TestJobs.shell("worker", PARENT_AND_CHILD)));
+    AllocationListStub alloc = awaitAllocation(id, a -> a.getClientStatus().equals("running"));
+    List<Long> pids = parentAndChild(alloc);
+    assertThat(nomad.taskPids().get(alloc.getId())).containsEntry("worker", pids.get(0));
+
+    client.getJobsApi().deregister(id);
+
+    await().atMost(PATIENCE).until(() -> pids.stream().noneMatch(HostProcesses::alive));
+    AllocationListStub stopped = awaitAllocation(id, a -> a.getClientStatus().equals("complete"));
+    assertThat(stopped.getTaskStates().get("worker").getEvents())
+        .extracting(e -> e.getType())
+        .contains("Killing", "Killed");
+  }
+
+  @Test
+  void closingTheStandInKillsEveryTaskProcess() throws Exception {
+    String id = TestJobs.uniqueId("close");
+    client
+        .getJobsApi()
+        .register(TestJobs.job(id, "service", TestJobs.shell("worker", PARENT_AND_CHILD)));
+    List<Long> pids =
+        parentAndChild(awaitAllocation(id, a -> a.getClientStatus().equals("running")));
+
+    nomad.close();
+
+    assertThat(pids).noneMatch(HostProcesses::alive);
+  }
+
+  @Test
+  void taskThatIgnoresTheKillSignalIsKilledAfterItsKillTimeout() throws Exception {
+    String id = TestJobs.uniqueId("stubborn");
+    Job job =
+        TestJobs.job(
+            id,
+            "service",
+            TestJobs.shell("worker", "trap '' TERM; " + PARENT_AND_CHILD)
+                .setKillTimeout(500_000_000L));
+    client.getJobsApi().register(job);
+    List<Long> pids =
+        parentAndChild(awaitAllocation(id, a -> a.getClientStatus().equals("running")));
+
+    client.getJobsApi().deregister(id);
+
+    await().atMost(PATIENCE).until(() -> pids.stream().noneMatch(HostProcesses::alive));
+    AllocationListStub stopped = awaitAllocation(id, a -> a.getClientStatus().equals("complete"));
+    assertThat(stopped.getTaskStates().get("worker").getEvents())
+        .anySatisfy(
+            e -> assertThat(e.getDisplayMessage()).contains("Waiting 500ms before force killing"));
+  }
+
+  @Test
+  void standInProcessStoppedWithSigtermLeavesNoTaskBehind() throws Exception {
+    Path otherData = Files.createDirectory(dataDir.resolve("other"));
+    List<String> command =
+        List.of(
+            Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+            "-cp",
+            System.getProperty("java.class.path"),
+            NomadCommand.class.getName(),
+            "--port",
+            "0",
+            "--data-dir",
+            otherData.toString());
+    Process server = new ProcessBuilder(command).redirectErrorStream(true).start();
+    try {
+      CompletableFuture<String> address = new CompletableFuture<>();
+      Thread reader =
+          new Thread(
+              () -> {
+                try (BufferedReader lines =
+                    new BufferedReader(
+                        new InputStreamReader(server.getInputStream(), StandardCharsets.UTF_8))) {
+                  for (String line; (line = lines.readLine()) != null; ) {
+                    if (line.startsWith("nomad stand-in listening on ")) {
+                      address.complete(
+                          line.substring("nomad stand-in listening on ".length()).trim());
+                    }
+                  }
+                } catch (Exception e) {
+                  address.completeExceptionally(e);
+                }
+              });
+      reader.setDaemon(true);
+      reader.start();
+      String url = await().atMost(PATIENCE).until(() -> address.getNow(null), a -> a != null);
+      List<Long> pids = new ArrayList<>();
+      try (NomadApiClient other = new NomadApiClient(url)) {
+        String id = TestJobs.uniqueId("orphan");
+        other
+            .getJobsApi()
+            .register(TestJobs.job(id, "service", TestJobs.shell("worker", PARENT_AND_CHILD)));
+        String allocId =
+            await()
+                .atMost(PATIENCE)
+                .until(() -> other.getJobsApi().allocations(id).getValue(), l -> !l.isEmpty())
+                .get(0)
+                .getId();
+        Path local = otherData.resolve(allocId).resolve("worker").resolve("local");
+        await()
+            .atMost(PATIENCE)
+            .until(
+                () ->
+                    Files.exists(local.resolve("child.pid"))
+                        && Files.exists(local.resolve("leader.pid")));
+        pids.add(HostProcesses.pidIn(local.resolve("leader.pid")));
+        pids.add(HostProcesses.pidIn(local.resolve("child.pid")));
+      }
+      assertThat(pids).allMatch(HostProcesses::alive);
+
+      server.destroy();
+
+      await().atMost(PATIENCE).until(() -> !server.isAlive());
+      assertThat(pids).noneMatch(HostProcesses::alive);
+    } finally {
+      server.destroyForcibly();
+    }
+  }
+
+  @Test
+  void taskSeesNomadsEnvironmentAndItsOwnEnv() throws Exception {
+    String id = TestJobs.uniqueId("env");
+    Job job =
+        TestJobs.withDynamicPort(
+            TestJobs.job(
+                id,
+                "batch",
+                TestJobs.shell(
+                    "seed",
+                    "env > \"$NOMAD_TASK_DIR/env.txt\"; pwd >> \"$NOMAD_TASK_DIR/env.txt\"")),
+            "http");
+    job.setMeta(Map.of("branch", "deploy-foo"));
+    job.getTaskGroups()
+        .get(0)
+        .getTasks()
+        .get(0)
+        .setEnv(Map.of("RAILS_ENV", "staging", "PORT", "${NOMAD_PORT_http}"));
+    client.getJobsApi().register(job);
+    AllocationListStub alloc = awaitAllocation(id, a -> a.getClientStatus().equals("complete"));
+
+    List<String> lines = Files.readAllLines(taskFile(alloc, "seed", "env.txt"));
+    String port =
+        lines.stream()
+            .filter(l -> l.startsWith("NOMAD_PORT_http="))
+            .findFirst()
+            .orElseThrow()
+            .split("=")[1];
+    assertThat(Integer.parseInt(port)).isBetween(20000, 32000);
+    assertThat(lines)
+        .contains(
+            "NOMAD_ALLOC_ID=" + alloc.getId(),
+            "NOMAD_JOB_NAME=" + id,
+            "NOMAD_TASK_NAME=seed",
+            "NOMAD_GROUP_NAME=main",
+            "NOMAD_ALLOC_DIR=" + dataDir.resolve(alloc.getId()).resolve("alloc"),
+            "NOMAD_TASK_DIR=" + dataDir.resolve(alloc.getId()).resolve("seed").resolve("local"),
+            "NOMAD_IP_http=127.0.0.1",
+            "NOMAD_ADDR_http=127.0.0.1:" + port,
+            "NOMAD_META_branch=deploy-foo",
+            "RAILS_ENV=staging",
+            "PORT=" + port,
+            dataDir.resolve(alloc.getId()).resolve("seed").toString());
+  }
+
+  @Test
+  void failingServiceTaskIsRestartedByItsPolicyThenFails() throws Exception {
+    String id = TestJobs.uniqueId("crash");
+    Job job =
+        TestJobs.job(
+            id,
+            "service",
+            TestJobs.shell("worker", "echo started >> \"$NOMAD_ALLOC_DIR/starts\"; exit 7"));
+    job.getTaskGroups()
+        .get(0)
+        .setRestartPolicy(
+            new RestartPolicy()
+                .setAttempts(2)
+                .setDelay(10_000_000L)
+                .setInterval(600_000_000_000L)
+                .setMode("fail"));
+    client.getJobsApi().register(job);
+
+    AllocationListStub failed = awaitAllocation(id, a -> a.getClientStatus().equals("failed"));
+
+    TaskState state = failed.getTaskStates().get("worker");
+    assertThat(state.getRestarts().intValue()).isEqualTo(2);
+    assertThat(state.getFailed()).isTrue();
+    assertThat(state.getEvents())
+        .extracting(e -> e.getType())
+        .containsSubsequence(
+            "Started", "Terminated", "Restarting", "Started", "Terminated", "Not Restarting");
+    assertThat(
+            Files.readAllLines(dataDir.resolve(failed.getId()).resolve("alloc").resolve("starts")))
+        .hasSize(3);
+  }
+
+  @Test
+  void prestartTaskFinishesBeforeTheMainTaskStarts() throws Exception {
+    String id = TestJobs.uniqueId("prestart");
+    Job job =
+        TestJobs.job(
+            id,
+            "batch",
+            TestJobs.shell("check", "test -f \"$NOMAD_ALLOC_DIR/migrated\""),
+            TestJobs.shell("migrate", "sleep 0.3; touch \"$NOMAD_ALLOC_DIR/migrated\"")
+                .setLifecycle(
+                    new com.hashicorp.nomad.apimodel.TaskLifecycle().setHook("prestart")));
+    client.getJobsApi().register(job);
+
+    AllocationListStub done =
+        awaitAllocation(
+            id,
+            a -> a.getClientStatus().equals("complete") || a.getClientStatus().equals("failed"));
+
+    assertThat(done.getClientStatus()).isEqualTo("complete");
+    assertThat(done.getTaskStates().get("migrate").getFinishedAt())
+        .isBeforeOrEqualTo(done.getTaskStates().get("check").getStartedAt());
+  }
+
+  @Test
+  void missingCommandFailsTheTaskWithTheDriversMessage() throws Exception {
+    String id = TestJobs.uniqueId("nocmd");
+    Job job = TestJobs.job(id, "batch", TestJobs.shell("broken", "unused"));
+    job.getTaskGroups()
+        .get(0)
+        .getTasks()
+        .get(0)
+        .setConfig(Map.of("command", "no-such-binary-here"));
+    client.getJobsApi().register(job);
+
+    AllocationListStub failed = awaitAllocation(id, a -> a.getClientStatus().equals("failed"));
+
+    assertThat(failed.getTaskStates().get("broken").getEvents())
+        .anySatisfy(
+            e -> {
+              assertThat(e.getType()).isEqualTo("Driver Failure");
+              assertThat(e.getDisplayMessage()).contains("executable file not found in $PATH");
+            });
+  }
+}
