@@ -11,11 +11,6 @@ import com.networknt.schema.ValidationMessage;
 import dev.reviewapps.model.json.ParseResult;
 import dev.reviewapps.model.json.ReviewAppJson;
 import dev.reviewapps.model.naming.AppName;
-import dev.reviewapps.model.spec.Database;
-import dev.reviewapps.model.spec.ProcessSpec;
-import dev.reviewapps.model.spec.Processes;
-import dev.reviewapps.model.spec.Release;
-import dev.reviewapps.model.spec.ReviewAppSpec;
 import dev.reviewapps.model.spec.Ttl;
 import dev.reviewapps.model.validation.ReviewAppValidator;
 import dev.reviewapps.model.validation.Violation;
@@ -159,34 +154,10 @@ class ReviewAppSchemaTest {
   }
 
   private static ReviewApp withBranchAndImage(String branch, String image) {
-    ReviewApp base = withTtl(Ttl.parse("1h").orElseThrow());
-    ReviewAppSpec s = base.spec();
-    return new ReviewApp(
-        base.metadata(),
-        new ReviewAppSpec(
-            branch,
-            s.commit(),
-            image,
-            s.database(),
-            s.redis(),
-            s.release(),
-            s.processes(),
-            s.env(),
-            s.ttl()));
+    return SpecBuilder.valid().branch(branch).image(image).app();
   }
 
   private static ReviewApp withTtl(Ttl ttl) {
-    return new ReviewApp(
-        Metadata.named("a"),
-        new ReviewAppSpec(
-            "a",
-            "abcdef1",
-            "a",
-            new Database.Shared(Optional.empty()),
-            Optional.empty(),
-            Release.NONE,
-            new Processes(ProcessSpec.of("x"), Optional.empty()),
-            Map.of(),
-            Optional.of(ttl)));
+    return SpecBuilder.valid().ttl(Optional.of(ttl)).app();
   }
 }

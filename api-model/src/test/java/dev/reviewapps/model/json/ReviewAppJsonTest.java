@@ -3,6 +3,7 @@ package dev.reviewapps.model.json;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.reviewapps.model.ReviewApp;
+import dev.reviewapps.model.SpecBuilder;
 import dev.reviewapps.model.SpecFiles;
 import dev.reviewapps.model.spec.Database;
 import dev.reviewapps.model.spec.ProcessSpec;
@@ -218,20 +219,7 @@ class ReviewAppJsonTest {
     for (int i = 0; i < 20; i++) {
       env.put("V" + i, "x".repeat(30_000));
     }
-    var spec = app.spec();
-    ReviewApp big =
-        new ReviewApp(
-            app.metadata(),
-            new dev.reviewapps.model.spec.ReviewAppSpec(
-                spec.branch(),
-                spec.commit(),
-                spec.image(),
-                spec.database(),
-                spec.redis(),
-                spec.release(),
-                spec.processes(),
-                env,
-                spec.ttl()));
+    ReviewApp big = new ReviewApp(app.metadata(), SpecBuilder.from(app.spec()).env(env).build());
     assertThat(ReviewAppJson.validate(big))
         .extracting(Violation::rule)
         .containsExactly(Rule.TOO_LARGE);

@@ -4,11 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.reviewapps.model.Metadata;
 import dev.reviewapps.model.ReviewApp;
+import dev.reviewapps.model.SpecBuilder;
 import dev.reviewapps.model.spec.Database;
 import dev.reviewapps.model.spec.ProcessSpec;
-import dev.reviewapps.model.spec.Processes;
-import dev.reviewapps.model.spec.Redis;
-import dev.reviewapps.model.spec.Release;
 import dev.reviewapps.model.spec.ReviewAppSpec;
 import dev.reviewapps.model.spec.Ttl;
 import java.util.List;
@@ -21,47 +19,28 @@ import org.junit.jupiter.params.provider.ValueSource;
 /** The rules on values, checked on apps built in code (the JSON tests cover the structure). */
 class ReviewAppValidatorTest {
 
-  private static ReviewAppSpec spec(
-      String branch, String image, Database database, ProcessSpec web, Map<String, String> env) {
-    return new ReviewAppSpec(
-        branch,
-        "3f2a9c1e",
-        image,
-        database,
-        Optional.of(new Redis("redis:7")),
-        new Release(Optional.of("rake db:migrate"), Optional.empty(), Optional.empty()),
-        new Processes(web, Optional.of(ProcessSpec.of("rake resque:work"))),
-        env,
-        Optional.of(Ttl.parse("72h").orElseThrow()));
+  private static List<Violation> validate(SpecBuilder spec) {
+    return ReviewAppValidator.validate(spec.app());
   }
-
-  private static ReviewApp app(ReviewAppSpec spec) {
-    return new ReviewApp(Metadata.named("deploy-x"), spec);
-  }
-
-  private static final ProcessSpec WEB =
-      new ProcessSpec("bundle exec unicorn -p $PORT", 1, 500, 1024, Optional.of("/health"));
-  private static final Database SHARED = new Database.Shared(Optional.of("shop_seed"));
 
   private static List<Violation> withBranch(String branch) {
-    return ReviewAppValidator.validate(app(spec(branch, "shop/web:1", SHARED, WEB, Map.of())));
+    return validate(SpecBuilder.valid().branch(branch));
   }
 
   private static List<Violation> withImage(String image) {
-    return ReviewAppValidator.validate(app(spec("deploy-x", image, SHARED, WEB, Map.of())));
+    return validate(SpecBuilder.valid().image(image));
   }
 
   private static List<Violation> withDatabase(Database database) {
-    return ReviewAppValidator.validate(
-        app(spec("deploy-x", "shop/web:1", database, WEB, Map.of())));
+    return validate(SpecBuilder.valid().database(database));
   }
 
   private static List<Violation> withWeb(ProcessSpec web) {
-    return ReviewAppValidator.validate(app(spec("deploy-x", "shop/web:1", SHARED, web, Map.of())));
+    return validate(SpecBuilder.valid().web(web));
   }
 
   private static List<Violation> withEnv(Map<String, String> env) {
-    return ReviewAppValidator.validate(app(spec("deploy-x", "shop/web:1", SHARED, WEB, env)));
+    return validate(SpecBuilder.valid().env(env));
   }
 
   @Test
@@ -171,19 +150,9 @@ class ReviewAppValidatorTest {
     assertThat(withWeb(new ProcessSpec("x", 1, 500, 512, Optional.of("/a b"))))
         .extracting(Violation::rule)
         .containsExactly(Rule.HEALTH_PATH);
-    ReviewAppSpec base = spec("deploy-x", "shop/web:1", SHARED, WEB, Map.of());
-    ReviewAppSpec checkedWorker =
-        new ReviewAppSpec(
-            base.branch(),
-            base.commit(),
-            base.image(),
-            base.database(),
-            base.redis(),
-            base.release(),
-            new Processes(WEB, Optional.of(new ProcessSpec("w", 1, 500, 512, Optional.of("/")))),
-            base.env(),
-            base.ttl());
-    assertThat(ReviewAppValidator.validate(app(checkedWorker)))
+    assertThat(
+            validate(
+                SpecBuilder.valid().worker(new ProcessSpec("w", 1, 500, 512, Optional.of("/")))))
         .extracting(Violation::path)
         .containsExactly("$.spec.processes.worker.healthPath");
   }
@@ -255,7 +224,7 @@ class ReviewAppValidatorTest {
 
   @Test
   void theNameIsADnsLabelAndLabelsFollowTheLabelSyntax() {
-    ReviewAppSpec spec = spec("deploy-x", "shop/web:1", SHARED, WEB, Map.of());
+    ReviewAppSpec spec = SpecBuilder.valid().build();
     assertThat(ReviewAppValidator.validate(new ReviewApp(Metadata.named("a".repeat(63)), spec)))
         .isEmpty();
     for (String bad : List.of("a".repeat(64), "", "-a", "a-", "A", "a_b", "a.b")) {
@@ -273,28 +242,14 @@ class ReviewAppValidatorTest {
 
   @Test
   void ttlBoundsAreTenMinutesToNinetyDays() {
-    ReviewAppSpec base = spec("deploy-x", "shop/web:1", SHARED, WEB, Map.of());
     for (String ok : List.of("10m", "1h", "72h", "90d", "2160h")) {
-      assertThat(ReviewAppValidator.validate(app(withTtl(base, ok)))).as(ok).isEmpty();
+      assertThat(validate(SpecBuilder.valid().ttl(Ttl.parse(ok)))).as(ok).isEmpty();
     }
     for (String tooFar : List.of("9m", "91d", "2161h", "999999m")) {
-      assertThat(ReviewAppValidator.validate(app(withTtl(base, tooFar))))
+      assertThat(validate(SpecBuilder.valid().ttl(Ttl.parse(tooFar))))
           .as(tooFar)
           .extracting(Violation::rule)
           .containsExactly(Rule.TTL);
     }
-  }
-
-  private static ReviewAppSpec withTtl(ReviewAppSpec s, String ttl) {
-    return new ReviewAppSpec(
-        s.branch(),
-        s.commit(),
-        s.image(),
-        s.database(),
-        s.redis(),
-        s.release(),
-        s.processes(),
-        s.env(),
-        Ttl.parse(ttl));
   }
 }
