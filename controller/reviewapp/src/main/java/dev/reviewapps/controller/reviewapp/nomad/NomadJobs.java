@@ -11,8 +11,8 @@ import java.util.Optional;
  */
 public interface NomadJobs {
 
-  /** The Meta of the registered job, or empty when there is no such job (or it was stopped). */
-  Optional<Map<String, String>> registeredMeta(String jobId);
+  /** The registered job, or empty when there is no such job (or it was stopped). */
+  Optional<RegisteredJob> registered(String jobId);
 
   /** Registers (creates or updates) the job. */
   void register(Job job);
@@ -37,6 +37,13 @@ public interface NomadJobs {
     return pending
         ? new BatchOutcome.Running()
         : new BatchOutcome.Failed(allocations.get(0).clientStatus());
+  }
+
+  /** A job as Nomad has it: its Meta and its version (bumped by every change). */
+  record RegisteredJob(Map<String, String> meta, long version) {
+    public RegisteredJob {
+      meta = Map.copyOf(meta);
+    }
   }
 
   /**

@@ -28,13 +28,16 @@ public final class SdkNomadJobs implements NomadJobs {
   }
 
   @Override
-  public Optional<Map<String, String>> registeredMeta(String jobId) {
+  public Optional<RegisteredJob> registered(String jobId) {
     try {
       Job job = nomad.getJobsApi().info(jobId).getValue();
       if (job == null || Boolean.TRUE.equals(job.getStop())) {
         return Optional.empty();
       }
-      return Optional.of(job.getMeta() == null ? Map.of() : Map.copyOf(job.getMeta()));
+      return Optional.of(
+          new RegisteredJob(
+              job.getMeta() == null ? Map.of() : job.getMeta(),
+              job.getVersion() == null ? 0 : job.getVersion().longValue()));
     } catch (ErrorResponseException e) {
       if (e.getServerErrorCode() == 404) {
         return Optional.empty();

@@ -1,0 +1,36 @@
+package dev.reviewapps.controller.reviewapp;
+
+import java.time.Duration;
+import java.util.Objects;
+
+/**
+ * Where review-app databases live.
+ *
+ * @param sharedEndpoint {@code host:port} of the shared server as the jobs reach it (may differ
+ *     from the controller's admin JDBC URL, e.g. a private address)
+ * @param instanceMasterUsername the master user of RDS instances created in {@code instance} mode
+ * @param snapshotInstanceClass the class of restored instances when the spec names none
+ * @param snapshotDatabaseName the database name inside restored snapshots
+ * @param rdsRecheck how often a creating RDS instance is looked at again
+ */
+public record DatabaseSettings(
+    String sharedEndpoint,
+    String instanceMasterUsername,
+    String snapshotInstanceClass,
+    String snapshotDatabaseName,
+    Duration rdsRecheck) {
+
+  public DatabaseSettings {
+    Objects.requireNonNull(sharedEndpoint, "sharedEndpoint");
+    Objects.requireNonNull(instanceMasterUsername, "instanceMasterUsername");
+    Objects.requireNonNull(snapshotInstanceClass, "snapshotInstanceClass");
+    Objects.requireNonNull(snapshotDatabaseName, "snapshotDatabaseName");
+    Objects.requireNonNull(rdsRecheck, "rdsRecheck");
+  }
+
+  /** The shared server at {@code sharedEndpoint}, the rest defaulted. */
+  public static DatabaseSettings shared(String sharedEndpoint) {
+    return new DatabaseSettings(
+        sharedEndpoint, "reviewapp", "db.t3.micro", "app", Duration.ofSeconds(15));
+  }
+}

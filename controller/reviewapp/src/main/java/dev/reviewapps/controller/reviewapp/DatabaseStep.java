@@ -1,0 +1,185 @@
+package dev.reviewapps.controller.reviewapp;
+
+import dev.reviewapps.controller.reviewapp.aws.RdsInstances;
+import dev.reviewapps.controller.reviewapp.credentials.CredentialStore;
+import dev.reviewapps.controller.reviewapp.credentials.DatabaseCredentials;
+import dev.reviewapps.controller.reviewapp.inventory.Resource;
+import dev.reviewapps.controller.reviewapp.postgres.SharedDatabase;
+import dev.reviewapps.controller.reviewapp.postgres.SharedDatabases;
+import dev.reviewapps.model.spec.Database;
+import dev.reviewapps.model.status.ConditionType;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
+import java.util.Optional;
+
+/**
+ * DatabaseReady: the app's database and its credentials, by the spec's mode. Credentials are
+ * generated and stored first; each resource is recorded in the inventory before it is created.
+ */
+final class DatabaseStep implements Step {
+
+  private final CredentialStore credentials;
+  private final SharedDatabases shared;
+  private final RdsInstances rds;
+  private final DatabaseSettings settings;
+
+  DatabaseStep(
+      CredentialStore credentials,
+      SharedDatabases shared,
+      RdsInstances rds,
+      DatabaseSettings settings) {
+    this.credentials = credentials;
+    this.shared = shared;
+    this.rds = rds;
+    this.settings = settings;
+  }
+
+  @Override
+  public ConditionType condition() {
+    return ConditionType.DatabaseReady;
+  }
+
+  @Override
+  public StepOutcome run(Reconciliation run) {
+    Database database = run.spec().database();
+    if (database instanceof Database.Shared s) {
+      return shared(run, s);
+    }
+    if (database instanceof Database.Instance i) {
+      return instance(run, i);
+    }
+    return snapshot(run, (Database.Snapshot) database);
+  }
+
+  private StepOutcome shared(Reconciliation run, Database.Shared spec) {
+    SharedDatabase db = SharedDatabase.forApp(run.app(), spec.template());
+    DatabaseCredentials login = credentialsFor(run, db.role());
+    boolean recorded =
+        run.inventory().has(new Resource.SharedDatabase(db.database(), db.role()))
+            && run.inventory().databaseEndpoint().isPresent();
+    // Once recorded, a resync only checks that it is still there: no DDL on every pass.
+    if (!recorded || !shared.exists(db)) {
+      run.record(new Resource.SharedDatabase(db.database(), db.role()));
+      try {
+        shared.ensure(db, login.password().toCharArray());
+      } catch (SharedDatabases.TemplateMissingException e) {
+        return new StepOutcome.Failed("TemplateMissing", e.getMessage());
+      }
+      run.updateInventory(i -> i.withDatabase(settings.sharedEndpoint(), db.database()));
+    }
+    return new StepOutcome.Ready(
+        "Created",
+        "database "
+            + db.database()
+            + spec.template().map(t -> " (from template " + t + ")").orElse("")
+            + " on the shared server");
+  }
+
+  private StepOutcome instance(Reconciliation run, Database.Instance spec) {
+    String id = rdsIdentifier(run.app());
+    DatabaseCredentials login = credentialsFor(run, settings.instanceMasterUsername());
+    run.record(new Resource.RdsInstance(id));
+    Optional<RdsInstances.RdsInstance> found = rds.describe(id);
+    if (found.isEmpty()) {
+      rds.create(
+          new RdsInstances.NewInstance(
+              id,
+              spec.instanceClass(),
+              spec.allocatedStorageGb(),
+              spec.engineVersion(),
+              settings.snapshotDatabaseName(),
+              login.username(),
+              login.password(),
+              run.app()));
+      return creating(id, "creating");
+    }
+    if (!found.get().available()) {
+      return creating(id, found.get().status());
+    }
+    RdsInstances.Endpoint endpoint = found.get().endpoint().orElseThrow();
+    run.updateInventory(
+        i ->
+            i.withDatabase(
+                endpoint.host() + ":" + endpoint.port(), settings.snapshotDatabaseName()));
+    return new StepOutcome.Ready("Available", "RDS instance " + id + " is available");
+  }
+
+  private StepOutcome snapshot(Reconciliation run, Database.Snapshot spec) {
+    String id = rdsIdentifier(run.app());
+    run.record(new Resource.RdsInstance(id));
+    Optional<RdsInstances.RdsInstance> found = rds.describe(id);
+    if (found.isEmpty()) {
+      rds.restore(
+          spec.snapshotIdentifier(),
+          new RdsInstances.NewInstance(
+              id,
+              spec.instanceClass().orElse(settings.snapshotInstanceClass()),
+              0,
+              Optional.empty(),
+              settings.snapshotDatabaseName(),
+              settings.instanceMasterUsername(),
+              "",
+              run.app()));
+      return creating(id, "restoring from " + spec.snapshotIdentifier());
+    }
+    if (!found.get().available()) {
+      return creating(id, found.get().status());
+    }
+    // The restored instance has the snapshot's master password: set ours, once, then wait for
+    // RDS to apply it (it reports resetting-master-credentials meanwhile).
+    DatabaseCredentials login = credentialsFor(run, settings.instanceMasterUsername());
+    if (run.inventory().databaseEndpoint().isEmpty()) {
+      rds.setMasterPassword(id, login.password());
+      RdsInstances.Endpoint endpoint = found.get().endpoint().orElseThrow();
+      run.updateInventory(
+          i ->
+              i.withDatabase(
+                  endpoint.host() + ":" + endpoint.port(), settings.snapshotDatabaseName()));
+      return creating(id, "setting the master password");
+    }
+    return new StepOutcome.Ready(
+        "Restored", "RDS instance " + id + " restored from " + spec.snapshotIdentifier());
+  }
+
+  private StepOutcome creating(String id, String status) {
+    return new StepOutcome.Waiting(
+        "Creating", "RDS instance " + id + " is " + status, settings.rdsRecheck());
+  }
+
+  private DatabaseCredentials credentialsFor(Reconciliation run, String username) {
+    run.record(new Resource.Credentials(credentials.locationOf(run.app())));
+    DatabaseCredentials login = credentials.getOrCreate(run.app(), username);
+    run.credentials(login);
+    return login;
+  }
+
+  /**
+   * RDS identifiers: letters, digits and single hyphens, starting with a letter, at most 63
+   * characters. {@code ra-} plus the app name, with a hash suffix when cleaning or cutting changed
+   * it, so the mapping stays one-to-one.
+   */
+  static String rdsIdentifier(String app) {
+    String cleaned = ("ra-" + app).replaceAll("-{2,}", "-").replaceAll("-$", "");
+    if (cleaned.equals("ra-" + app) && cleaned.length() <= 63) {
+      return cleaned;
+    }
+    String suffix = "-" + sha256(app).substring(0, 8);
+    String base =
+        cleaned.length() > 63 - suffix.length()
+            ? cleaned.substring(0, 63 - suffix.length())
+            : cleaned;
+    return base.replaceAll("-$", "") + suffix;
+  }
+
+  private static String sha256(String text) {
+    try {
+      return HexFormat.of()
+          .formatHex(
+              MessageDigest.getInstance("SHA-256").digest(text.getBytes(StandardCharsets.UTF_8)));
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException("every JVM has SHA-256", e);
+    }
+  }
+}

@@ -1,0 +1,99 @@
+package dev.reviewapps.controller.reviewapp;
+
+import com.hashicorp.nomad.apimodel.Job;
+import dev.reviewapps.controller.reviewapp.inventory.Resource;
+import dev.reviewapps.controller.reviewapp.nomad.AppRelease;
+import dev.reviewapps.controller.reviewapp.nomad.NomadJobs;
+import dev.reviewapps.controller.reviewapp.nomad.ReviewAppJobs;
+import dev.reviewapps.controller.reviewapp.nomad.TaskRole;
+import dev.reviewapps.model.spec.ProcessSpec;
+import dev.reviewapps.model.status.ConditionType;
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * WebReady and WorkerReady. The web step registers the full service job (Redis, web, worker) when
+ * the registered one is not this release's (compared by the job's {@code spec-hash}); both steps
+ * then count the allocations of the current job version that serve. Old allocations do not count,
+ * so a new commit is Ready only once its own processes run.
+ */
+final class ProcessStep implements Step {
+
+  private final TaskRole role;
+  private final NomadJobs nomad;
+  private final ReviewAppJobs jobs;
+  private final Duration recheck;
+
+  private ProcessStep(TaskRole role, NomadJobs nomad, ReviewAppJobs jobs, Duration recheck) {
+    this.role = role;
+    this.nomad = nomad;
+    this.jobs = jobs;
+    this.recheck = recheck;
+  }
+
+  static ProcessStep web(NomadJobs nomad, ReviewAppJobs jobs, Duration recheck) {
+    return new ProcessStep(TaskRole.WEB, nomad, jobs, recheck);
+  }
+
+  static ProcessStep worker(NomadJobs nomad, ReviewAppJobs jobs, Duration recheck) {
+    return new ProcessStep(TaskRole.WORKER, nomad, jobs, recheck);
+  }
+
+  @Override
+  public ConditionType condition() {
+    return role == TaskRole.WEB ? ConditionType.WebReady : ConditionType.WorkerReady;
+  }
+
+  @Override
+  public StepOutcome run(Reconciliation run) {
+    Optional<ProcessSpec> process =
+        role == TaskRole.WEB
+            ? Optional.of(run.spec().processes().web())
+            : run.spec().processes().worker();
+    if (process.isEmpty()) {
+      return new StepOutcome.Ready("NotRequested", "the spec has no " + role.label() + " process");
+    }
+    String jobId = ReviewAppJobs.serviceJobId(run.app());
+    Optional<NomadJobs.RegisteredJob> registered = nomad.registered(jobId);
+    if (role == TaskRole.WEB) {
+      Job wanted =
+          jobs.serviceJob(
+              new AppRelease(
+                  run.app(),
+                  run.spec(),
+                  run.databaseUrl().orElseThrow(),
+                  run.redisAddress().map(a -> "redis://" + a + "/0")),
+              true);
+      String hash = wanted.getMeta().get(ReviewAppJobs.META_SPEC_HASH);
+      if (registered.map(j -> hash.equals(j.meta().get(ReviewAppJobs.META_SPEC_HASH))).orElse(false)
+          == false) {
+        run.record(new Resource.NomadJob(jobId));
+        nomad.register(wanted);
+        return new StepOutcome.Waiting(
+            "Deploying", "service job updated to commit " + run.spec().commit(), recheck);
+      }
+    }
+    if (registered.isEmpty()) {
+      return new StepOutcome.Waiting("Deploying", "service job not registered yet", recheck);
+    }
+    long version = registered.get().version();
+    List<NomadJobs.GroupAllocation> current =
+        nomad.allocations(jobId, role.label()).stream()
+            .filter(a -> a.jobVersion() == version)
+            .filter(NomadJobs.GroupAllocation::serving)
+            .toList();
+    int wanted = process.get().count();
+    if (current.size() < wanted) {
+      return new StepOutcome.Waiting(
+          "Starting",
+          current.size() + " of " + wanted + " " + role.label() + " allocations running",
+          recheck);
+    }
+    if (role == TaskRole.WEB) {
+      run.webAddresses(current.stream().map(a -> a.address().orElseThrow()).sorted().toList());
+    }
+    return new StepOutcome.Ready(
+        "Running", current.size() + " " + role.label() + " allocation(s) running and healthy");
+  }
+}

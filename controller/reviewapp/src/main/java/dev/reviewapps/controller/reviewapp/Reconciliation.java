@@ -1,0 +1,107 @@
+package dev.reviewapps.controller.reviewapp;
+
+import dev.reviewapps.controller.reviewapp.credentials.DatabaseCredentials;
+import dev.reviewapps.controller.reviewapp.inventory.Inventory;
+import dev.reviewapps.controller.reviewapp.inventory.InventoryStore;
+import dev.reviewapps.controller.reviewapp.inventory.Resource;
+import dev.reviewapps.model.spec.ReviewAppSpec;
+import java.util.List;
+import java.util.Optional;
+import java.util.function.UnaryOperator;
+
+/**
+ * The state of one reconcile run of one app, handed from step to step: the spec being applied, the
+ * inventory as last written, and what earlier steps learned (credentials, Redis address). Not
+ * shared between runs or threads.
+ */
+public final class Reconciliation {
+
+  private final String app;
+  private final ReviewAppSpec spec;
+  private final InventoryStore inventories;
+  private InventoryStore.Versioned inventory;
+  private Optional<DatabaseCredentials> credentials = Optional.empty();
+  private Optional<String> redisAddress = Optional.empty();
+  private List<String> webAddresses = List.of();
+
+  Reconciliation(
+      String app, ReviewAppSpec spec, InventoryStore inventories, InventoryStore.Versioned read) {
+    this.app = app;
+    this.spec = spec;
+    this.inventories = inventories;
+    this.inventory = read;
+  }
+
+  public String app() {
+    return app;
+  }
+
+  public ReviewAppSpec spec() {
+    return spec;
+  }
+
+  public Inventory inventory() {
+    return inventory.inventory();
+  }
+
+  /** Changes the inventory and writes it at once (check-and-set), before the caller goes on. */
+  public Inventory updateInventory(UnaryOperator<Inventory> change) {
+    inventory = inventories.write(inventory, change.apply(inventory.inventory()));
+    return inventory.inventory();
+  }
+
+  /** Records {@code resource} in the inventory (written at once) unless it is there already. */
+  public void record(Resource resource) {
+    if (!inventory().has(resource)) {
+      updateInventory(i -> i.with(resource));
+    }
+  }
+
+  public Optional<DatabaseCredentials> credentials() {
+    return credentials;
+  }
+
+  void credentials(DatabaseCredentials value) {
+    credentials = Optional.of(value);
+  }
+
+  /** {@code ip:port} of the app's Redis, once the Redis step found it serving. */
+  public Optional<String> redisAddress() {
+    return redisAddress;
+  }
+
+  void redisAddress(String address) {
+    redisAddress = Optional.of(address);
+  }
+
+  /** {@code ip:port} of each serving web allocation of the current version, sorted. */
+  public List<String> webAddresses() {
+    return webAddresses;
+  }
+
+  void webAddresses(List<String> addresses) {
+    webAddresses = List.copyOf(addresses);
+  }
+
+  /**
+   * {@code postgresql://user:password@host:port/db} for the jobs, once the database step has
+   * recorded the endpoint. It holds the password: it goes into the job environment and nowhere
+   * else.
+   */
+  public Optional<String> databaseUrl() {
+    Inventory i = inventory();
+    if (credentials.isEmpty() || i.databaseEndpoint().isEmpty() || i.databaseName().isEmpty()) {
+      return Optional.empty();
+    }
+    DatabaseCredentials c = credentials.get();
+    return Optional.of(
+        "postgresql://"
+            + c.username()
+            + ":"
+            + c.password()
+            + "@"
+            + i.databaseEndpoint().get()
+            + "/"
+            + i.databaseName().get());
+  }
+}

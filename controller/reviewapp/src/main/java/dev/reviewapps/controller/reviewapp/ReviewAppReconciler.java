@@ -1,0 +1,320 @@
+package dev.reviewapps.controller.reviewapp;
+
+import dev.reviewapps.controller.consul.KeyLayout;
+import dev.reviewapps.controller.consul.KeyValueStore;
+import dev.reviewapps.controller.consul.KvEntry;
+import dev.reviewapps.controller.engine.Reconciler;
+import dev.reviewapps.controller.engine.Result;
+import dev.reviewapps.controller.engine.TerminalError;
+import dev.reviewapps.controller.reviewapp.inventory.InventoryStore;
+import dev.reviewapps.controller.reviewapp.nomad.ReviewAppJobs;
+import dev.reviewapps.model.ReviewApp;
+import dev.reviewapps.model.json.ParseResult;
+import dev.reviewapps.model.json.ReviewAppJson;
+import dev.reviewapps.model.status.ConditionStatus;
+import dev.reviewapps.model.status.ConditionType;
+import dev.reviewapps.model.status.Phase;
+import dev.reviewapps.model.status.ReviewAppStatus;
+import dev.reviewapps.model.validation.Rule;
+import dev.reviewapps.model.validation.Violation;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.EnumMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.stream.Collectors;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Converges one review app: reads its spec, validates it, and runs the steps in order (database,
+ * capacity, Redis, migrate, seed, web, worker, route), each setting its condition. A step that
+ * waits for the outside world stops the run and asks to be requeued; nothing here ever sleeps.
+ *
+ * <p>An invalid spec is a terminal error listed in status. When an earlier spec was valid (it is
+ * kept in the inventory) the app goes on running that one, and status says so.
+ */
+public final class ReviewAppReconciler implements Reconciler {
+
+  private static final Logger LOG = LoggerFactory.getLogger(ReviewAppReconciler.class);
+
+  /** What happens when the spec key is gone: teardown (issue 8) plugs in here. */
+  @FunctionalInterface
+  public interface AbsentSpec {
+    Result reconcile(String app) throws Exception;
+
+    /** Does nothing: without a teardown, a deleted spec leaves the app as it is. */
+    AbsentSpec NOTHING = app -> Result.done();
+  }
+
+  /**
+   * Told after each step has run and its inventory is written; tests use it to crash a reconcile
+   * between steps.
+   */
+  @FunctionalInterface
+  public interface StepObserver {
+    void afterStep(String app, ConditionType step);
+
+    StepObserver NONE = (app, step) -> {};
+  }
+
+  private final KeyValueStore kv;
+  private final KeyLayout layout;
+  private final InventoryStore inventories;
+  private final StatusStore statuses;
+  private final List<Step> steps;
+  private final RouteStep route;
+  private final ReviewAppSettings settings;
+  private final Clock clock;
+  private final AbsentSpec absentSpec;
+  private final StepObserver observer;
+  private final Timer timeToReady;
+  private final Map<String, Instant> firstSeen = new ConcurrentHashMap<>();
+  private final Map<String, Phase> phases = new ConcurrentHashMap<>();
+
+  public ReviewAppReconciler(
+      KeyValueStore kv,
+      KeyLayout layout,
+      ReviewAppProviders providers,
+      ReviewAppJobs jobs,
+      DatabaseSettings databases,
+      ReviewAppSettings settings,
+      MeterRegistry registry,
+      Clock clock,
+      AbsentSpec absentSpec,
+      StepObserver observer) {
+    this.kv = kv;
+    this.layout = layout;
+    this.inventories = new InventoryStore(kv, layout);
+    this.statuses = new StatusStore(kv, layout);
+    this.settings = settings;
+    this.clock = clock;
+    this.absentSpec = absentSpec;
+    this.observer = observer;
+    this.route = new RouteStep(providers.routes(), settings.hosts(), settings.recheck());
+    this.steps =
+        List.of(
+            new DatabaseStep(
+                providers.credentials(), providers.sharedDatabases(), providers.rds(), databases),
+            new CapacityStep(providers.capacity(), inventories, jobs),
+            new RedisStep(providers.nomad(), jobs, settings.recheck()),
+            ReleaseJobStep.migrate(providers.nomad(), jobs, settings.recheck()),
+            ReleaseJobStep.seed(providers.nomad(), jobs, settings.recheck()),
+            ProcessStep.web(providers.nomad(), jobs, settings.recheck()),
+            ProcessStep.worker(providers.nomad(), jobs, settings.recheck()),
+            route);
+    this.timeToReady =
+        Timer.builder("review_apps_time_to_ready")
+            .description("Time from the controller first seeing a spec version to the app Ready")
+            .publishPercentileHistogram()
+            .register(registry);
+    for (Phase phase : Phase.values()) {
+      Gauge.builder("review_apps", phases, m -> m.values().stream().filter(phase::equals).count())
+          .description("Review apps by phase, as this controller last saw them")
+          .tag("phase", phase.name())
+          .register(registry);
+    }
+  }
+
+  @Override
+  public Result reconcile(String app) throws Exception {
+    Optional<KvEntry> specEntry = kv.get(layout.spec(app));
+    if (specEntry.isEmpty()) {
+      phases.remove(app);
+      return absentSpec.reconcile(app);
+    }
+    long index = specEntry.get().modifyIndex();
+    firstSeen.putIfAbsent(app, clock.instant());
+    InventoryStore.Versioned read = inventories.read(app);
+    List<Violation> violations = new ArrayList<>();
+    Optional<ReviewApp> parsed = parse(app, specEntry.get().value(), violations);
+    if (parsed.isPresent()) {
+      Reconciliation run = new Reconciliation(app, parsed.get().spec(), inventories, read);
+      String json = new String(ReviewAppJson.write(parsed.get()), StandardCharsets.UTF_8);
+      run.updateInventory(i -> i.withAppliedSpec(json));
+      return converge(run, index, Optional.empty());
+    }
+    String problems =
+        violations.stream().map(Violation::toString).collect(Collectors.joining("; "));
+    Optional<ReviewApp> lastGood =
+        read.inventory()
+            .appliedSpec()
+            .flatMap(s -> parse(app, s.getBytes(StandardCharsets.UTF_8), new ArrayList<>()));
+    if (lastGood.isEmpty()) {
+      writeInvalid(app, index, problems);
+      throw new TerminalError("invalid spec: " + problems);
+    }
+    // Keep the app running as it was (and its route in step) while telling why the update waits.
+    Reconciliation run = new Reconciliation(app, lastGood.get().spec(), inventories, read);
+    converge(run, index, Optional.of(problems));
+    throw new TerminalError(
+        "invalid spec update, still running commit "
+            + lastGood.get().spec().commit()
+            + ": "
+            + problems);
+  }
+
+  private Optional<ReviewApp> parse(String app, byte[] bytes, List<Violation> violations) {
+    ParseResult<ReviewApp> result = ReviewAppJson.parse(bytes);
+    if (!(result instanceof ParseResult.Parsed<ReviewApp> p)) {
+      violations.addAll(result.violations());
+      return Optional.empty();
+    }
+    if (p.value().name().equals(app)) {
+      return Optional.of(p.value());
+    }
+    violations.add(
+        new Violation(
+            "$.metadata.name",
+            Rule.DNS_LABEL,
+            "must be the key's name " + app + ", not " + p.value().name()));
+    return Optional.empty();
+  }
+
+  /**
+   * Runs the steps and writes status.
+   *
+   * @param invalidUpdate the violations of a newer spec, when {@code run} holds the last good one
+   */
+  private Result converge(Reconciliation run, long index, Optional<String> invalidUpdate)
+      throws TerminalError {
+    Map<ConditionType, StepOutcome> outcomes = new EnumMap<>(ConditionType.class);
+    StepOutcome last = null;
+    for (Step step : steps) {
+      try {
+        last = step.run(run);
+      } catch (Exception e) {
+        // Recorded (the message is ours and secret-free) and retried with backoff by the engine.
+        writeStatus(
+            run,
+            index,
+            outcomes,
+            invalidUpdate,
+            Optional.of(step.condition() + ": " + e.getMessage()));
+        throw e instanceof RuntimeException r ? r : new IllegalStateException(e.getMessage(), e);
+      }
+      outcomes.put(step.condition(), last);
+      observer.afterStep(run.app(), step.condition());
+      if (last instanceof StepOutcome.Waiting || last instanceof StepOutcome.Failed) {
+        break;
+      }
+    }
+    ReviewAppStatus written = writeStatus(run, index, outcomes, invalidUpdate, Optional.empty());
+    phases.put(run.app(), written.phase());
+    LOG.info(
+        "app {} phase {}: {}",
+        run.app(),
+        written.phase(),
+        outcomes.entrySet().stream()
+            .map(e -> e.getKey() + "=" + e.getValue().reason())
+            .collect(Collectors.joining(", ")));
+    if (last instanceof StepOutcome.Waiting w) {
+      return Result.requeueAfter(w.recheck());
+    }
+    if (last instanceof StepOutcome.Failed f) {
+      throw new TerminalError(f.reason() + ": " + f.message());
+    }
+    Instant seen = firstSeen.remove(run.app());
+    if (seen != null && written.phase() == Phase.Ready) {
+      timeToReady.record(Duration.between(seen, clock.instant()));
+    }
+    return Result.requeueAfter(settings.readyRecheck());
+  }
+
+  private ReviewAppStatus writeStatus(
+      Reconciliation run,
+      long index,
+      Map<ConditionType, StepOutcome> outcomes,
+      Optional<String> invalidUpdate,
+      Optional<String> error) {
+    Instant now = clock.instant();
+    String url = settings.urlScheme() + "://" + route.hostOf(run.app());
+    return statuses.update(
+        run.app(),
+        index,
+        current -> {
+          ReviewAppStatus next =
+              invalidUpdate.isPresent()
+                  ? current.withCondition(
+                      ConditionType.Valid,
+                      ConditionStatus.False,
+                      "InvalidSpec",
+                      "update rejected, still running commit "
+                          + run.spec().commit()
+                          + ": "
+                          + invalidUpdate.get(),
+                      now)
+                  : current.withCondition(
+                      ConditionType.Valid, ConditionStatus.True, "Valid", "", now);
+          for (Map.Entry<ConditionType, StepOutcome> e : outcomes.entrySet()) {
+            StepOutcome o = e.getValue();
+            ConditionStatus status =
+                o instanceof StepOutcome.Ready ? ConditionStatus.True : ConditionStatus.False;
+            next = next.withCondition(e.getKey(), status, o.reason(), o.message(), now);
+          }
+          Phase phase = phaseOf(outcomes, error.isPresent());
+          Optional<String> lastError =
+              error
+                  .or(
+                      () ->
+                          outcomes.values().stream()
+                              .filter(StepOutcome.Failed.class::isInstance)
+                              .map(o -> o.reason() + ": " + o.message())
+                              .findFirst())
+                  .or(() -> invalidUpdate.map(p -> "invalid spec update: " + p));
+          return next.withPhase(phase)
+              .withObservedIndex(index)
+              .withUrl(
+                  phase == Phase.Ready || current.url().isPresent()
+                      ? Optional.of(url)
+                      : Optional.empty())
+              .withLastError(lastError);
+        });
+  }
+
+  /** Status of an app whose spec was never valid: Failed, with every violation listed. */
+  private void writeInvalid(String app, long index, String problems) {
+    Instant now = clock.instant();
+    ReviewAppStatus written =
+        statuses.update(
+            app,
+            index,
+            current ->
+                current
+                    .withCondition(
+                        ConditionType.Valid, ConditionStatus.False, "InvalidSpec", problems, now)
+                    .withPhase(Phase.Failed)
+                    .withObservedIndex(index)
+                    .withLastError(Optional.of("invalid spec: " + problems)));
+    phases.put(app, written.phase());
+  }
+
+  /** The phase from how far the steps got. */
+  private Phase phaseOf(Map<ConditionType, StepOutcome> outcomes, boolean error) {
+    if (outcomes.values().stream().anyMatch(StepOutcome.Failed.class::isInstance)) {
+      return Phase.Failed;
+    }
+    boolean allRun = outcomes.size() == steps.size();
+    boolean anyWaiting = outcomes.values().stream().anyMatch(StepOutcome.Waiting.class::isInstance);
+    if (allRun && !anyWaiting && !error) {
+      return Phase.Ready;
+    }
+    boolean provisioned =
+        outcomes.containsKey(ConditionType.RedisReady)
+            && !(outcomes.get(ConditionType.RedisReady) instanceof StepOutcome.Waiting);
+    return provisioned ? Phase.Deploying : Phase.Provisioning;
+  }
+
+  /** The time-to-Ready timer, for tests and the benchmark. */
+  Timer timeToReady() {
+    return timeToReady;
+  }
+}

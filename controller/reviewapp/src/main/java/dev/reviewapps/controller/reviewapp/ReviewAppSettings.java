@@ -1,0 +1,30 @@
+package dev.reviewapps.controller.reviewapp;
+
+import dev.reviewapps.model.naming.HostTemplate;
+import java.time.Duration;
+import java.util.Objects;
+
+/**
+ * Settings of the ReviewApp reconciler.
+ *
+ * @param hosts the public host of an app, e.g. {@code {name}.review.example.com}
+ * @param urlScheme {@code http} or {@code https}, for the status URL
+ * @param recheck how soon a step that waits for Nomad looks again
+ * @param readyRecheck how often a Ready app is looked at, to keep its route in step with
+ *     rescheduled allocations (Nomad has no watch the controller follows)
+ */
+public record ReviewAppSettings(
+    HostTemplate hosts, String urlScheme, Duration recheck, Duration readyRecheck) {
+
+  public ReviewAppSettings {
+    Objects.requireNonNull(hosts, "hosts");
+    Objects.requireNonNull(urlScheme, "urlScheme");
+    Objects.requireNonNull(recheck, "recheck");
+    Objects.requireNonNull(readyRecheck, "readyRecheck");
+  }
+
+  /** The given hosts over http, recheck after 2 s, Ready apps every 30 s. */
+  public static ReviewAppSettings defaults(HostTemplate hosts) {
+    return new ReviewAppSettings(hosts, "http", Duration.ofSeconds(2), Duration.ofSeconds(30));
+  }
+}

@@ -1,0 +1,52 @@
+package dev.reviewapps.controller.reviewapp;
+
+import dev.reviewapps.controller.reviewapp.inventory.Resource;
+import dev.reviewapps.controller.reviewapp.routes.RouteTable;
+import dev.reviewapps.model.naming.AppName;
+import dev.reviewapps.model.naming.HostTemplate;
+import dev.reviewapps.model.status.ConditionType;
+import java.time.Duration;
+import java.util.Optional;
+
+/**
+ * Routed: {@code routes/<host>} holds the addresses of the serving web allocations, rewritten only
+ * when they differ (a rescheduled allocation, a new commit), so the router's watch wakes only for
+ * real changes.
+ */
+final class RouteStep implements Step {
+
+  private final RouteTable routes;
+  private final HostTemplate hosts;
+  private final Duration recheck;
+
+  RouteStep(RouteTable routes, HostTemplate hosts, Duration recheck) {
+    this.routes = routes;
+    this.hosts = hosts;
+    this.recheck = recheck;
+  }
+
+  @Override
+  public ConditionType condition() {
+    return ConditionType.Routed;
+  }
+
+  /** The app's public host name. */
+  String hostOf(String app) {
+    return hosts.host(new AppName(app));
+  }
+
+  @Override
+  public StepOutcome run(Reconciliation run) {
+    if (run.webAddresses().isEmpty()) {
+      return new StepOutcome.Waiting("NoUpstream", "no web allocation is serving", recheck);
+    }
+    String host = hostOf(run.app());
+    String upstreams = String.join(",", run.webAddresses());
+    run.record(new Resource.Route(host));
+    Optional<String> published = routes.upstreams(host);
+    if (!published.equals(Optional.of(upstreams))) {
+      routes.publish(host, upstreams);
+    }
+    return new StepOutcome.Ready("Published", host + " -> " + upstreams);
+  }
+}

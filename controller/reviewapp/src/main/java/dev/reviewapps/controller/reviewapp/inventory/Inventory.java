@@ -1,0 +1,164 @@
+package dev.reviewapps.controller.reviewapp.inventory;
+
+import dev.reviewapps.controller.reviewapp.aws.Footprint;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * Everything created for one review app (the finalizer record), plus the facts about its release
+ * that must survive a crash: which release has been migrated, whether the seed has ever run, where
+ * the database listens, and the allocations it asks of the cluster (what capacity packs).
+ *
+ * @param resources every resource, in the order first recorded
+ * @param databaseEndpoint {@code host:port} the jobs connect to, once known
+ * @param databaseName the database name inside that server
+ * @param migratedRelease the release key whose migration completed last
+ * @param seeded true once the seed job completed: it never runs again
+ * @param allocations the footprint of each allocation of the service job, for capacity
+ * @param appliedSpec the last valid spec (JSON), which an app keeps running when an invalid update
+ *     arrives
+ */
+public record Inventory(
+    String app,
+    List<Resource> resources,
+    Optional<String> databaseEndpoint,
+    Optional<String> databaseName,
+    Optional<String> migratedRelease,
+    boolean seeded,
+    List<Footprint> allocations,
+    Optional<String> appliedSpec) {
+
+  public Inventory {
+    Objects.requireNonNull(app, "app");
+    resources = List.copyOf(resources);
+    Objects.requireNonNull(databaseEndpoint, "databaseEndpoint");
+    Objects.requireNonNull(databaseName, "databaseName");
+    Objects.requireNonNull(migratedRelease, "migratedRelease");
+    allocations = List.copyOf(allocations);
+    Objects.requireNonNull(appliedSpec, "appliedSpec");
+  }
+
+  /** The inventory of an app for which nothing exists yet. */
+  public static Inventory empty(String app) {
+    return new Inventory(
+        app,
+        List.of(),
+        Optional.empty(),
+        Optional.empty(),
+        Optional.empty(),
+        false,
+        List.of(),
+        Optional.empty());
+  }
+
+  /** True when the resource is recorded. */
+  public boolean has(Resource resource) {
+    return resources.contains(resource);
+  }
+
+  /** This inventory with {@code resource} recorded (once). */
+  public Inventory with(Resource resource) {
+    if (has(resource)) {
+      return this;
+    }
+    List<Resource> more = new ArrayList<>(resources);
+    more.add(resource);
+    return new Inventory(
+        app,
+        more,
+        databaseEndpoint,
+        databaseName,
+        migratedRelease,
+        seeded,
+        allocations,
+        appliedSpec);
+  }
+
+  /** This inventory without {@code resource}. */
+  public Inventory without(Resource resource) {
+    List<Resource> fewer = new ArrayList<>(resources);
+    fewer.remove(resource);
+    return new Inventory(
+        app,
+        fewer,
+        databaseEndpoint,
+        databaseName,
+        migratedRelease,
+        seeded,
+        allocations,
+        appliedSpec);
+  }
+
+  /** The recorded resources of one kind. */
+  public <T extends Resource> List<T> resources(Class<T> kind) {
+    return resources.stream().filter(kind::isInstance).map(kind::cast).toList();
+  }
+
+  /** The resources in the order teardown removes them. */
+  public List<Resource> teardownOrder() {
+    return resources.stream().sorted(Comparator.comparingInt(Resource::teardownOrder)).toList();
+  }
+
+  public Inventory withDatabase(String endpoint, String name) {
+    return new Inventory(
+        app,
+        resources,
+        Optional.of(endpoint),
+        Optional.of(name),
+        migratedRelease,
+        seeded,
+        allocations,
+        appliedSpec);
+  }
+
+  public Inventory withMigratedRelease(String release) {
+    return new Inventory(
+        app,
+        resources,
+        databaseEndpoint,
+        databaseName,
+        Optional.of(release),
+        seeded,
+        allocations,
+        appliedSpec);
+  }
+
+  public Inventory withSeeded() {
+    return new Inventory(
+        app,
+        resources,
+        databaseEndpoint,
+        databaseName,
+        migratedRelease,
+        true,
+        allocations,
+        appliedSpec);
+  }
+
+  public Inventory withAllocations(List<Footprint> footprints) {
+    return new Inventory(
+        app,
+        resources,
+        databaseEndpoint,
+        databaseName,
+        migratedRelease,
+        seeded,
+        footprints,
+        appliedSpec);
+  }
+
+  public Inventory withAppliedSpec(String specJson) {
+    return new Inventory(
+        app,
+        resources,
+        databaseEndpoint,
+        databaseName,
+        migratedRelease,
+        seeded,
+        allocations,
+        Optional.of(specJson));
+  }
+}

@@ -1,0 +1,115 @@
+package dev.reviewapps.controller.reviewapp.inventory;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.reviewapps.controller.reviewapp.aws.Footprint;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * The inventory's JSON, version 1:
+ *
+ * <pre>{@code
+ * {"version":1,"app":"deploy-x",
+ *  "resources":[{"kind":"credentials","id":"review-apps/secrets/deploy-x"},
+ *               {"kind":"shared-database","id":"ra_deploy_x","role":"ra_deploy_x"},
+ *               {"kind":"nomad-job","id":"deploy-x"},{"kind":"route","id":"deploy-x.review.test"}],
+ *  "database":{"endpoint":"10.0.0.5:5432","name":"ra_deploy_x"},
+ *  "release":{"migrated":"0a1b2c3d4e","seeded":true},
+ *  "allocations":[{"cpu":100,"memoryMB":64}],
+ *  "appliedSpec":"{\"apiVersion\":\"reviewapps/v1\",...}"}
+ * }</pre>
+ *
+ * Unknown resource kinds are an error, not skipped: teardown must never think a resource it cannot
+ * read is not there.
+ */
+public final class InventoryJson {
+
+  private static final ObjectMapper JSON = new ObjectMapper();
+
+  private InventoryJson() {}
+
+  /** The JSON bytes of an inventory. */
+  public static byte[] write(Inventory inventory) {
+    ObjectNode root = JSON.createObjectNode();
+    root.put("version", 1);
+    root.put("app", inventory.app());
+    ArrayNode resources = root.putArray("resources");
+    for (Resource r : inventory.resources()) {
+      ObjectNode node = resources.addObject().put("kind", r.kind()).put("id", r.id());
+      if (r instanceof Resource.SharedDatabase db) {
+        node.put("role", db.role());
+      }
+    }
+    if (inventory.databaseEndpoint().isPresent() || inventory.databaseName().isPresent()) {
+      ObjectNode database = root.putObject("database");
+      inventory.databaseEndpoint().ifPresent(e -> database.put("endpoint", e));
+      inventory.databaseName().ifPresent(n -> database.put("name", n));
+    }
+    ObjectNode release = root.putObject("release");
+    inventory.migratedRelease().ifPresent(m -> release.put("migrated", m));
+    release.put("seeded", inventory.seeded());
+    ArrayNode allocations = root.putArray("allocations");
+    for (Footprint f : inventory.allocations()) {
+      allocations.addObject().put("cpu", f.cpuMhz()).put("memoryMB", f.memoryMb());
+    }
+    inventory.appliedSpec().ifPresent(spec -> root.put("appliedSpec", spec));
+    try {
+      return JSON.writeValueAsBytes(root);
+    } catch (IOException e) {
+      throw new IllegalStateException("cannot encode inventory of " + inventory.app(), e);
+    }
+  }
+
+  /** Reads an inventory; a document it cannot fully understand is an error. */
+  public static Inventory read(byte[] bytes) {
+    JsonNode root;
+    try {
+      root = JSON.readTree(bytes);
+    } catch (IOException e) {
+      throw new IllegalArgumentException("inventory is not JSON", e);
+    }
+    if (root == null || root.path("version").asInt() != 1 || !root.path("app").isTextual()) {
+      throw new IllegalArgumentException("inventory is not a version 1 inventory");
+    }
+    String app = root.get("app").asText();
+    List<Resource> resources = new ArrayList<>();
+    for (JsonNode node : root.path("resources")) {
+      String id = node.path("id").asText();
+      resources.add(
+          switch (node.path("kind").asText()) {
+            case "credentials" -> new Resource.Credentials(id);
+            case "shared-database" -> new Resource.SharedDatabase(id, node.path("role").asText());
+            case "rds-instance" -> new Resource.RdsInstance(id);
+            case "nomad-job" -> new Resource.NomadJob(id);
+            case "route" -> new Resource.Route(id);
+            default ->
+                throw new IllegalArgumentException(
+                    "inventory of " + app + " has an unknown resource kind " + node.path("kind"));
+          });
+    }
+    JsonNode database = root.path("database");
+    JsonNode release = root.path("release");
+    List<Footprint> allocations = new ArrayList<>();
+    for (JsonNode node : root.path("allocations")) {
+      allocations.add(new Footprint(node.path("cpu").asInt(), node.path("memoryMB").asInt()));
+    }
+    return new Inventory(
+        app,
+        resources,
+        text(database, "endpoint"),
+        text(database, "name"),
+        text(release, "migrated"),
+        release.path("seeded").asBoolean(false),
+        allocations,
+        text(root, "appliedSpec"));
+  }
+
+  private static Optional<String> text(JsonNode node, String field) {
+    return node.hasNonNull(field) ? Optional.of(node.get(field).asText()) : Optional.empty();
+  }
+}
