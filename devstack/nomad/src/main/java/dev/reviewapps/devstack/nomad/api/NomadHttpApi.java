@@ -119,7 +119,11 @@ public final class NomadHttpApi {
             "/v1/regions",
             Handler.sync(e -> jsonReply(MAPPER.createArrayNode().add(cluster.node().region()))))
         .get("/v1/agent/self", Handler.sync(e -> jsonReply(agentSelf())))
-        .get("/v1/agent/health", Handler.sync(e -> jsonReply(agentHealth())));
+        .get("/v1/agent/health", Handler.sync(e -> jsonReply(agentHealth())))
+        .get("/v1/agent/members", Handler.sync(e -> jsonReply(agentMembers())))
+        .get(
+            "/v1/agent/servers",
+            Handler.sync(e -> jsonReply(MAPPER.createArrayNode().add(leader()))));
     return routes;
   }
 
@@ -286,7 +290,25 @@ public final class NomadHttpApi {
     config.putObject("Client").put("Enabled", true);
     config.putObject("Server").put("Enabled", true);
     config.putObject("ACL").put("Enabled", false);
-    ObjectNode member = self.putObject("member");
+    self.set("member", member());
+    ObjectNode stats = self.putObject("stats");
+    stats.putObject("nomad").put("leader", "true").put("known_regions", "1");
+    stats.putObject("client").put("node_id", cluster.node().id()).put("known_servers", leader());
+    return self;
+  }
+
+  private JsonNode agentMembers() {
+    ObjectNode members = MAPPER.createObjectNode();
+    members.put("ServerName", cluster.node().name());
+    members.put("ServerRegion", cluster.node().region());
+    members.put("ServerDC", cluster.node().datacenter());
+    members.putArray("Members").add(member());
+    return members;
+  }
+
+  /** The one server, as Serf's member list shows it. */
+  private ObjectNode member() {
+    ObjectNode member = MAPPER.createObjectNode();
     member.put("Name", cluster.node().name() + "." + cluster.node().region());
     member.put("Addr", cluster.node().address());
     member.put("Port", 4648);
@@ -296,10 +318,7 @@ public final class NomadHttpApi {
     tags.put("dc", cluster.node().datacenter());
     tags.put("build", NomadVersion.VERSION);
     tags.put("role", "nomad");
-    ObjectNode stats = self.putObject("stats");
-    stats.putObject("nomad").put("leader", "true").put("known_regions", "1");
-    stats.putObject("client").put("node_id", cluster.node().id()).put("known_servers", leader());
-    return self;
+    return member;
   }
 
   private static JsonNode agentHealth() {
