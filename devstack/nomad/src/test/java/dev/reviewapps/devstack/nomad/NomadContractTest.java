@@ -32,7 +32,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
-import java.util.function.Predicate;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -74,33 +73,12 @@ class NomadContractTest {
     return client.getJobsApi().allocations(jobId).getValue();
   }
 
-  private AllocationListStub awaitAllocation(String jobId, Predicate<AllocationListStub> matching) {
-    return await()
-        .atMost(PATIENCE)
-        .pollInterval(Duration.ofMillis(100))
-        .until(() -> allocations(jobId).stream().filter(matching).findFirst(), o -> o.isPresent())
-        .orElseThrow();
-  }
-
-  private static Predicate<AllocationListStub> status(String clientStatus) {
-    return a -> a.getClientStatus().equals(clientStatus);
-  }
-
   @Test
   void serviceJobServesHttpOnItsDynamicPortAndIsReached() throws Exception {
     String id = TestJobs.uniqueId("web");
-    Job job =
-        TestJobs.withDynamicPort(
-            TestJobs.job(
-                id,
-                "service",
-                TestJobs.shell(
-                    "web",
-                    "cd \"$NOMAD_TASK_DIR\" && echo served-by-$NOMAD_TASK_NAME > index.html"
-                        + " && exec python3 -m http.server \"$NOMAD_PORT_http\" --bind \"$NOMAD_IP_http\"")),
-            "http");
+    Job job = TestJobs.staticSite(id, "echo served-by-$NOMAD_TASK_NAME > index.html");
     register(job);
-    AllocationListStub stub = awaitAllocation(id, status("running"));
+    AllocationListStub stub = TestJobs.awaitAllocation(client, id, TestJobs.status("running"));
 
     Allocation alloc = client.getAllocationsApi().info(stub.getId()).getValue();
     Port port =
@@ -136,8 +114,8 @@ class NomadContractTest {
     register(TestJobs.job(ok, "batch", TestJobs.shell("migrate", "exit 0")));
     register(TestJobs.job(bad, "batch", TestJobs.shell("migrate", "exit 3")));
 
-    AllocationListStub complete = awaitAllocation(ok, status("complete"));
-    AllocationListStub failed = awaitAllocation(bad, status("failed"));
+    AllocationListStub complete = TestJobs.awaitAllocation(client, ok, TestJobs.status("complete"));
+    AllocationListStub failed = TestJobs.awaitAllocation(client, bad, TestJobs.status("failed"));
 
     assertThat(complete.getTaskStates().get("migrate").getFailed()).isFalse();
     assertThat(failed.getTaskStates().get("migrate").getFailed()).isTrue();
@@ -157,7 +135,7 @@ class NomadContractTest {
   void changedJobReplacesItsAllocationAndAnIdenticalOneChangesNothing() throws Exception {
     String id = TestJobs.uniqueId("update");
     register(TestJobs.job(id, "service", TestJobs.shell("worker", "exec sleep 300")));
-    AllocationListStub first = awaitAllocation(id, status("running"));
+    AllocationListStub first = TestJobs.awaitAllocation(client, id, TestJobs.status("running"));
 
     register(TestJobs.job(id, "service", TestJobs.shell("worker", "exec sleep 300")));
     Job same = client.getJobsApi().info(id).getValue();
@@ -171,12 +149,16 @@ class NomadContractTest {
     register(changed);
 
     AllocationListStub second =
-        awaitAllocation(
-            id, a -> !a.getId().equals(first.getId()) && a.getClientStatus().equals("running"));
+        TestJobs.awaitAllocation(
+            client,
+            id,
+            a -> !a.getId().equals(first.getId()) && a.getClientStatus().equals("running"));
     assertThat(second.getJobVersion()).isEqualTo(BigInteger.ONE);
     AllocationListStub old =
-        awaitAllocation(
-            id, a -> a.getId().equals(first.getId()) && a.getClientStatus().equals("complete"));
+        TestJobs.awaitAllocation(
+            client,
+            id,
+            a -> a.getId().equals(first.getId()) && a.getClientStatus().equals("complete"));
     assertThat(old.getDesiredStatus()).isEqualTo("stop");
     assertThat(client.getJobsApi().versions(id).getValue().getVersions()).hasSize(2);
   }
@@ -185,12 +167,12 @@ class NomadContractTest {
   void deregisterStopsTheJobsAllocations() throws Exception {
     String id = TestJobs.uniqueId("stop");
     register(TestJobs.job(id, "service", TestJobs.shell("worker", "exec sleep 300")));
-    awaitAllocation(id, status("running"));
+    TestJobs.awaitAllocation(client, id, TestJobs.status("running"));
 
     String evalId = client.getJobsApi().deregister(id).getValue();
 
     assertThat(evalId).isNotBlank();
-    AllocationListStub stopped = awaitAllocation(id, status("complete"));
+    AllocationListStub stopped = TestJobs.awaitAllocation(client, id, TestJobs.status("complete"));
     assertThat(stopped.getDesiredStatus()).isEqualTo("stop");
     assertThat(stopped.getTaskStates().get("worker").getState()).isEqualTo("dead");
     Job job = client.getJobsApi().info(id).getValue();
@@ -216,7 +198,7 @@ class NomadContractTest {
   void blockingAllocationQueryIsWokenByAStatusChange() throws Exception {
     String id = TestJobs.uniqueId("block");
     register(TestJobs.job(id, "service", TestJobs.shell("worker", "exec sleep 300")));
-    awaitAllocation(id, status("running"));
+    TestJobs.awaitAllocation(client, id, TestJobs.status("running"));
     ServerQueryResponse<List<AllocationListStub>> before = client.getJobsApi().allocations(id);
 
     CompletableFuture<ServerQueryResponse<List<AllocationListStub>>> blocked =
@@ -247,7 +229,7 @@ class NomadContractTest {
     String id = TestJobs.uniqueId("logs");
     register(
         TestJobs.job(id, "batch", TestJobs.shell("seed", "echo seeded 42 rows; echo oops >&2")));
-    AllocationListStub done = awaitAllocation(id, status("complete"));
+    AllocationListStub done = TestJobs.awaitAllocation(client, id, TestJobs.status("complete"));
 
     Allocation alloc = client.getAllocationsApi().info(done.getId()).getValue();
     Node node = client.getNodesApi().info(alloc.getNodeId()).getValue();
@@ -283,7 +265,7 @@ class NomadContractTest {
         .get(0)
         .setResources(new Resources().setCpu(100).setMemoryMb(share));
     register(a);
-    awaitAllocation(first, status("running"));
+    TestJobs.awaitAllocation(client, first, TestJobs.status("running"));
 
     String evalId = register(b);
     Evaluation eval =
@@ -303,7 +285,7 @@ class NomadContractTest {
 
     client.getJobsApi().deregister(first);
 
-    awaitAllocation(second, status("running"));
+    TestJobs.awaitAllocation(client, second, TestJobs.status("running"));
   }
 
   @Test

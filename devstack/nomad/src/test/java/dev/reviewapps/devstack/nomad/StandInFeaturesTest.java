@@ -1,7 +1,6 @@
 package dev.reviewapps.devstack.nomad;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -25,7 +24,6 @@ import java.time.Duration;
 import java.util.Base64;
 import java.util.List;
 import java.util.Map;
-import java.util.function.Predicate;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -58,19 +56,6 @@ class StandInFeaturesTest {
     nomad.close();
   }
 
-  private AllocationListStub awaitAllocation(String jobId, Predicate<AllocationListStub> matching) {
-    return await()
-        .atMost(PATIENCE)
-        .pollInterval(Duration.ofMillis(100))
-        .until(
-            () ->
-                client.getJobsApi().allocations(jobId).getValue().stream()
-                    .filter(matching)
-                    .findFirst(),
-            o -> o.isPresent())
-        .orElseThrow();
-  }
-
   private HttpResponse<String> get(String pathAndQuery) throws Exception {
     return http.send(
         HttpRequest.newBuilder(URI.create(nomad.baseUrl() + pathAndQuery)).build(),
@@ -80,16 +65,7 @@ class StandInFeaturesTest {
   @Test
   void httpCheckThatPassesMarksTheAllocationHealthy() throws Exception {
     String id = TestJobs.uniqueId("healthy");
-    Job job =
-        TestJobs.withDynamicPort(
-            TestJobs.job(
-                id,
-                "service",
-                TestJobs.shell(
-                    "web",
-                    "cd \"$NOMAD_TASK_DIR\" && echo ok > health"
-                        + " && exec python3 -m http.server \"$NOMAD_PORT_http\" --bind 127.0.0.1")),
-            "http");
+    Job job = TestJobs.staticSite(id, "echo ok > health");
     job.getTaskGroups()
         .get(0)
         .setServices(
@@ -108,7 +84,8 @@ class StandInFeaturesTest {
     client.getJobsApi().register(job);
 
     AllocationListStub healthy =
-        awaitAllocation(
+        TestJobs.awaitAllocation(
+            client,
             id,
             a ->
                 a.getDeploymentStatus() != null
@@ -151,7 +128,7 @@ class StandInFeaturesTest {
             .setConfig(Map.of("image", "registry.example.com/redis:7"));
     client.getJobsApi().register(TestJobs.job(id, "service", task));
 
-    AllocationListStub running = awaitAllocation(id, a -> a.getClientStatus().equals("running"));
+    AllocationListStub running = TestJobs.awaitAllocation(client, id, TestJobs.status("running"));
 
     assertThat(running.getTaskStates().get("redis").getEvents())
         .anySatisfy(
@@ -169,7 +146,7 @@ class StandInFeaturesTest {
     client
         .getJobsApi()
         .register(TestJobs.job(id, "batch", TestJobs.shell("seed", "printf 'abcdefghij'")));
-    AllocationListStub done = awaitAllocation(id, a -> a.getClientStatus().equals("complete"));
+    AllocationListStub done = TestJobs.awaitAllocation(client, id, TestJobs.status("complete"));
     String base = "/v1/client/fs/logs/" + done.getId() + "?task=seed&type=stdout";
 
     assertThat(get(base + "&plain=true&origin=end&offset=3").body()).isEqualTo("hij");

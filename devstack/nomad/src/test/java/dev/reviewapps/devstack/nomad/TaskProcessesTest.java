@@ -18,7 +18,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
-import java.util.function.Predicate;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -47,19 +46,6 @@ class TaskProcessesTest {
     nomad.close();
   }
 
-  private AllocationListStub awaitAllocation(String jobId, Predicate<AllocationListStub> matching) {
-    return await()
-        .atMost(PATIENCE)
-        .pollInterval(Duration.ofMillis(100))
-        .until(
-            () ->
-                client.getJobsApi().allocations(jobId).getValue().stream()
-                    .filter(matching)
-                    .findFirst(),
-            o -> o.isPresent())
-        .orElseThrow();
-  }
-
   private Path taskFile(AllocationListStub alloc, String task, String name) {
     return dataDir.resolve(alloc.getId()).resolve(task).resolve("local").resolve(name);
   }
@@ -83,14 +69,14 @@ class TaskProcessesTest {
     client
         .getJobsApi()
         .register(TestJobs.job(id, "service", TestJobs.shell("worker", PARENT_AND_CHILD)));
-    AllocationListStub alloc = awaitAllocation(id, a -> a.getClientStatus().equals("running"));
+    AllocationListStub alloc = TestJobs.awaitAllocation(client, id, TestJobs.status("running"));
     List<Long> pids = parentAndChild(alloc);
     assertThat(nomad.taskPids().get(alloc.getId())).containsEntry("worker", pids.get(0));
 
     client.getJobsApi().deregister(id);
 
     await().atMost(PATIENCE).until(() -> pids.stream().noneMatch(HostProcesses::alive));
-    AllocationListStub stopped = awaitAllocation(id, a -> a.getClientStatus().equals("complete"));
+    AllocationListStub stopped = TestJobs.awaitAllocation(client, id, TestJobs.status("complete"));
     assertThat(stopped.getTaskStates().get("worker").getEvents())
         .extracting(e -> e.getType())
         .contains("Killing", "Killed");
@@ -103,7 +89,7 @@ class TaskProcessesTest {
         .getJobsApi()
         .register(TestJobs.job(id, "service", TestJobs.shell("worker", PARENT_AND_CHILD)));
     List<Long> pids =
-        parentAndChild(awaitAllocation(id, a -> a.getClientStatus().equals("running")));
+        parentAndChild(TestJobs.awaitAllocation(client, id, TestJobs.status("running")));
 
     nomad.close();
 
@@ -121,12 +107,12 @@ class TaskProcessesTest {
                 .setKillTimeout(500_000_000L));
     client.getJobsApi().register(job);
     List<Long> pids =
-        parentAndChild(awaitAllocation(id, a -> a.getClientStatus().equals("running")));
+        parentAndChild(TestJobs.awaitAllocation(client, id, TestJobs.status("running")));
 
     client.getJobsApi().deregister(id);
 
     await().atMost(PATIENCE).until(() -> pids.stream().noneMatch(HostProcesses::alive));
-    AllocationListStub stopped = awaitAllocation(id, a -> a.getClientStatus().equals("complete"));
+    AllocationListStub stopped = TestJobs.awaitAllocation(client, id, TestJobs.status("complete"));
     assertThat(stopped.getTaskStates().get("worker").getEvents())
         .anySatisfy(
             e -> assertThat(e.getDisplayMessage()).contains("Waiting 500ms before force killing"));
@@ -219,7 +205,7 @@ class TaskProcessesTest {
         .get(0)
         .setEnv(Map.of("RAILS_ENV", "staging", "PORT", "${NOMAD_PORT_http}"));
     client.getJobsApi().register(job);
-    AllocationListStub alloc = awaitAllocation(id, a -> a.getClientStatus().equals("complete"));
+    AllocationListStub alloc = TestJobs.awaitAllocation(client, id, TestJobs.status("complete"));
 
     List<String> lines = Files.readAllLines(taskFile(alloc, "seed", "env.txt"));
     String port =
@@ -263,7 +249,7 @@ class TaskProcessesTest {
                 .setMode("fail"));
     client.getJobsApi().register(job);
 
-    AllocationListStub failed = awaitAllocation(id, a -> a.getClientStatus().equals("failed"));
+    AllocationListStub failed = TestJobs.awaitAllocation(client, id, TestJobs.status("failed"));
 
     TaskState state = failed.getTaskStates().get("worker");
     assertThat(state.getRestarts().intValue()).isEqualTo(2);
@@ -291,7 +277,8 @@ class TaskProcessesTest {
     client.getJobsApi().register(job);
 
     AllocationListStub done =
-        awaitAllocation(
+        TestJobs.awaitAllocation(
+            client,
             id,
             a -> a.getClientStatus().equals("complete") || a.getClientStatus().equals("failed"));
 
@@ -311,7 +298,7 @@ class TaskProcessesTest {
         .setConfig(Map.of("command", "no-such-binary-here"));
     client.getJobsApi().register(job);
 
-    AllocationListStub failed = awaitAllocation(id, a -> a.getClientStatus().equals("failed"));
+    AllocationListStub failed = TestJobs.awaitAllocation(client, id, TestJobs.status("failed"));
 
     assertThat(failed.getTaskStates().get("broken").getEvents())
         .anySatisfy(

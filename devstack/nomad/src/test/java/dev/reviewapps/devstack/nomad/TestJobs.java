@@ -1,5 +1,8 @@
 package dev.reviewapps.devstack.nomad;
 
+import static org.awaitility.Awaitility.await;
+
+import com.hashicorp.nomad.apimodel.AllocationListStub;
 import com.hashicorp.nomad.apimodel.Job;
 import com.hashicorp.nomad.apimodel.NetworkResource;
 import com.hashicorp.nomad.apimodel.Port;
@@ -7,10 +10,14 @@ import com.hashicorp.nomad.apimodel.Resources;
 import com.hashicorp.nomad.apimodel.RestartPolicy;
 import com.hashicorp.nomad.apimodel.Task;
 import com.hashicorp.nomad.apimodel.TaskGroup;
+import com.hashicorp.nomad.javasdk.NomadApiClient;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.UUID;
+import java.util.function.Predicate;
 
 /** Small nomad-sdk jobs for tests: one group, raw_exec tasks, unique IDs. */
 final class TestJobs {
@@ -49,6 +56,43 @@ final class TestJobs {
         .setType(type)
         .setDatacenters(List.of("dc1"))
         .setTaskGroups(new ArrayList<>(List.of(group)));
+  }
+
+  /**
+   * A service job whose task first runs {@code setup} in its task directory, then serves that
+   * directory over HTTP on its dynamic port {@code http}.
+   */
+  static Job staticSite(String id, String setup) {
+    return withDynamicPort(
+        job(
+            id,
+            "service",
+            shell(
+                "web",
+                "cd \"$NOMAD_TASK_DIR\" && "
+                    + setup
+                    + " && exec python3 -m http.server \"$NOMAD_PORT_http\" --bind \"$NOMAD_IP_http\"")),
+        "http");
+  }
+
+  /** Waits until the job has an allocation that matches, and returns it. */
+  static AllocationListStub awaitAllocation(
+      NomadApiClient client, String jobId, Predicate<AllocationListStub> matching) {
+    return await()
+        .atMost(Duration.ofSeconds(30))
+        .pollInterval(Duration.ofMillis(100))
+        .until(
+            () ->
+                client.getJobsApi().allocations(jobId).getValue().stream()
+                    .filter(matching)
+                    .findFirst(),
+            Optional::isPresent)
+        .orElseThrow();
+  }
+
+  /** Allocations in this client status. */
+  static Predicate<AllocationListStub> status(String clientStatus) {
+    return a -> a.getClientStatus().equals(clientStatus);
   }
 
   /** Gives the job's group a dynamic port with this label. */
