@@ -158,7 +158,9 @@ public final class Cluster implements AutoCloseable {
           job.versions.remove(0);
         }
       }
-      job.stopped = false;
+      // A job registered with Stop set is registered stopped, as `nomad job stop` without purge
+      // does.
+      job.stopped = parsed.canonical().path("Stop").asBoolean(false);
       job.modifyIndex = index;
       EvalRecord eval = newEval(job, "job-register", now);
       schedule(job, eval, effects);
