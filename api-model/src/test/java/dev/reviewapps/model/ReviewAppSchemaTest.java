@@ -11,7 +11,10 @@ import com.networknt.schema.ValidationMessage;
 import dev.reviewapps.model.json.ParseResult;
 import dev.reviewapps.model.json.ReviewAppJson;
 import dev.reviewapps.model.naming.AppName;
+import dev.reviewapps.model.spec.Database;
+import dev.reviewapps.model.spec.ProcessSpec;
 import dev.reviewapps.model.spec.Ttl;
+import dev.reviewapps.model.validation.Bounds;
 import dev.reviewapps.model.validation.ReviewAppValidator;
 import dev.reviewapps.model.validation.Violation;
 import java.io.IOException;
@@ -82,6 +85,47 @@ class ReviewAppSchemaTest {
           .as("violation paths of %s", broken)
           .contains(expected.get(broken.getFileName().toString()));
     }
+  }
+
+  @Test
+  void schemaNumbersAreTheValidatorsBounds() {
+    Map<String, Integer> expected = new java.util.LinkedHashMap<>();
+    String process = "/$defs/process/properties";
+    expected.put(process + "/count/minimum", Bounds.MIN_COUNT);
+    expected.put(process + "/count/maximum", Bounds.MAX_COUNT);
+    expected.put(process + "/count/default", ProcessSpec.DEFAULT_COUNT);
+    expected.put(process + "/cpu/minimum", Bounds.MIN_CPU_MHZ);
+    expected.put(process + "/cpu/maximum", Bounds.MAX_CPU_MHZ);
+    expected.put(process + "/cpu/default", ProcessSpec.DEFAULT_CPU_MHZ);
+    expected.put(process + "/memoryMB/minimum", Bounds.MIN_MEMORY_MB);
+    expected.put(process + "/memoryMB/maximum", Bounds.MAX_MEMORY_MB);
+    expected.put(process + "/memoryMB/default", ProcessSpec.DEFAULT_MEMORY_MB);
+    expected.put(process + "/command/maxLength", Bounds.MAX_COMMAND_LENGTH);
+    String spec = "/properties/spec/properties";
+    expected.put(spec + "/branch/maxLength", Bounds.MAX_BRANCH_LENGTH);
+    expected.put(spec + "/image/maxLength", Bounds.MAX_IMAGE_LENGTH);
+    expected.put(spec + "/env/maxProperties", Bounds.MAX_ENV_VARS);
+    expected.put(spec + "/env/propertyNames/maxLength", Bounds.MAX_ENV_NAME_LENGTH);
+    expected.put(spec + "/env/additionalProperties/maxLength", Bounds.MAX_ENV_VALUE_LENGTH);
+    expected.put(
+        spec + "/processes/properties/web/properties/healthPath/maxLength",
+        Bounds.MAX_HEALTH_PATH_LENGTH);
+    String instance = spec + "/database/oneOf/1/properties/allocatedStorage";
+    expected.put(instance + "/minimum", Bounds.MIN_ALLOCATED_STORAGE_GB);
+    expected.put(instance + "/maximum", Bounds.MAX_ALLOCATED_STORAGE_GB);
+    expected.put(instance + "/default", Database.Instance.DEFAULT_ALLOCATED_STORAGE_GB);
+    expected.put("/properties/metadata/properties/labels/maxProperties", Bounds.MAX_LABELS);
+    expected.forEach(
+        (pointer, value) -> {
+          // isInt first: a missing node reads as 0, which is a real bound (MIN_COUNT).
+          assertThat(schemaTree.at(pointer).isInt()).as(pointer).isTrue();
+          assertThat(schemaTree.at(pointer).intValue()).as(pointer).isEqualTo(value);
+        });
+    List<String> reserved = new ArrayList<>();
+    schemaTree
+        .at(spec + "/env/propertyNames/not/anyOf/0/enum")
+        .forEach(name -> reserved.add(name.asText()));
+    assertThat(reserved).containsExactlyInAnyOrderElementsOf(Bounds.RESERVED_ENV_NAMES);
   }
 
   @Test

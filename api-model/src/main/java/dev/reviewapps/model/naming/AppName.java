@@ -25,8 +25,8 @@ import java.util.regex.Pattern;
  */
 public record AppName(String value) {
 
-  /** A DNS label. */
-  private static final Pattern LABEL = Pattern.compile("[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?");
+  /** A DNS label (RFC 1123). */
+  static final Pattern LABEL = Pattern.compile("[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?");
 
   private static final Pattern SUFFIXED = Pattern.compile(".*-[0-9a-f]{8}");
   private static final Pattern NOT_ALLOWED = Pattern.compile("[^a-z0-9]+");

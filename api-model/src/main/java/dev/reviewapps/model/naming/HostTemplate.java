@@ -1,7 +1,7 @@
 package dev.reviewapps.model.naming;
 
+import java.util.Locale;
 import java.util.Objects;
-import java.util.regex.Pattern;
 
 /**
  * How a review app's host name is made from its name, e.g. {@code {name}.review.example.com}. The
@@ -14,7 +14,6 @@ public record HostTemplate(String template) {
   /** What {@link #host} replaces by the app name. */
   public static final String PLACEHOLDER = "{name}";
 
-  private static final Pattern LABEL = Pattern.compile("[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?");
   private static final int MAX_HOST_LENGTH = 253;
 
   /**
@@ -23,12 +22,12 @@ public record HostTemplate(String template) {
    */
   public HostTemplate {
     Objects.requireNonNull(template, "template");
-    String[] labels = template.toLowerCase(java.util.Locale.ROOT).split("\\.", -1);
+    String[] labels = template.toLowerCase(Locale.ROOT).split("\\.", -1);
     int placeholders = 0;
     for (String label : labels) {
       if (label.equals(PLACEHOLDER)) {
         placeholders++;
-      } else if (!LABEL.matcher(label).matches()) {
+      } else if (!AppName.LABEL.matcher(label).matches()) {
         throw new IllegalArgumentException(
             "host template \""
                 + template
@@ -50,6 +49,6 @@ public record HostTemplate(String template) {
 
   /** The host name of the app, in lower case. */
   public String host(AppName name) {
-    return template.toLowerCase(java.util.Locale.ROOT).replace(PLACEHOLDER, name.value());
+    return template.toLowerCase(Locale.ROOT).replace(PLACEHOLDER, name.value());
   }
 }

@@ -13,9 +13,6 @@ public final class Bounds {
   /** Consul's limit on one KV value. */
   public static final int MAX_SPEC_BYTES = 512 * 1024;
 
-  /** A DNS label. */
-  public static final int MAX_NAME_LENGTH = 63;
-
   public static final int MAX_LABELS = 64;
   public static final int MAX_LABEL_LENGTH = 63;
 

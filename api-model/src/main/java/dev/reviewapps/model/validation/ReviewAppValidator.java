@@ -2,6 +2,7 @@ package dev.reviewapps.model.validation;
 
 import dev.reviewapps.model.Metadata;
 import dev.reviewapps.model.ReviewApp;
+import dev.reviewapps.model.naming.AppName;
 import dev.reviewapps.model.spec.Database;
 import dev.reviewapps.model.spec.ProcessSpec;
 import dev.reviewapps.model.spec.Release;
@@ -11,6 +12,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.TreeSet;
 import java.util.regex.Pattern;
 
 /**
@@ -32,7 +34,7 @@ public final class ReviewAppValidator {
   private static void metadata(Metadata metadata, String path, List<Violation> out) {
     String name = metadata.name();
     check(
-        Syntax.DNS_LABEL.matcher(name).matches(),
+        AppName.parse(name).isPresent(),
         JsonPath.field(path, "name"),
         Rule.DNS_LABEL,
         "must be a DNS label: 1 to 63 of a-z, 0-9 and '-', starting and ending with a letter or"
@@ -245,7 +247,7 @@ public final class ReviewAppValidator {
                     at,
                     Rule.RESERVED_ENV,
                     "is set by the controller and may not be set in the spec (reserved: "
-                        + String.join(", ", new java.util.TreeSet<>(Bounds.RESERVED_ENV_NAMES))
+                        + String.join(", ", new TreeSet<>(Bounds.RESERVED_ENV_NAMES))
                         + ", NOMAD_*, REVIEW_APP_*)"));
           }
           check(

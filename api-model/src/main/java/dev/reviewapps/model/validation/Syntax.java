@@ -6,9 +6,12 @@ import java.util.regex.Pattern;
 final class Syntax {
   private Syntax() {}
 
-  static final Pattern DNS_LABEL = Pattern.compile("[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?");
-  static final Pattern LABEL = Pattern.compile("[A-Za-z0-9]([A-Za-z0-9._-]{0,61}[A-Za-z0-9])?");
-  static final Pattern COMMIT = Pattern.compile("[0-9a-f]{7,64}");
+  static final Pattern LABEL =
+      Pattern.compile(
+          "[A-Za-z0-9]([A-Za-z0-9._-]{0," + (Bounds.MAX_LABEL_LENGTH - 2) + "}[A-Za-z0-9])?");
+  static final Pattern COMMIT =
+      Pattern.compile(
+          "[0-9a-f]{" + Bounds.MIN_COMMIT_LENGTH + "," + Bounds.MAX_COMMIT_LENGTH + "}");
   static final Pattern POSIX_NAME = Pattern.compile("[A-Za-z_][A-Za-z0-9_]*");
   static final Pattern HEALTH_PATH = Pattern.compile("/[!-~]*");
   static final Pattern INSTANCE_CLASS = Pattern.compile("db\\.[a-z0-9]+\\.[a-z0-9]+");
