@@ -163,7 +163,12 @@ public final class StandInServer implements AutoCloseable {
     private static void write(Response response, Callback callback, Reply reply) {
       response.setStatus(reply.status());
       reply.headers().forEach((k, v) -> response.getHeaders().put(k, v));
-      response.getHeaders().put("Content-Length", Long.toString(reply.body().length));
+      // A reply to HEAD may declare the length of the body it leaves out (S3's HeadObject).
+      boolean declared =
+          reply.headers().keySet().stream().anyMatch("Content-Length"::equalsIgnoreCase);
+      if (!declared) {
+        response.getHeaders().put("Content-Length", Long.toString(reply.body().length));
+      }
       response.write(true, ByteBuffer.wrap(reply.body()), callback);
     }
 
