@@ -38,6 +38,15 @@ end
 local current = { [ROUTE] = {}, [PHASE] = {} }
 local raw = { routes = {}, phases = {} }
 
+local logged_notes = {}
+local function note(msg)
+  -- The whole table is rebuilt on every change; say each thing once per worker.
+  if not logged_notes[msg] then
+    logged_notes[msg] = true
+    warn(msg)
+  end
+end
+
 local function save_snapshot(index)
   if not conf.snapshot_path then
     return
@@ -45,16 +54,7 @@ local function save_snapshot(index)
   local text = snapshot.encode(cjson.encode, raw.routes, raw.phases, index, ngx.now())
   local ok, err = snapshot.write(conf.snapshot_path, text)
   if not ok then
-    warn("cannot write snapshot " .. conf.snapshot_path .. ": " .. tostring(err))
-  end
-end
-
-local logged_notes = {}
-local function note(msg)
-  -- The whole table is rebuilt on every change; say each thing once per worker.
-  if not logged_notes[msg] then
-    logged_notes[msg] = true
-    warn(msg)
+    note("cannot write snapshot " .. conf.snapshot_path .. ": " .. tostring(err))
   end
 end
 
@@ -134,9 +134,14 @@ local function watcher(name, prefix, on_change)
       return kv.decode_list(body, prefix, cjson.decode, b64)
     end,
     apply = function(map, index)
-      local ok, err = on_change(map)
-      if not ok then
+      local changes, err = on_change(map)
+      if not changes then
         return nil, err
+      end
+      if changes > 0 then
+        -- Exact time, not the event loop's cached one: tests measure propagation with it.
+        ngx.update_time()
+        ROUTES:set("m:changed_at:" .. name, ngx.now())
       end
       ROUTES:set("m:index:" .. name, index)
       ROUTES:set("m:source", "consul")
@@ -327,6 +332,7 @@ function M.status_page()
       last_index = ROUTES:get("m:index:" .. name) or cjson.null,
       last_sync_age_seconds = a and math.floor(a * 1000) / 1000 or cjson.null,
       errors = ROUTES:get("m:errors:" .. name) or 0,
+      last_change_at = ROUTES:get("m:changed_at:" .. name) or cjson.null,
     }
   end
   local a = age("routes")

@@ -1,0 +1,110 @@
+package dev.reviewapps.router.it;
+
+import dev.reviewapps.devstack.consul.ConsulConfig;
+import dev.reviewapps.devstack.consul.ConsulStandIn;
+import dev.reviewapps.devstack.consul.acl.AclRules;
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Optional;
+
+/**
+ * The devstack Consul stand-in, embedded, keeping its state in a data directory so that it can be
+ * stopped (an outage) and started again on the same port with the same keys. Keys are written over
+ * the HTTP API, as the controller writes them.
+ */
+final class Consul implements AutoCloseable {
+  static final String ROUTES = "review-apps/routes/";
+  static final String STATUS = "review-apps/status/";
+  private static final HttpClient HTTP = HttpClient.newHttpClient();
+
+  private final ConsulConfig config;
+  private final Optional<String> token;
+  private ConsulStandIn server;
+
+  private Consul(ConsulConfig config, Optional<String> token) throws IOException {
+    this.config = config;
+    this.token = token;
+    this.server = ConsulStandIn.start(config);
+    // The stand-in (as of this writing) answers an empty store with X-Consul-Index 1 and gives
+    // the first write index 1 too, so a watch parked on index 1 would miss that write; a real
+    // Consul's first write lands far above 1 (Raft has written entries before). One write
+    // outside the router's prefixes puts the stand-in where a real Consul starts.
+    try {
+      put("lua-router-it/started", "");
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IOException(e);
+    }
+  }
+
+  static Consul start(Path dataDir) throws IOException {
+    return new Consul(
+        ConsulConfig.defaults().withPort(NginxRouter.freePort()).withDataDir(dataDir),
+        Optional.empty());
+  }
+
+  /** A stand-in that enforces ACLs; this helper writes with {@code managementToken}. */
+  static Consul startWithAcl(Path dataDir, String aclJson, String managementToken)
+      throws IOException {
+    return new Consul(
+        ConsulConfig.defaults()
+            .withPort(NginxRouter.freePort())
+            .withDataDir(dataDir)
+            .withAclRules(AclRules.parse(aclJson)),
+        Optional.of(managementToken));
+  }
+
+  int port() {
+    return config.port();
+  }
+
+  /** Simulates an outage: the port stops answering. */
+  void stop() {
+    if (server != null) {
+      server.close();
+      server = null;
+    }
+  }
+
+  /** Ends the outage on the same port, with the keys written before it. */
+  void restart() throws IOException {
+    stop();
+    server = ConsulStandIn.start(config);
+  }
+
+  void putRoute(String host, String value) throws IOException, InterruptedException {
+    put(ROUTES + host, value);
+  }
+
+  void put(String key, String value) throws IOException, InterruptedException {
+    send(HttpRequest.newBuilder(uri(key)).PUT(HttpRequest.BodyPublishers.ofString(value)));
+  }
+
+  void delete(String key) throws IOException, InterruptedException {
+    send(HttpRequest.newBuilder(uri(key)).DELETE());
+  }
+
+  private URI uri(String key) {
+    return URI.create("http://127.0.0.1:" + port() + "/v1/kv/" + key);
+  }
+
+  private void send(HttpRequest.Builder request) throws IOException, InterruptedException {
+    token.ifPresent(t -> request.header("X-Consul-Token", t));
+    HttpResponse<String> response =
+        HTTP.send(
+            request.timeout(Duration.ofSeconds(5)).build(), HttpResponse.BodyHandlers.ofString());
+    if (response.statusCode() != 200) {
+      throw new IOException("Consul answered " + response.statusCode() + ": " + response.body());
+    }
+  }
+
+  @Override
+  public void close() {
+    stop();
+  }
+}

@@ -1,0 +1,246 @@
+package dev.reviewapps.router.it;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import java.io.IOException;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.HashSet;
+import java.util.Map;
+import java.util.Set;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/** One router and one Consul for the class; each test uses hosts of its own. */
+class RoutingTest {
+  @TempDir static Path dir;
+  static Consul consul;
+  static NginxRouter router;
+  static Backend one;
+  static Backend two;
+
+  @BeforeAll
+  static void start() throws IOException {
+    consul = Consul.start(dir.resolve("consul"));
+    router = NginxRouter.start(dir.resolve("nginx"), consul.port(), Map.of());
+    one = Backend.start("one");
+    two = Backend.start("two");
+  }
+
+  @AfterAll
+  static void stop() {
+    // Each of these closes without throwing, so one failing to start does not leak the others.
+    if (router != null) {
+      router.close();
+    }
+    for (Backend backend : new Backend[] {one, two}) {
+      if (backend != null) {
+        backend.close();
+      }
+    }
+    if (consul != null) {
+      consul.close();
+    }
+  }
+
+  private static String host(String app) {
+    return app + "." + NginxRouter.DOMAIN;
+  }
+
+  private static String body(String host) throws IOException, InterruptedException {
+    HttpResponse<String> response = router.get(host);
+    return response.statusCode() + " " + response.body();
+  }
+
+  /**
+   * Puts, changes and deletes a route and measures, with the router's own clock, how long after
+   * Consul acknowledged each write the table held it; then checks requests follow. The client's own
+   * latency is left out: on a loaded 2-core machine it alone can exceed 100 ms.
+   */
+  @Test
+  void routeAddedChangedAndDeletedIsLiveWithin100Milliseconds() throws Exception {
+    String host = host("deploy-live");
+    assertThat(router.get(host).statusCode()).isEqualTo(404);
+
+    assertThat(propagationMillis(() -> consul.putRoute(host, one.address()))).isLessThan(100);
+    assertThat(body(host)).isEqualTo("200 one");
+
+    assertThat(propagationMillis(() -> consul.putRoute(host, two.address()))).isLessThan(100);
+    assertThat(body(host)).isEqualTo("200 two");
+
+    assertThat(propagationMillis(() -> consul.delete(Consul.ROUTES + host))).isLessThan(100);
+    assertThat(router.get(host).statusCode()).isEqualTo(404);
+  }
+
+  interface ConsulWrite {
+    void run() throws Exception;
+  }
+
+  /** Milliseconds from Consul's acknowledgement of the write to the router's table change. */
+  private static long propagationMillis(ConsulWrite write) throws Exception {
+    double before = router.status().at("/watches/routes/last_change_at").asDouble(0);
+    write.run();
+    long acknowledged = System.currentTimeMillis();
+    await()
+        .atMost(Duration.ofSeconds(2))
+        .pollInterval(Duration.ofMillis(5))
+        .until(() -> router.status().at("/watches/routes/last_change_at").asDouble(0) > before);
+    double changedAt = router.status().at("/watches/routes/last_change_at").asDouble();
+    return Math.round(changedAt * 1000) - acknowledged;
+  }
+
+  @Test
+  void severalUpstreamsShareTheRequests() throws Exception {
+    String host = host("deploy-pair");
+    consul.putRoute(host, one.address() + "," + two.address());
+    await().atMost(Duration.ofSeconds(2)).until(() -> router.get(host).statusCode() == 200);
+    Set<String> answered = new HashSet<>();
+    for (int i = 0; i < 20; i++) {
+      HttpResponse<String> response = router.get(host);
+      assertThat(response.statusCode()).isEqualTo(200);
+      answered.add(response.body());
+    }
+    assertThat(answered).containsExactlyInAnyOrder("one", "two");
+  }
+
+  @Test
+  void upstreamRefusingConnectionsIsRetriedOnAnother() throws Exception {
+    String host = host("deploy-half-down");
+    String refusing = "127.0.0.1:" + NginxRouter.freePort();
+    consul.putRoute(host, refusing + "," + one.address());
+    await().atMost(Duration.ofSeconds(2)).until(() -> router.get(host).statusCode() == 200);
+    for (int i = 0; i < 10; i++) {
+      assertThat(body(host)).isEqualTo("200 one");
+    }
+    assertThat(router.metrics()).containsPattern("router_upstream_retries_total [1-9]");
+  }
+
+  @Test
+  void upstreamConnectionsAreKeptAliveAndReused() throws Exception {
+    try (Backend counted = Backend.start("counted")) {
+      String host = host("deploy-keepalive");
+      consul.putRoute(host, counted.address());
+      await().atMost(Duration.ofSeconds(2)).until(() -> router.get(host).statusCode() == 200);
+      for (int i = 0; i < 40; i++) {
+        assertThat(body(host)).isEqualTo("200 counted");
+      }
+      // Without keepalive every request would arrive on a connection of its own (41+ ports);
+      // with it, at most one idle connection per nginx worker is opened and then reused.
+      assertThat(counted.requests()).isGreaterThanOrEqualTo(41);
+      assertThat(counted.clientPorts()).hasSizeLessThanOrEqualTo(2);
+    }
+  }
+
+  @Test
+  void backendSeesTheOriginalHost() throws Exception {
+    try (Backend seen = Backend.start("seen")) {
+      String host = host("deploy-host-header");
+      consul.putRoute(host, seen.address());
+      await()
+          .atMost(Duration.ofSeconds(2))
+          .until(() -> router.get(host + ":80").statusCode() == 200);
+      assertThat(seen.hosts()).containsOnly(host);
+    }
+  }
+
+  @Test
+  void unknownHostGetsA404PageNamingIt() throws Exception {
+    HttpResponse<String> response = router.get(host("deploy-nobody-pushed"));
+    assertThat(response.statusCode()).isEqualTo(404);
+    assertThat(response.body()).contains("deploy-nobody-pushed.review.test");
+  }
+
+  @Test
+  void appThatIsNotReadyGets503WithRetryAfterAndItsPhase() throws Exception {
+    String host = host("deploy-migrating");
+    consul.put(Consul.STATUS + "deploy-migrating", "{\"phase\":\"Deploying\",\"observedIndex\":3}");
+    await().atMost(Duration.ofSeconds(2)).until(() -> router.get(host).statusCode() == 503);
+    HttpResponse<String> response = router.get(host);
+    assertThat(response.headers().firstValue("Retry-After")).contains("7");
+    assertThat(response.body()).contains("deploying").contains("Deploying").contains(host);
+
+    // Once the controller writes the route, the app is served whatever its status says.
+    consul.putRoute(host, one.address());
+    await().atMost(Duration.ofSeconds(2)).until(() -> body(host).equals("200 one"));
+  }
+
+  @Test
+  void routesToForbiddenAddressesAreRefusedWith502() throws Exception {
+    Map<String, String> forbidden =
+        Map.of(
+            host("deploy-metadata"),
+            "169.254.169.254:80",
+            host("deploy-outside"),
+            "10.20.30.40:80",
+            host("deploy-itself"),
+            "127.0.0.1:" + router.port(),
+            host("deploy-status-port"),
+            "127.0.0.1:" + router.statusPort());
+    for (Map.Entry<String, String> route : forbidden.entrySet()) {
+      consul.putRoute(route.getKey(), route.getValue());
+    }
+    for (String host : forbidden.keySet()) {
+      await().atMost(Duration.ofSeconds(2)).until(() -> router.get(host).statusCode() == 502);
+    }
+    assertThat(router.errorLog())
+        .contains("169.254.169.254:80 lies in always-denied 169.254.0.0/16")
+        .contains("10.20.30.40:80 is outside the allowed CIDRs")
+        .contains("127.0.0.1:" + router.port() + " is the router itself");
+    assertThat(router.metrics()).containsPattern("router_refused_routes_total [4-9]");
+  }
+
+  static Stream<Arguments> badHosts() {
+    return Stream.of(
+        Arguments.of("a?recurse", "a?recurse".getBytes(StandardCharsets.US_ASCII)),
+        Arguments.of("../x", "../x".getBytes(StandardCharsets.US_ASCII)),
+        Arguments.of(
+            "traversal under the domain", "x/../y.review.test".getBytes(StandardCharsets.US_ASCII)),
+        Arguments.of(
+            "overlong",
+            ("a".repeat(63) + ".")
+                .repeat(4)
+                .concat("review.test")
+                .getBytes(StandardCharsets.US_ASCII)),
+        Arguments.of("unicode", "dépl.review.test".getBytes(StandardCharsets.UTF_8)),
+        Arguments.of("empty", new byte[0]),
+        Arguments.of("IPv4 literal", "127.0.0.1".getBytes(StandardCharsets.US_ASCII)),
+        Arguments.of("IPv6 literal", "[::1]:80".getBytes(StandardCharsets.US_ASCII)),
+        Arguments.of("other domain", "deploy-a.example.org".getBytes(StandardCharsets.US_ASCII)),
+        Arguments.of("the domain itself", "review.test".getBytes(StandardCharsets.US_ASCII)));
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("badHosts")
+  void badHostHeadersGet400(String what, byte[] hostHeader) throws Exception {
+    assertThat(router.rawStatus(hostHeader)).isEqualTo(400);
+  }
+
+  @Test
+  void routerStatusAndMetricsDescribeTheTable() throws Exception {
+    String host = host("deploy-counted");
+    consul.putRoute(host, one.address());
+    await().atMost(Duration.ofSeconds(2)).until(() -> router.get(host).statusCode() == 200);
+    router.get(host);
+
+    var status = router.status();
+    assertThat(status.get("routes").asInt()).isPositive();
+    assertThat(status.get("last_index").asLong()).isPositive();
+    assertThat(status.get("last_sync_age_seconds").asDouble()).isBetween(0.0, 25.0);
+    assertThat(status.get("source").asText()).isEqualTo("consul");
+
+    String metrics = router.metrics();
+    assertThat(metrics)
+        .containsPattern("router_requests_total\\{app=\"deploy-counted\",status=\"200\"\\} [2-9]")
+        .contains("router_sync_errors_total")
+        .containsPattern("router_routes [1-9]");
+  }
+}
