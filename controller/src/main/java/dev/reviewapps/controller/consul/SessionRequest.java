@@ -14,8 +14,9 @@ public record SessionRequest(String name, Duration ttl, Duration lockDelay) {
     Objects.requireNonNull(name, "name");
     Objects.requireNonNull(ttl, "ttl");
     Objects.requireNonNull(lockDelay, "lockDelay");
-    if (ttl.compareTo(Duration.ofSeconds(10)) < 0 || ttl.compareTo(Duration.ofHours(24)) > 0) {
-      throw new IllegalArgumentException("session TTL must be between 10s and 24h, got " + ttl);
+    // Consul's own floor is its session_ttl_min setting (10 s unless configured otherwise).
+    if (ttl.compareTo(Duration.ofSeconds(1)) < 0 || ttl.compareTo(Duration.ofHours(24)) > 0) {
+      throw new IllegalArgumentException("session TTL must be between 1s and 24h, got " + ttl);
     }
     if (lockDelay.isNegative() || lockDelay.compareTo(Duration.ofSeconds(60)) > 0) {
       throw new IllegalArgumentException("lock-delay must be between 0 and 60s, got " + lockDelay);
