@@ -124,6 +124,11 @@ public final class NomadStandIn implements AutoCloseable {
     return cluster.taskPids();
   }
 
+  /** How many blocking queries are parked now, waiting for a change. */
+  public int parkedQueries() {
+    return cluster.parkedQueries();
+  }
+
   /** Stops every task and the server, and removes its temporary data directory. */
   @Override
   public void close() {

@@ -78,9 +78,18 @@ final class TestJobs {
   /** Waits until the job has an allocation that matches, and returns it. */
   static AllocationListStub awaitAllocation(
       NomadApiClient client, String jobId, Predicate<AllocationListStub> matching) {
+    return awaitAllocation(client, jobId, matching, Duration.ofMillis(100));
+  }
+
+  /** As above, polling at the given interval (benchmarks poll often so as to measure closely). */
+  static AllocationListStub awaitAllocation(
+      NomadApiClient client,
+      String jobId,
+      Predicate<AllocationListStub> matching,
+      Duration pollInterval) {
     return await()
         .atMost(Duration.ofSeconds(30))
-        .pollInterval(Duration.ofMillis(100))
+        .pollInterval(pollInterval)
         .until(
             () ->
                 client.getJobsApi().allocations(jobId).getValue().stream()

@@ -104,6 +104,11 @@ public final class Cluster implements AutoCloseable {
     return waiters.await(i -> true, wait);
   }
 
+  /** How many blocking queries wait for a change now. */
+  public int parkedQueries() {
+    return waiters.parked();
+  }
+
   /** Runs a read under the lock, so it sees one consistent state. */
   public synchronized <T> T read(java.util.function.Function<Cluster, T> query) {
     return query.apply(this);
