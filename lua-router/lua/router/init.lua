@@ -11,6 +11,7 @@ local host = require("router.host")
 local routetable = require("router.routetable")
 local snapshot = require("router.snapshot")
 local watch = require("router.watch")
+local balancer = require("ngx.balancer")
 
 local M = {}
 
@@ -237,10 +238,27 @@ local function lookup(h)
   return value
 end
 
+-- Validation results by raw Host header, per worker. Bounded: a flood of distinct junk hosts
+-- costs a cache reset, not memory.
+local validated, validated_n = {}, 0
+local function normalize(raw)
+  local v = validated[raw or ""]
+  if v then
+    return v[1], v[2]
+  end
+  if validated_n >= 10000 then
+    validated, validated_n = {}, 0
+  end
+  local h, app = host.normalize(raw, conf.domains)
+  validated[raw or ""] = { h, app }
+  validated_n = validated_n + 1
+  return h, app
+end
+
 -- access_by_lua: validate the Host, find the route, or answer 400/404/502/503 here.
 function M.access()
   local ctx = ngx.ctx
-  local h, app = host.normalize(ngx.var.http_host, conf.domains)
+  local h, app = normalize(ngx.var.http_host)
   if not h then
     ctx.app = "_invalid"
     return answer(400, pages.bad_host(app))
@@ -282,7 +300,6 @@ local rr = {}
 
 -- balancer_by_lua: first try a round-robin peer, each retry (proxy_next_upstream) the next.
 function M.balance()
-  local balancer = require("ngx.balancer")
   local ctx = ngx.ctx
   local list = parsed[ctx.stored]
   if not list then
@@ -315,8 +332,21 @@ end
 
 -- log_by_lua: requests by app and status. App labels are bounded by the route table; hosts
 -- that are unknown or invalid share one label each.
+local request_keys = {}
 function M.log()
-  count("req\t" .. (ngx.ctx.app or "_invalid") .. "\t" .. ngx.status)
+  local app, status = ngx.ctx.app or "_invalid", ngx.status
+  -- Keys are built once per app and status: no string garbage per request.
+  local by_status = request_keys[app]
+  if not by_status then
+    by_status = {}
+    request_keys[app] = by_status
+  end
+  local key = by_status[status]
+  if not key then
+    key = "req\t" .. app .. "\t" .. status
+    by_status[status] = key
+  end
+  METRICS:incr(key, 1, 0)
 end
 
 local function age(name)
