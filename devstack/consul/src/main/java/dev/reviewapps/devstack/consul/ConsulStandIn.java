@@ -81,8 +81,9 @@ public final class ConsulStandIn implements AutoCloseable {
 
   @Override
   public void close() {
-    server.close();
+    // Answer the parked blocking queries first, so the server has nothing left to wait for.
     api.close();
+    server.close();
     state.close();
     data.ifPresent(
         d -> {

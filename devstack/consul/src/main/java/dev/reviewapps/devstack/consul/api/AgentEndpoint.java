@@ -11,6 +11,7 @@ import dev.reviewapps.devstack.http.Reply;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.UUID;
+import java.util.function.IntSupplier;
 
 /**
  * What clients probe before they start: {@code /v1/status/leader}, {@code /v1/status/peers}, {@code
@@ -26,8 +27,16 @@ final class AgentEndpoint {
   private final String datacenter;
   private final String serverAddress;
 
-  AgentEndpoint(ConsulWire wire, String nodeName, String datacenter, String bindAddress) {
+  private final IntSupplier parkedQueries;
+
+  AgentEndpoint(
+      ConsulWire wire,
+      String nodeName,
+      String datacenter,
+      String bindAddress,
+      IntSupplier parkedQueries) {
     this.wire = wire;
+    this.parkedQueries = parkedQueries;
     this.nodeName = nodeName;
     this.datacenter = datacenter;
     this.serverAddress = bindAddress + ":8300";
@@ -72,6 +81,38 @@ final class AgentEndpoint {
     member.put("Status", 1);
     body.putObject("Meta");
     return ConsulWire.json(exchange, body);
+  }
+
+  /**
+   * {@code /v1/agent/metrics} with the gauges of Consul's names that make sense here: parked
+   * blocking queries ({@code consul.rpc.queries_blocking}), heap in use and thread count (Consul
+   * reports goroutines; the stand-in reports JVM threads).
+   */
+  Reply metrics(Exchange exchange) {
+    Authorizer caller = wire.authorize(exchange);
+    if (!caller.allows(Resource.AGENT, nodeName, Access.READ)) {
+      throw new HttpError(403, caller.denial(Resource.AGENT, Access.READ, nodeName));
+    }
+    Runtime runtime = Runtime.getRuntime();
+    ObjectNode body = ConsulWire.JSON.createObjectNode();
+    body.put("Timestamp", java.time.Instant.now().toString());
+    var gauges = body.putArray("Gauges");
+    gauge(gauges, "consul.rpc.queries_blocking", parkedQueries.getAsInt());
+    gauge(gauges, "consul.runtime.alloc_bytes", runtime.totalMemory() - runtime.freeMemory());
+    gauge(gauges, "consul.runtime.sys_bytes", runtime.totalMemory());
+    gauge(
+        gauges,
+        "consul.runtime.num_goroutines",
+        java.lang.management.ManagementFactory.getThreadMXBean().getThreadCount());
+    body.putArray("Points");
+    body.putArray("Counters");
+    body.putArray("Samples");
+    return ConsulWire.json(exchange, body);
+  }
+
+  private static void gauge(
+      com.fasterxml.jackson.databind.node.ArrayNode gauges, String name, long value) {
+    gauges.addObject().put("Name", name).put("Value", value).putObject("Labels");
   }
 
   Reply tokenSelf(Exchange exchange) {

@@ -30,6 +30,8 @@ final class BlockingQuery {
   private final ParkedWaiters<Commit> waiters;
   private final Executor wakeups;
   private final ConsulWire wire;
+  // Once the stand-in stops, parked queries are answered with what is there instead of parking.
+  private volatile boolean stopping;
 
   BlockingQuery(ParkedWaiters<Commit> waiters, Executor wakeups, ConsulWire wire) {
     this.waiters = waiters;
@@ -83,7 +85,7 @@ final class BlockingQuery {
       long minIndex,
       long deadline) {
     long remaining = deadline - System.nanoTime();
-    if (remaining <= 0) {
+    if (remaining <= 0 || stopping) {
       return CompletableFuture.completedFuture(finish(exchange, query.get()));
     }
     // Park before reading, so a commit between the read and the park still wakes us.
@@ -102,9 +104,33 @@ final class BlockingQuery {
     return parked.thenComposeAsync(
         woken ->
             woken
-                ? attempt(exchange, interest, query, minIndex, deadline)
-                : CompletableFuture.completedFuture(finish(exchange, query.get())),
+                ? woken(exchange, interest, query, minIndex, deadline)
+                : timedOut(exchange, query),
         wakeups);
+  }
+
+  // Most wake-ups are real: read first and park again only if the index did not move (a change
+  // that left this query's answer alone, such as an identical write).
+  private CompletableFuture<Reply> woken(
+      Exchange exchange,
+      Predicate<Commit> interest,
+      Supplier<Answer> query,
+      long minIndex,
+      long deadline) {
+    Answer now = query.get();
+    if (now.index() > minIndex) {
+      return CompletableFuture.completedFuture(finish(exchange, now));
+    }
+    return attempt(exchange, interest, query, minIndex, deadline);
+  }
+
+  private CompletableFuture<Reply> timedOut(Exchange exchange, Supplier<Answer> query) {
+    return CompletableFuture.completedFuture(finish(exchange, query.get()));
+  }
+
+  /** Answers every parked query now and parks no more. */
+  void stop() {
+    stopping = true;
   }
 
   private Reply finish(Exchange exchange, Answer answer) {

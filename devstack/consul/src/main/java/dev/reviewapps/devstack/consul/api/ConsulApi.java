@@ -10,6 +10,7 @@ import java.time.Duration;
 import java.util.Optional;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
@@ -20,6 +21,7 @@ public final class ConsulApi implements AutoCloseable {
   private final ParkedWaiters<Commit> waiters = new ParkedWaiters<>("consul");
   private final ExecutorService wakeups;
   private final Routes routes;
+  private final BlockingQuery blocking;
 
   /**
    * @param state the state to serve
@@ -49,11 +51,12 @@ public final class ConsulApi implements AutoCloseable {
             });
     state.observe(waiters::changed);
     ConsulWire wire = new ConsulWire(acl, datacenter);
-    BlockingQuery blocking = new BlockingQuery(waiters, wakeups, wire);
+    this.blocking = new BlockingQuery(waiters, wakeups, wire);
     KvEndpoint kv = new KvEndpoint(state, wire, blocking);
     SessionEndpoint sessions = new SessionEndpoint(state, wire, blocking, nodeName, sessionTtlMin);
     TxnEndpoint txn = new TxnEndpoint(state, wire);
-    AgentEndpoint agent = new AgentEndpoint(wire, nodeName, datacenter, bindAddress);
+    AgentEndpoint agent =
+        new AgentEndpoint(wire, nodeName, datacenter, bindAddress, waiters::parked);
     this.routes =
         new Routes()
             .get("/v1/kv/{key...}", kv::get)
@@ -69,6 +72,7 @@ public final class ConsulApi implements AutoCloseable {
             .get("/v1/status/leader", Handler.sync(agent::leader))
             .get("/v1/status/peers", Handler.sync(agent::peers))
             .get("/v1/agent/self", Handler.sync(agent::self))
+            .get("/v1/agent/metrics", Handler.sync(agent::metrics))
             .get("/v1/catalog/datacenters", Handler.sync(agent::datacenters))
             .get("/v1/acl/token/self", Handler.sync(agent::tokenSelf));
   }
@@ -85,7 +89,16 @@ public final class ConsulApi implements AutoCloseable {
 
   @Override
   public void close() {
-    waiters.close();
+    blocking.stop();
+    waiters.changedAll();
+    wakeups.shutdown();
+    try {
+      // Let the woken queries write their answers before the server stops.
+      wakeups.awaitTermination(2, TimeUnit.SECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
     wakeups.shutdownNow();
+    waiters.close();
   }
 }
