@@ -242,5 +242,15 @@ class RoutingTest {
         .containsPattern("router_requests_total\\{app=\"deploy-counted\",status=\"200\"\\} [2-9]")
         .contains("router_sync_errors_total")
         .containsPattern("router_routes [1-9]");
+
+    // Prometheus' own linter (Debian's prometheus package) accepts the exposition.
+    Process promtool =
+        new ProcessBuilder("promtool", "check", "metrics").redirectErrorStream(true).start();
+    try (var stdin = promtool.getOutputStream()) {
+      stdin.write(metrics.getBytes(StandardCharsets.UTF_8));
+    }
+    String verdict = new String(promtool.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    assertThat(promtool.waitFor(20, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
+    assertThat(promtool.exitValue()).as(verdict).isZero();
   }
 }
