@@ -413,6 +413,9 @@ public final class Cluster implements AutoCloseable {
   private Optional<PlacementFailure> place(
       JobRecord job, GroupSpec group, int allocIndex, EvalRecord eval, List<Runnable> effects) {
     JobSpec spec = job.spec();
+    if (closed) {
+      return Optional.of(new PlacementFailure(0, 0, Map.of(), 0, Map.of(), 0));
+    }
     boolean inDatacenter =
         spec.datacenters().stream().anyMatch(dc -> globMatches(dc, node.datacenter()));
     if (!inDatacenter) {
@@ -691,6 +694,10 @@ public final class Cluster implements AutoCloseable {
 
   /** Freed resources: blocked evaluations try again, as Nomad's blocked-evals tracker does. */
   private void unblock(List<Runnable> effects) {
+    if (closed) {
+      // Shutting down: what stops now must not make room for anything new.
+      return;
+    }
     List<EvalRecord> blocked =
         evals.values().stream().filter(e -> e.status.equals("blocked")).toList();
     for (EvalRecord eval : blocked) {

@@ -92,6 +92,7 @@ final class TaskRun {
   /** Starts the task's process (first start or a restart). */
   void launch() {
     boolean started;
+    TaskProcess launched = null;
     synchronized (this) {
       pendingRestart = Optional.empty();
       if (stopping || state.equals("dead")) {
@@ -110,7 +111,7 @@ final class TaskRun {
         state = "running";
         startedAt = Optional.of(Instant.now());
         addEvent(TaskEvent.of("Started", "Task started by client"));
-        p.exit().thenAccept(code -> exited(p, code));
+        launched = p;
         log.info("{} task {} started as pid {}", launch.allocName(), task.name(), p.pid());
         started = true;
       } catch (IOException | IllegalStateException e) {
@@ -121,6 +122,12 @@ final class TaskRun {
         toDead(true);
         started = false;
       }
+    }
+    if (launched != null) {
+      // Outside the lock: a process that is already gone completes this at once, and the exit
+      // handling calls listeners that take other locks.
+      TaskProcess p = launched;
+      p.exit().thenAccept(code -> exited(p, code));
     }
     listener.changed().run();
     if (started) {
