@@ -258,7 +258,9 @@ end
 -- access_by_lua: validate the Host, find the route, or answer 400/404/502/503 here.
 function M.access()
   local ctx = ngx.ctx
-  local h, app = normalize(ngx.var.http_host)
+  -- $host, not the raw header: with an absolute-form request line ("GET http://x/") nginx takes
+  -- the host from there, and $host is also what the template passes upstream as Host.
+  local h, app = normalize(ngx.var.host)
   if not h then
     ctx.app = "_invalid"
     return answer(400, pages.bad_host(app))

@@ -210,11 +210,16 @@ final class NginxRouter implements AutoCloseable {
    * returns the status code nginx answers.
    */
   int rawStatus(byte[] hostHeaderValue) throws IOException {
+    return rawStatus("/", hostHeaderValue);
+  }
+
+  /** As above, with the request target given too (e.g. absolute-form {@code http://h/}). */
+  int rawStatus(String target, byte[] hostHeaderValue) throws IOException {
     try (Socket socket = new Socket()) {
       socket.connect(new InetSocketAddress("127.0.0.1", port), 2000);
       socket.setSoTimeout(5000);
       OutputStream out = socket.getOutputStream();
-      out.write("GET / HTTP/1.1\r\nHost: ".getBytes(StandardCharsets.US_ASCII));
+      out.write(("GET " + target + " HTTP/1.1\r\nHost: ").getBytes(StandardCharsets.US_ASCII));
       out.write(hostHeaderValue);
       out.write("\r\nConnection: close\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
       out.flush();

@@ -153,6 +153,20 @@ class RoutingTest {
   }
 
   @Test
+  void absoluteFormRequestIsRoutedByTheHostItNamesAndPassesThatHostOn() throws Exception {
+    try (Backend seen = Backend.start("absolute")) {
+      String host = host("deploy-absolute");
+      consul.putRoute(host, seen.address());
+      await().atMost(Duration.ofSeconds(2)).until(() -> router.get(host).statusCode() == 200);
+      int status =
+          router.rawStatus(
+              "http://" + host + "/", "elsewhere.example.org".getBytes(StandardCharsets.US_ASCII));
+      assertThat(status).isEqualTo(200);
+      assertThat(seen.hosts()).containsOnly(host);
+    }
+  }
+
+  @Test
   void unknownHostGetsA404PageNamingIt() throws Exception {
     HttpResponse<String> response = router.get(host("deploy-nobody-pushed"));
     assertThat(response.statusCode()).isEqualTo(404);
