@@ -8,8 +8,10 @@ import dev.reviewapps.devstack.http.ParkedWaiters;
 import dev.reviewapps.devstack.http.Routes;
 import java.time.Duration;
 import java.util.Optional;
+import java.util.concurrent.Executor;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
@@ -51,7 +53,16 @@ public final class ConsulApi implements AutoCloseable {
             });
     state.observe(waiters::changed);
     ConsulWire wire = new ConsulWire(acl, datacenter);
-    this.blocking = new BlockingQuery(waiters, wakeups, wire);
+    // After close, a query still being parked runs its continuation itself rather than fail.
+    Executor continuations =
+        task -> {
+          try {
+            wakeups.execute(task);
+          } catch (RejectedExecutionException stopped) {
+            task.run();
+          }
+        };
+    this.blocking = new BlockingQuery(waiters, continuations, wire);
     KvEndpoint kv = new KvEndpoint(state, wire, blocking);
     SessionEndpoint sessions = new SessionEndpoint(state, wire, blocking, nodeName, sessionTtlMin);
     TxnEndpoint txn = new TxnEndpoint(state, wire);

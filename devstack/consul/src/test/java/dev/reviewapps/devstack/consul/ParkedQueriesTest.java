@@ -1,0 +1,76 @@
+package dev.reviewapps.devstack.consul;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+
+/** Parked blocking queries hold no thread each, and one write answers all of them. */
+class ParkedQueriesTest {
+  private static final int WATCHERS = 300;
+
+  private static long serverThreads() {
+    return Thread.getAllStackTraces().keySet().stream()
+        .filter(t -> t.getName().startsWith("devstack-consul"))
+        .count();
+  }
+
+  @Test
+  void threeHundredParkedQueriesUseAFewThreadsAndOneWriteAnswersThemAll() throws Exception {
+    HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+    try (ConsulStandIn consul = ConsulStandIn.start(ConsulConfig.defaults())) {
+      String kv = consul.baseUrl() + "/v1/kv/";
+      http.send(
+          HttpRequest.newBuilder(URI.create(kv + "routes/a"))
+              .PUT(HttpRequest.BodyPublishers.ofString("1"))
+              .build(),
+          HttpResponse.BodyHandlers.ofString());
+      List<CompletableFuture<HttpResponse<String>>> watchers = new ArrayList<>();
+      for (int i = 0; i < WATCHERS; i++) {
+        watchers.add(
+            http.sendAsync(
+                HttpRequest.newBuilder(URI.create(kv + "routes/?recurse&index=1&wait=1m")).build(),
+                HttpResponse.BodyHandlers.ofString()));
+      }
+
+      await().atMost(Duration.ofSeconds(30)).until(() -> consul.parkedQueries() == WATCHERS);
+      assertThat(serverThreads()).isLessThan(WATCHERS / 3);
+
+      http.send(
+          HttpRequest.newBuilder(URI.create(kv + "routes/b"))
+              .PUT(HttpRequest.BodyPublishers.ofString("2"))
+              .build(),
+          HttpResponse.BodyHandlers.ofString());
+      CompletableFuture.allOf(watchers.toArray(CompletableFuture[]::new)).get(30, TimeUnit.SECONDS);
+      for (CompletableFuture<HttpResponse<String>> watcher : watchers) {
+        assertThat(watcher.join().body()).contains("\"Key\":\"routes/b\"");
+      }
+      assertThat(consul.parkedQueries()).isZero();
+    }
+  }
+
+  @Test
+  void stoppingTheStandInAnswersParkedQueries() throws Exception {
+    HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+    ConsulStandIn consul = ConsulStandIn.start(ConsulConfig.defaults());
+    CompletableFuture<HttpResponse<String>> watcher =
+        http.sendAsync(
+            HttpRequest.newBuilder(URI.create(consul.baseUrl() + "/v1/kv/x?index=1&wait=5m"))
+                .build(),
+            HttpResponse.BodyHandlers.ofString());
+    await().atMost(Duration.ofSeconds(10)).until(() -> consul.parkedQueries() == 1);
+
+    consul.close();
+
+    assertThat(watcher.get(10, TimeUnit.SECONDS).statusCode()).isEqualTo(404);
+  }
+}
