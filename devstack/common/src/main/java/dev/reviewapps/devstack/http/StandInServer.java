@@ -68,6 +68,9 @@ public final class StandInServer implements AutoCloseable {
     config.setSendDateHeader(true);
     // Consul keys may hold encoded slashes and dots; the real servers accept them.
     config.setUriCompliance(UriCompliance.UNSAFE);
+    // Header values must reach handlers exactly as sent: SigV4 signs them, and Jetty's header
+    // cache would otherwise hand back "charset=utf-8" for a signed "charset=UTF-8".
+    config.setHeaderCacheCaseSensitive(true);
     // Jetty's per-connection header cache costs ~100 KB for every keep-alive connection from its
     // second request on; 2,000 long-polling watchers made that 200 MB of heap.
     config.setHeaderCacheSize(0);
