@@ -56,6 +56,12 @@ class RoutingTest {
     return app + "." + NginxRouter.DOMAIN;
   }
 
+  /** Writes the route and waits until the router serves it. */
+  private static void routeAndAwait(String host, String value) throws Exception {
+    consul.putRoute(host, value);
+    await().atMost(Duration.ofSeconds(2)).until(() -> router.get(host).statusCode() == 200);
+  }
+
   private static String body(String host) throws IOException, InterruptedException {
     HttpResponse<String> response = router.get(host);
     return response.statusCode() + " " + response.body();
@@ -101,8 +107,7 @@ class RoutingTest {
   @Test
   void severalUpstreamsShareTheRequests() throws Exception {
     String host = host("deploy-pair");
-    consul.putRoute(host, one.address() + "," + two.address());
-    await().atMost(Duration.ofSeconds(2)).until(() -> router.get(host).statusCode() == 200);
+    routeAndAwait(host, one.address() + "," + two.address());
     Set<String> answered = new HashSet<>();
     for (int i = 0; i < 20; i++) {
       HttpResponse<String> response = router.get(host);
@@ -116,8 +121,7 @@ class RoutingTest {
   void upstreamRefusingConnectionsIsRetriedOnAnother() throws Exception {
     String host = host("deploy-half-down");
     String refusing = "127.0.0.1:" + NginxRouter.freePort();
-    consul.putRoute(host, refusing + "," + one.address());
-    await().atMost(Duration.ofSeconds(2)).until(() -> router.get(host).statusCode() == 200);
+    routeAndAwait(host, refusing + "," + one.address());
     for (int i = 0; i < 10; i++) {
       assertThat(body(host)).isEqualTo("200 one");
     }
@@ -128,8 +132,7 @@ class RoutingTest {
   void upstreamConnectionsAreKeptAliveAndReused() throws Exception {
     try (Backend counted = Backend.start("counted")) {
       String host = host("deploy-keepalive");
-      consul.putRoute(host, counted.address());
-      await().atMost(Duration.ofSeconds(2)).until(() -> router.get(host).statusCode() == 200);
+      routeAndAwait(host, counted.address());
       for (int i = 0; i < 40; i++) {
         assertThat(body(host)).isEqualTo("200 counted");
       }
@@ -156,8 +159,7 @@ class RoutingTest {
   void absoluteFormRequestIsRoutedByTheHostItNamesAndPassesThatHostOn() throws Exception {
     try (Backend seen = Backend.start("absolute")) {
       String host = host("deploy-absolute");
-      consul.putRoute(host, seen.address());
-      await().atMost(Duration.ofSeconds(2)).until(() -> router.get(host).statusCode() == 200);
+      routeAndAwait(host, seen.address());
       int status =
           router.rawStatus(
               "http://" + host + "/", "elsewhere.example.org".getBytes(StandardCharsets.US_ASCII));
@@ -241,8 +243,7 @@ class RoutingTest {
   @Test
   void routerStatusAndMetricsDescribeTheTable() throws Exception {
     String host = host("deploy-counted");
-    consul.putRoute(host, one.address());
-    await().atMost(Duration.ofSeconds(2)).until(() -> router.get(host).statusCode() == 200);
+    routeAndAwait(host, one.address());
     router.get(host);
 
     var status = router.status();
