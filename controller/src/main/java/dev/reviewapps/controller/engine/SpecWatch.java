@@ -1,7 +1,6 @@
 package dev.reviewapps.controller.engine;
 
 import dev.reviewapps.controller.consul.BlockingQuery;
-import dev.reviewapps.controller.consul.ConsulUnavailable;
 import dev.reviewapps.controller.consul.KeyValueStore;
 import dev.reviewapps.controller.consul.KvEntry;
 import dev.reviewapps.controller.consul.KvListing;
@@ -99,7 +98,8 @@ public final class SpecWatch {
       try {
         listing = kv.list(prefix, new BlockingQuery(index, wait));
         failures = 0;
-      } catch (ConsulUnavailable e) {
+      } catch (RuntimeException e) {
+        // ConsulUnavailable, or an open circuit breaker refusing the call.
         failures++;
         Duration delay = backoff.after(failures);
         log.warn("spec watch: {}; retry {} in {} ms", e.getMessage(), failures, delay.toMillis());

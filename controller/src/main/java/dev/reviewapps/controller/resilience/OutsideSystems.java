@@ -1,0 +1,63 @@
+package dev.reviewapps.controller.resilience;
+
+import dev.reviewapps.controller.config.ResilienceSettings;
+import io.github.resilience4j.circuitbreaker.CallNotPermittedException;
+import io.github.resilience4j.circuitbreaker.CircuitBreakerConfig;
+import io.github.resilience4j.circuitbreaker.CircuitBreakerRegistry;
+import io.github.resilience4j.core.IntervalFunction;
+import io.github.resilience4j.micrometer.tagged.TaggedCircuitBreakerMetrics;
+import io.github.resilience4j.micrometer.tagged.TaggedRetryMetrics;
+import io.github.resilience4j.retry.RetryConfig;
+import io.github.resilience4j.retry.RetryRegistry;
+import io.micrometer.core.instrument.MeterRegistry;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * One {@link OutsideSystem} per system the controller talks to, from one set of settings, with
+ * resilience4j's metrics ({@code resilience4j_retry_calls_total}, {@code
+ * resilience4j_circuitbreaker_state}, ...) bound to the registry under the system's name.
+ */
+public final class OutsideSystems {
+  /** The names of the systems the reconcilers call; each gets its own breaker. */
+  public static final String CONSUL = "consul";
+
+  public static final String NOMAD = "nomad";
+  public static final String RDS = "rds";
+  public static final String AUTOSCALING = "autoscaling";
+  public static final String S3 = "s3";
+  public static final String POSTGRES = "postgres";
+
+  private final RetryRegistry retries;
+  private final CircuitBreakerRegistry breakers;
+  private final Map<String, OutsideSystem> systems = new ConcurrentHashMap<>();
+
+  public OutsideSystems(ResilienceSettings settings, MeterRegistry registry) {
+    retries =
+        RetryRegistry.of(
+            RetryConfig.custom()
+                .maxAttempts(settings.attempts())
+                .intervalFunction(IntervalFunction.ofExponentialBackoff(settings.retryWait(), 2.0))
+                .ignoreExceptions(CallNotPermittedException.class)
+                .build());
+    breakers =
+        CircuitBreakerRegistry.of(
+            CircuitBreakerConfig.custom()
+                .failureRateThreshold(settings.failureRate())
+                .slidingWindowSize(settings.window())
+                .minimumNumberOfCalls(Math.min(settings.window(), 10))
+                .waitDurationInOpenState(settings.openFor())
+                .build());
+    TaggedRetryMetrics.ofRetryRegistry(retries).bindTo(registry);
+    TaggedCircuitBreakerMetrics.ofCircuitBreakerRegistry(breakers).bindTo(registry);
+    for (String name : new String[] {CONSUL, NOMAD, RDS, AUTOSCALING, S3, POSTGRES}) {
+      system(name);
+    }
+  }
+
+  /** The guard of {@code name}, created on first use. */
+  public OutsideSystem system(String name) {
+    return systems.computeIfAbsent(
+        name, n -> new OutsideSystem(n, retries.retry(n), breakers.circuitBreaker(n)));
+  }
+}
