@@ -12,7 +12,6 @@ import com.hashicorp.nomad.apimodel.Resources;
 import com.hashicorp.nomad.apimodel.Task;
 import com.hashicorp.nomad.apimodel.TaskLifecycle;
 import com.hashicorp.nomad.apimodel.TaskState;
-import com.hashicorp.nomad.javasdk.NomadApiClient;
 import java.math.BigInteger;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -23,30 +22,11 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /** Lifecycle ordering, leaders, scaling, stopping single allocations, task-level ports, signals. */
-class SchedulingTest {
+class SchedulingTest extends StandInTest {
   private static final Duration PATIENCE = Duration.ofSeconds(30);
-
-  @TempDir Path dataDir;
-  private NomadStandIn nomad;
-  private NomadApiClient client;
-
-  @BeforeEach
-  void start() throws Exception {
-    nomad = NomadStandIn.start(NomadConfig.defaults().toBuilder().dataDir(dataDir).build());
-    client = new NomadApiClient(nomad.baseUrl());
-  }
-
-  @AfterEach
-  void stop() throws Exception {
-    client.close();
-    nomad.close();
-  }
 
   private static Task hooked(Task task, String hook, boolean sidecar) {
     return task.setLifecycle(new TaskLifecycle().setHook(hook).setSidecar(sidecar));
@@ -177,8 +157,7 @@ class SchedulingTest {
             .getDynamicPorts()
             .get(0)
             .getValue();
-    Path written =
-        dataDir.resolve(running.getId()).resolve("redis").resolve("local").resolve("port");
+    Path written = taskFile(running.getId(), "redis", "port");
     await().atMost(PATIENCE).until(() -> Files.exists(written) && Files.size(written) > 0);
     assertThat(Files.readString(written).trim()).isEqualTo(Integer.toString(port));
   }
@@ -197,9 +176,7 @@ class SchedulingTest {
     client.getJobsApi().deregister(id);
 
     TestJobs.awaitAllocation(client, id, TestJobs.status("complete"));
-    assertThat(
-            Files.readString(dataDir.resolve(running.getId()).resolve("alloc").resolve("stopped"))
-                .trim())
+    assertThat(Files.readString(allocFile(running.getId(), "stopped")).trim())
         .isEqualTo("graceful");
   }
 

@@ -13,7 +13,6 @@ import com.hashicorp.nomad.apimodel.NodeListStub;
 import com.hashicorp.nomad.apimodel.Service;
 import com.hashicorp.nomad.apimodel.ServiceCheck;
 import com.hashicorp.nomad.apimodel.Task;
-import com.hashicorp.nomad.javasdk.NomadApiClient;
 import dev.reviewapps.devstack.nomad.exec.ImageCommand;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -24,36 +23,22 @@ import java.time.Duration;
 import java.util.Base64;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /**
  * Stand-in behaviour beyond the contract suite: service checks and health, the docker driver's
  * absence and its image mapping, log offsets, headers of blocking queries, node and agent reads.
  */
-class StandInFeaturesTest {
+class StandInFeaturesTest extends StandInTest {
   private static final Duration PATIENCE = Duration.ofSeconds(30);
   private static final ObjectMapper JSON = new ObjectMapper();
 
-  private NomadStandIn nomad;
-  private NomadApiClient client;
   private final HttpClient http = HttpClient.newHttpClient();
 
-  @BeforeEach
-  void start() throws Exception {
-    nomad =
-        NomadStandIn.start(
-            NomadConfig.defaults().toBuilder()
-                .images(List.of(new ImageCommand("registry.example.com/redis:*", "exec sleep 300")))
-                .build());
-    client = new NomadApiClient(nomad.baseUrl());
-  }
-
-  @AfterEach
-  void stop() throws Exception {
-    client.close();
-    nomad.close();
+  @Override
+  NomadConfig.Builder config() {
+    return super.config()
+        .images(List.of(new ImageCommand("registry.example.com/redis:*", "exec sleep 300")));
   }
 
   private HttpResponse<String> get(String pathAndQuery) throws Exception {

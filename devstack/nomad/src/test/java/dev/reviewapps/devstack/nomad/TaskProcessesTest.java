@@ -18,45 +18,22 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The stand-in's raw_exec driver as the host sees it: real processes in their own sessions, with
  * Nomad's environment, restarted by policy, and all gone when they are stopped.
  */
-class TaskProcessesTest {
+class TaskProcessesTest extends StandInTest {
   private static final Duration PATIENCE = Duration.ofSeconds(30);
-
-  @TempDir Path dataDir;
-  private NomadStandIn nomad;
-  private NomadApiClient client;
-
-  @BeforeEach
-  void start() throws Exception {
-    nomad = NomadStandIn.start(NomadConfig.defaults().toBuilder().dataDir(dataDir).build());
-    client = new NomadApiClient(nomad.baseUrl());
-  }
-
-  @AfterEach
-  void stop() throws Exception {
-    client.close();
-    nomad.close();
-  }
-
-  private Path taskFile(AllocationListStub alloc, String task, String name) {
-    return dataDir.resolve(alloc.getId()).resolve(task).resolve("local").resolve(name);
-  }
 
   /** A task whose shell leaves a background child and records its pid. */
   private static final String PARENT_AND_CHILD =
       "sleep 300 & echo $! > \"$NOMAD_TASK_DIR/child.pid\"; echo $$ > \"$NOMAD_TASK_DIR/leader.pid\"; wait";
 
   private List<Long> parentAndChild(AllocationListStub alloc) throws Exception {
-    Path child = taskFile(alloc, "worker", "child.pid");
-    Path leader = taskFile(alloc, "worker", "leader.pid");
+    Path child = taskFile(alloc.getId(), "worker", "child.pid");
+    Path leader = taskFile(alloc.getId(), "worker", "leader.pid");
     await().atMost(PATIENCE).until(() -> Files.exists(child) && Files.exists(leader));
     List<Long> pids = List.of(HostProcesses.pidIn(leader), HostProcesses.pidIn(child));
     assertThat(pids).allMatch(HostProcesses::alive);
@@ -207,7 +184,7 @@ class TaskProcessesTest {
     client.getJobsApi().register(job);
     AllocationListStub alloc = TestJobs.awaitAllocation(client, id, TestJobs.status("complete"));
 
-    List<String> lines = Files.readAllLines(taskFile(alloc, "seed", "env.txt"));
+    List<String> lines = Files.readAllLines(taskFile(alloc.getId(), "seed", "env.txt"));
     String port =
         lines.stream()
             .filter(l -> l.startsWith("NOMAD_PORT_http="))
@@ -258,9 +235,7 @@ class TaskProcessesTest {
         .extracting(e -> e.getType())
         .containsSubsequence(
             "Started", "Terminated", "Restarting", "Started", "Terminated", "Not Restarting");
-    assertThat(
-            Files.readAllLines(dataDir.resolve(failed.getId()).resolve("alloc").resolve("starts")))
-        .hasSize(3);
+    assertThat(Files.readAllLines(allocFile(failed.getId(), "starts"))).hasSize(3);
   }
 
   @Test
