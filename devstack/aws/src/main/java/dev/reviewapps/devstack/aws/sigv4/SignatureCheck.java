@@ -23,6 +23,8 @@ import javax.crypto.spec.SecretKeySpec;
  * bodies only the seed signature, not each chunk's. Secrets never appear in errors.
  */
 public final class SignatureCheck {
+  private static final org.slf4j.Logger log =
+      org.slf4j.LoggerFactory.getLogger(SignatureCheck.class);
   private static final Pattern AUTHORIZATION =
       Pattern.compile(
           "AWS4-HMAC-SHA256\\s+Credential=([^/]+)/(\\d{8})/([^/]+)/([^/]+)/aws4_request,\\s*"
@@ -103,13 +105,21 @@ public final class SignatureCheck {
     if (!MessageDigest.isEqual(
         expected.getBytes(StandardCharsets.US_ASCII),
         m.group(6).getBytes(StandardCharsets.US_ASCII))) {
+      log.debug("signature mismatch; canonical request was:\n{}", canonical);
       throw s3
           ? new AwsError(
               403,
               "SignatureDoesNotMatch",
               "The request signature we calculated does not match the signature you provided."
                   + " Check your key and signing method.",
-              Map.of("AWSAccessKeyId", accessKey))
+              // S3 shows what it signed, which is how a client author finds the difference.
+              Map.of(
+                  "AWSAccessKeyId",
+                  accessKey,
+                  "StringToSign",
+                  toSign,
+                  "CanonicalRequest",
+                  canonical))
           : new AwsError(
               403,
               "SignatureDoesNotMatch",
