@@ -172,10 +172,12 @@ final class SessionEndpoint {
     wire.checkDatacenter(exchange);
     Authorizer caller = wire.authorize(exchange);
     String id = exchange.pathParam("id");
-    Session session =
-        existing(id).orElseThrow(() -> new HttpError(500, "Unknown session \"" + id + "\""));
-    requireWrite(caller, session);
-    state.destroySession(id);
+    // Consul's Session.Apply: destroying a session that does not exist succeeds and does nothing.
+    Optional<Session> session = existing(id);
+    if (session.isPresent()) {
+      requireWrite(caller, session.get());
+      state.destroySession(id);
+    }
     return ConsulWire.json(exchange, true);
   }
 

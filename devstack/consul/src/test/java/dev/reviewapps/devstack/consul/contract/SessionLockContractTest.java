@@ -151,6 +151,15 @@ class SessionLockContractTest {
   }
 
   @Test
+  void destroyingAnUnknownSessionSucceeds() {
+    HttpResponse<String> response =
+        raw.put("/v1/session/destroy/00000000-0000-0000-0000-00000000dead", "");
+
+    assertThat(response.statusCode()).isEqualTo(200);
+    assertThat(response.body()).isEqualTo("true");
+  }
+
+  @Test
   void aTtlBelowTheMinimumIsRefused() {
     HttpResponse<String> response = raw.put("/v1/session/create", "{\"TTL\":\"1ms\"}");
 
