@@ -204,4 +204,26 @@ class SchedulingTest extends StandInTest {
         .isGreaterThan(index);
     assertThat(response.body()).contains("\"Version\":1");
   }
+
+  @Test
+  void aJobRegisteredAgainAfterPurgeListsOnlyItsNewAllocations() throws Exception {
+    String id = TestJobs.uniqueId("again");
+    client
+        .getJobsApi()
+        .register(TestJobs.job(id, "service", TestJobs.shell("w", "exec sleep 300")));
+    AllocationListStub old = TestJobs.awaitAllocation(client, id, TestJobs.status("running"));
+    client.getJobsApi().deregister(id, true);
+    TestJobs.awaitAllocation(client, id, TestJobs.status("complete"));
+
+    client
+        .getJobsApi()
+        .register(TestJobs.job(id, "service", TestJobs.shell("w", "exec sleep 300")));
+
+    AllocationListStub fresh = TestJobs.awaitAllocation(client, id, TestJobs.status("running"));
+    assertThat(client.getJobsApi().allocations(id).getValue())
+        .extracting(AllocationListStub::getId)
+        .containsExactly(fresh.getId());
+    assertThat(client.getAllocationsApi().info(old.getId()).getValue().getClientStatus())
+        .isEqualTo("complete");
+  }
 }

@@ -63,7 +63,11 @@ public final class NomadHttpApi {
         .delete("/v1/job/{id}", Handler.sync(this::deregister))
         .get(
             "/v1/job/{id}/allocations",
-            query(e -> json.jobAllocations(e.pathParam("id")), "job not found"))
+            query(
+                e ->
+                    json.jobAllocations(
+                        e.pathParam("id"), e.param("all").map(Boolean::parseBoolean).orElse(false)),
+                "job not found"))
         .get(
             "/v1/job/{id}/evaluations",
             query(e -> json.jobEvaluations(e.pathParam("id")), "job not found"))
@@ -134,6 +138,9 @@ public final class NomadHttpApi {
     JsonNode job = body.get("Job");
     if (job == null || job.isNull()) {
       throw new HttpError(400, "Job must be specified");
+    }
+    if (!job.hasNonNull("ID")) {
+      throw new HttpError(400, "Job ID hasn't been provided");
     }
     if (pathId.isPresent() && !pathId.get().equals(job.path("ID").asText())) {
       throw new HttpError(400, "Job ID does not match name");

@@ -84,18 +84,24 @@ public final class ClusterJson {
         c -> Optional.ofNullable(c.jobs.get(id)).map(j -> new Answer(summary(c, j), c.index)));
   }
 
-  /** A job's allocations; like Nomad, also those of a purged job that are still known. */
-  public Optional<Answer> jobAllocations(String id) {
+  /**
+   * A job's allocations. Like Nomad, those of an earlier job with the same ID (deregistered with
+   * purge, then registered again) are left out unless {@code all}; those of a purged job stay
+   * readable until it is registered again.
+   */
+  public Optional<Answer> jobAllocations(String id, boolean all) {
     return cluster.read(
-        c ->
-            ofJob(
-                c,
-                id,
-                c.allocs.values(),
-                a -> a.jobId,
-                a -> a.modifyIndex,
-                a -> allocStub(c, a),
-                c.allocsIndex));
+        c -> {
+          long since = all || !c.jobs.containsKey(id) ? 0 : c.jobs.get(id).createIndex;
+          return ofJob(
+              c,
+              id,
+              c.allocs.values().stream().filter(a -> a.createIndex >= since).toList(),
+              a -> a.jobId,
+              a -> a.modifyIndex,
+              a -> allocStub(c, a),
+              c.allocsIndex);
+        });
   }
 
   public Optional<Answer> jobEvaluations(String id) {
