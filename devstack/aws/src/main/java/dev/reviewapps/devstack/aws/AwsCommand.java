@@ -67,8 +67,8 @@ public final class AwsCommand implements StandInCommand {
     @Option(names = "--fault-seed", description = "seed of the fault-share draws")
     long faultSeed = 1;
 
-    @Override
-    public Integer call() throws Exception {
+    /** The configuration these options describe. */
+    AwsConfig config() {
       AwsConfig config =
           AwsConfig.forTests()
               .withHost(host)
@@ -98,7 +98,12 @@ public final class AwsCommand implements StandInCommand {
         }
         secrets.put(pair.substring(0, colon), pair.substring(colon + 1));
       }
-      config = config.withCredentials(secrets);
+      return config.withCredentials(secrets);
+    }
+
+    @Override
+    public Integer call() throws Exception {
+      AwsConfig config = config();
       CountDownLatch stopped = new CountDownLatch(1);
       AwsStandIn aws = AwsStandIn.start(config);
       Runtime.getRuntime()
