@@ -239,6 +239,32 @@ class TaskProcessesTest extends StandInTest {
   }
 
   @Test
+  void restartModeDelayKeepsRestartingAfterTheAttemptsAreUsed() throws Exception {
+    String id = TestJobs.uniqueId("delay");
+    Job job = TestJobs.job(id, "service", TestJobs.shell("worker", "exit 1"));
+    job.getTaskGroups()
+        .get(0)
+        .setRestartPolicy(
+            new RestartPolicy()
+                .setAttempts(0)
+                .setDelay(10_000_000L)
+                .setInterval(100_000_000L)
+                .setMode("delay"));
+    client.getJobsApi().register(job);
+
+    AllocationListStub restarted =
+        TestJobs.awaitAllocation(
+            client,
+            id,
+            a ->
+                a.getTaskStates().containsKey("worker")
+                    && a.getTaskStates().get("worker").getRestarts().intValue() >= 3);
+
+    assertThat(restarted.getClientStatus()).isNotEqualTo("failed");
+    assertThat(restarted.getTaskStates().get("worker").getFailed()).isFalse();
+  }
+
+  @Test
   void prestartTaskFinishesBeforeTheMainTaskStarts() throws Exception {
     String id = TestJobs.uniqueId("prestart");
     Job job =

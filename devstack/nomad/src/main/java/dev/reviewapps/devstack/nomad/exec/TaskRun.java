@@ -265,7 +265,8 @@ final class TaskRun {
         return false;
       }
       // Mode "delay": wait for the interval to pass, then start counting again.
-      delay = delay.plus(Duration.between(now, restartWindow.peekFirst().plus(restart.interval())));
+      Instant windowStart = restartWindow.isEmpty() ? now : restartWindow.peekFirst();
+      delay = delay.plus(Duration.between(now, windowStart.plus(restart.interval())));
       restartWindow.clear();
     }
     restartWindow.addLast(now);
