@@ -138,6 +138,15 @@ class KvContractTest {
   }
 
   @Test
+  void casWithANonZeroIndexOnAMissingKeyIsRefused() {
+    HttpResponse<String> response = raw.put("/v1/kv/" + prefix + "absent?cas=7", "v");
+
+    assertThat(response.statusCode()).isEqualTo(200);
+    assertThat(response.body()).isEqualTo("false");
+    assertThat(raw.get("/v1/kv/" + prefix + "absent").statusCode()).isEqualTo(404);
+  }
+
+  @Test
   void casWithTheCurrentIndexWrites() {
     client.setKVValue(prefix + "status", "v1", token, new PutParams());
     PutParams current = new PutParams();

@@ -125,6 +125,29 @@ class TxnContractTest {
   }
 
   @Test
+  void aLockVerbTakesTheLockAndCheckSessionSeesIt() {
+    String session = raw.createSession("{\"Name\":\"txn\",\"LockDelay\":\"0s\"}");
+    String lock =
+        "["
+            + kv(
+                "lock",
+                "leader",
+                ",\"Session\":\"" + session + "\",\"Value\":\"" + b64("me") + "\"")
+            + "]";
+    String check = "[" + kv("check-session", "leader", ",\"Session\":\"" + session + "\"") + "]";
+
+    HttpResponse<String> locked = raw.put("/v1/txn", lock);
+    HttpResponse<String> checked = raw.put("/v1/txn", check);
+
+    assertThat(locked.statusCode()).isEqualTo(200);
+    assertThat(RawConsul.json(locked).get("Results").get(0).get("KV").get("LockIndex").asLong())
+        .isEqualTo(1);
+    assertThat(checked.statusCode()).isEqualTo(200);
+    raw.put("/v1/session/destroy/" + session, "");
+    assertThat(raw.put("/v1/txn", check).statusCode()).isEqualTo(409);
+  }
+
+  @Test
   void invalidBase64Is400() {
     HttpResponse<String> response =
         raw.put("/v1/txn", "[" + kv("set", "k", ",\"Value\":\"not base64!\"") + "]");
