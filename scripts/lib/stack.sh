@@ -1,0 +1,394 @@
+# The whole review-apps stack on loopback, for `make demo`, the end-to-end test and the
+# time-to-ready bench: devstack Consul, Nomad (raw_exec) and AWS, a shared PostgreSQL with a
+# seeded template database, the nginx/Lua router, Prometheus, and the controller.
+#
+# Source it (it sources services.sh), then:
+#   stack_init NAME            work dir /tmp/review-apps-NAME.XXXXXX (STACK_DIR), logs in it
+#   stack_start_infra          everything except the controller
+#   stack_start_controller     the controller (separate: it can be killed and started again)
+#   stack_stop                 stops everything this shell started, by PID, in reverse order
+# Every server listens on 127.0.0.1 on a free port; each start waits with a bound and fails
+# loudly with the tail of its log. Nothing here prints a password or token.
+
+STACK_LIB=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+REPO_ROOT=$(cd "$STACK_LIB/../.." && pwd)
+source "$STACK_LIB/services.sh"
+
+DEVSTACK_JAR=${DEVSTACK_JAR:-$REPO_ROOT/devstack/target/devstack.jar}
+CONTROLLER_JAR=${CONTROLLER_JAR:-$REPO_ROOT/controller/target/review-apps.jar}
+# The KV prefix, the public domain and the seeded template database of the demo's apps.
+STACK_PREFIX=${STACK_PREFIX:-review-apps}
+STACK_DOMAIN=${STACK_DOMAIN:-review.localhost}
+STACK_TEMPLATE_DB=${STACK_TEMPLATE_DB:-app_seed}
+# Small heaps, quick start: the machine may be busy with builds.
+STACK_JAVA_OPTS=${STACK_JAVA_OPTS:--Xmx256m -XX:+UseSerialGC -XX:TieredStopAtLevel=1 -Xshare:auto}
+
+# name:pid of every process started, in start order.
+STACK_PROCS=()
+STACK_DIR=""
+
+stack_log() { printf '[stack %s] %s\n' "$(date -u +%H:%M:%S)" "$*" >&2; }
+
+# stack_init NAME: the work dir. World-readable (0755) because nginx workers run as nobody.
+stack_init() {
+  STACK_DIR=$(mktemp -d "/tmp/review-apps-${1:-stack}.XXXXXX")
+  chmod 755 "$STACK_DIR"
+  mkdir -p "$STACK_DIR/logs" "$STACK_DIR/bin"
+  stack_log "work dir $STACK_DIR"
+}
+
+# Succeeds when URL answers with any HTTP status (the server is up, whatever it says).
+http_up() {
+  local code
+  code=$(curl -s -o /dev/null -m 2 -w '%{http_code}' "$1") || true
+  [ -n "$code" ] && [ "$code" != 000 ]
+}
+
+# Succeeds when URL answers 200.
+http_ok() { curl -fsS -o /dev/null -m 2 "$1"; }
+
+# stack_track NAME PID
+stack_track() { STACK_PROCS+=("$1:$2"); }
+
+# stack_pid NAME: the PID recorded last under NAME (empty if none).
+stack_pid() {
+  local entry pid=""
+  for entry in "${STACK_PROCS[@]}"; do
+    [ "${entry%%:*}" = "$1" ] && pid=${entry#*:}
+  done
+  echo "$pid"
+}
+
+# stack_fail NAME LOGFILE: prints the log's tail and fails.
+stack_fail() {
+  stack_log "$1 did not start; last lines of $2:"
+  tail -n 30 "$2" >&2 2>/dev/null || true
+  return 1
+}
+
+# stop_pid PID [SECONDS]: SIGTERM, wait up to SECONDS (default 15) for it to end, then SIGKILL.
+stop_pid() {
+  local pid=$1 limit=${2:-15}
+  kill -0 "$pid" 2>/dev/null || { wait "$pid" 2>/dev/null; return 0; }
+  kill -TERM "$pid" 2>/dev/null || true
+  local deadline=$((SECONDS + limit))
+  while kill -0 "$pid" 2>/dev/null; do
+    # A child of this shell stays a zombie (kill -0 succeeds) until it is reaped.
+    if [ "$(ps -o stat= -p "$pid" 2>/dev/null | cut -c1)" = Z ]; then break; fi
+    if ((SECONDS >= deadline)); then
+      stack_log "pid $pid did not stop within ${limit}s; SIGKILL"
+      kill -KILL "$pid" 2>/dev/null || true
+      break
+    fi
+    sleep 0.1
+  done
+  wait "$pid" 2>/dev/null || true
+}
+
+# stack_java NAME LOG ARGS...: starts java in the background and records its PID.
+stack_java() {
+  local name=$1 log=$2; shift 2
+  # shellcheck disable=SC2086
+  java $STACK_JAVA_OPTS -jar "$@" >"$log" 2>&1 &
+  stack_track "$name" $!
+}
+
+stack_start_consul() {
+  CONSUL_PORT=$(free_port)
+  CONSUL_ADDR="127.0.0.1:$CONSUL_PORT"
+  CONSUL_HTTP="http://$CONSUL_ADDR"
+  mkdir -p "$STACK_DIR/consul"
+  stack_java consul "$STACK_DIR/logs/consul.log" "$DEVSTACK_JAR" consul \
+    --bind 127.0.0.1 --port "$CONSUL_PORT" --data-dir "$STACK_DIR/consul"
+  wait_until 60 "Consul on $CONSUL_PORT" http_ok "$CONSUL_HTTP/v1/status/leader" ||
+    stack_fail consul "$STACK_DIR/logs/consul.log"
+  # The stand-in reports index 1 for an empty store and gives the first write index 1 too, so a
+  # blocking query (the router's) on a prefix still empty would not see that write: one write
+  # outside the prefix first moves the index on, as a real Consul's Raft index already has.
+  curl -fsS -o /dev/null -X PUT --data "$STACK_DIR" "$CONSUL_HTTP/v1/kv/devstack/started-by"
+  stack_log "consul  $CONSUL_HTTP"
+}
+
+# Nomad runs tasks with its own environment, so the example app's commands are found through
+# PATH: $STACK_DIR/bin holds app-web, app-worker, app-migrate and app-seed.
+stack_start_nomad() {
+  local app="$REPO_ROOT/examples/app/bin" role
+  for role in web worker migrate seed; do
+    printf '#!/bin/sh\nexec %s/%s "$@"\n' "$app" "$role" >"$STACK_DIR/bin/app-$role"
+    chmod 755 "$STACK_DIR/bin/app-$role"
+  done
+  NOMAD_PORT=$(free_port)
+  NOMAD_HTTP="http://127.0.0.1:$NOMAD_PORT"
+  # Dynamic ports of the tasks: a random window of 1,000 ports, away from the usual ones.
+  local lo=$((30000 + (RANDOM % 20) * 1000))
+  NOMAD_TASK_PORTS="$lo-$((lo + 999))"
+  mkdir -p "$STACK_DIR/nomad"
+  PATH="$STACK_DIR/bin:/usr/local/bin:/usr/bin:/bin:/usr/sbin:/sbin" \
+    stack_java nomad "$STACK_DIR/logs/nomad.log" "$DEVSTACK_JAR" nomad \
+    --host 127.0.0.1 --port "$NOMAD_PORT" --cpu 32000 --memory 65536 \
+    --ports "$NOMAD_TASK_PORTS" --data-dir "$STACK_DIR/nomad"
+  wait_until 60 "Nomad on $NOMAD_PORT" http_ok "$NOMAD_HTTP/v1/status/leader" ||
+    stack_fail nomad "$STACK_DIR/logs/nomad.log"
+  stack_log "nomad   $NOMAD_HTTP (task ports $NOMAD_TASK_PORTS)"
+}
+
+# The shared PostgreSQL of `shared` database mode, also the server behind devstack RDS
+# instances, with the seeded template database: examples/app migrate + seed run into it.
+stack_start_postgres() {
+  PG_PORT=$(free_port)
+  start_postgres "$STACK_DIR/postgres" "$PG_PORT" || stack_fail postgres "$STACK_DIR/postgres/postgres.log"
+  PG_ADMIN_JDBC="jdbc:postgresql://127.0.0.1:$PG_PORT/postgres"
+  psql -h 127.0.0.1 -p "$PG_PORT" -U postgres -qc "CREATE DATABASE $STACK_TEMPLATE_DB" >/dev/null
+  DATABASE_URL="postgresql://postgres@127.0.0.1:$PG_PORT/$STACK_TEMPLATE_DB" \
+    REVIEW_APP_NAME=template REVIEW_APP_BRANCH=template REVIEW_APP_COMMIT=0000000 \
+    "$STACK_DIR/bin/app-migrate" >"$STACK_DIR/logs/template-migrate.log" 2>&1 &&
+    DATABASE_URL="postgresql://postgres@127.0.0.1:$PG_PORT/$STACK_TEMPLATE_DB" \
+      REVIEW_APP_NAME=template REVIEW_APP_BRANCH=template REVIEW_APP_COMMIT=0000000 \
+      "$STACK_DIR/bin/app-seed" >"$STACK_DIR/logs/template-seed.log" 2>&1 ||
+    stack_fail "template database" "$STACK_DIR/logs/template-seed.log"
+  stack_log "postgres 127.0.0.1:$PG_PORT (template database $STACK_TEMPLATE_DB seeded)"
+}
+
+# devstack AWS (RDS, Auto Scaling, S3); RDS instances become databases on the shared server.
+stack_start_aws() {
+  AWS_PORT=$(free_port)
+  AWS_HTTP="http://127.0.0.1:$AWS_PORT"
+  stack_java aws "$STACK_DIR/logs/aws.log" "$DEVSTACK_JAR" aws \
+    --host 127.0.0.1 --port "$AWS_PORT" --timing fast \
+    ${PG_ADMIN_JDBC:+--postgres "$PG_ADMIN_JDBC?user=postgres"}
+  wait_until 60 "AWS on $AWS_PORT" http_up "$AWS_HTTP/" || stack_fail aws "$STACK_DIR/logs/aws.log"
+  # The bucket CI pushes assets to (assets/<name>/...), as in the original design.
+  STACK_ASSETS_BUCKET=${STACK_ASSETS_BUCKET:-review-app-assets}
+  curl -fsS -o /dev/null -X PUT "$AWS_HTTP/$STACK_ASSETS_BUCKET" ||
+    stack_log "could not create bucket $STACK_ASSETS_BUCKET"
+  stack_log "aws     $AWS_HTTP (bucket $STACK_ASSETS_BUCKET)"
+}
+
+# The router: lua-router's nginx template rendered for this stack, nginx in the foreground of a
+# background job so its PID is the master's.
+stack_start_router() {
+  ROUTER_PORT=$(free_port)
+  ROUTER_STATUS_PORT=$(free_port)
+  local dir="$STACK_DIR/router"
+  mkdir -p "$dir/logs" "$dir/tmp" "$dir/state"
+  # nginx started as root runs its workers as nobody; they write the route snapshot.
+  [ "$(id -u)" = 0 ] && chown nobody "$dir/state"
+  cat >"$dir/router.json" <<EOF
+{
+  "consul": "$CONSUL_ADDR",
+  "prefix": "$STACK_PREFIX/",
+  "domains": ["$STACK_DOMAIN"],
+  "allow_loopback": true,
+  "allowed_cidrs": ["127.0.0.0/8"],
+  "self_addresses": ["127.0.0.1:$ROUTER_PORT", "127.0.0.1:$ROUTER_STATUS_PORT"],
+  "snapshot_path": "$dir/state/routes.json",
+  "watch_wait_seconds": 20,
+  "retry_after_seconds": 2
+}
+EOF
+  ROUTER_CONFIG="$dir/router.json" ROUTER_LISTEN="127.0.0.1:$ROUTER_PORT" \
+    ROUTER_STATUS_LISTEN="127.0.0.1:$ROUTER_STATUS_PORT" ROUTER_WORKERS=2 \
+    ROUTER_SHUTDOWN_TIMEOUT=2s ROUTER_LUA_DIR="$REPO_ROOT/lua-router/lua" \
+    "$REPO_ROOT/lua-router/bin/render-conf" "$REPO_ROOT/lua-router/conf/nginx.conf.template" \
+    >"$dir/nginx.conf" || stack_fail "router config" "$dir/nginx.conf"
+  nginx -p "$dir/" -c "$dir/nginx.conf" -g 'daemon off;' >"$STACK_DIR/logs/router.log" 2>&1 &
+  stack_track router $!
+  ROUTER_HTTP="http://127.0.0.1:$ROUTER_PORT"
+  wait_until 30 "router on $ROUTER_STATUS_PORT" http_ok "http://127.0.0.1:$ROUTER_STATUS_PORT/router-status" ||
+    stack_fail router "$dir/logs/error.log"
+  stack_log "router  $ROUTER_HTTP (status http://127.0.0.1:$ROUTER_STATUS_PORT/router-status)"
+}
+
+# Prometheus scraping the controller's /metrics (port chosen here, before the controller
+# starts), the router's metrics and itself, with the production alert rules loaded.
+stack_start_prometheus() {
+  PROM_PORT=$(free_port)
+  CONTROLLER_HTTP_PORT=${CONTROLLER_HTTP_PORT:-$(free_port)}
+  local dir="$STACK_DIR/prometheus"
+  mkdir -p "$dir/data"
+  cp "$REPO_ROOT/deploy/prometheus/review-apps.rules.yml" "$dir/"
+  cat >"$dir/prometheus.yml" <<EOF
+# The demo's Prometheus: production rules (deploy/prometheus), local targets.
+global:
+  scrape_interval: 5s
+  evaluation_interval: 5s
+rule_files:
+  - review-apps.rules.yml
+scrape_configs:
+  - job_name: review-apps-controller
+    static_configs:
+      - targets: ['127.0.0.1:$CONTROLLER_HTTP_PORT']
+  - job_name: review-apps-router
+    static_configs:
+      - targets: ['127.0.0.1:$ROUTER_STATUS_PORT']
+  - job_name: prometheus
+    static_configs:
+      - targets: ['127.0.0.1:$PROM_PORT']
+EOF
+  prometheus --config.file="$dir/prometheus.yml" --storage.tsdb.path="$dir/data" \
+    --web.listen-address="127.0.0.1:$PROM_PORT" --storage.tsdb.retention.time=1d \
+    >"$STACK_DIR/logs/prometheus.log" 2>&1 &
+  stack_track prometheus $!
+  PROM_HTTP="http://127.0.0.1:$PROM_PORT"
+  wait_until 30 "Prometheus on $PROM_PORT" http_ok "$PROM_HTTP/-/ready" ||
+    stack_fail prometheus "$STACK_DIR/logs/prometheus.log"
+  stack_log "prometheus $PROM_HTTP"
+}
+
+# Everything but the controller, in dependency order.
+stack_start_infra() {
+  [ -f "$DEVSTACK_JAR" ] || { stack_log "missing $DEVSTACK_JAR (run: make build)"; return 1; }
+  stack_start_consul &&
+    stack_start_nomad &&
+    stack_start_postgres &&
+    stack_start_aws &&
+    stack_start_router &&
+    stack_start_prometheus
+}
+
+# ---------------------------------------------------------------------------------------------
+# The controller. Its configuration is written by stack_controller_config from the variables
+# above; see controller/README.md for the keys.
+
+# Command templates for raw_exec: the spec's command is run as it is, from PATH (see
+# stack_start_nomad), so a demo spec says "app-web" where a production spec says
+# "bundle exec unicorn -p $PORT".
+stack_controller_config() {
+  cat >"$STACK_DIR/controller.conf" <<EOF
+# review-apps controller, written by scripts/lib/stack.sh for the local stack.
+consul.address = $CONSUL_HTTP
+consul.prefix = $STACK_PREFIX/
+http.port = $CONTROLLER_HTTP_PORT
+http.bind = 127.0.0.1
+engine.workers = 4
+engine.resync = 60s
+nomad.address = $NOMAD_HTTP
+nomad.driver = raw_exec
+aws.endpoint = $AWS_HTTP
+aws.region = us-east-1
+capacity.provider = static
+database.shared.jdbcUrl = $PG_ADMIN_JDBC
+database.shared.username = postgres
+database.shared.endpoint = 127.0.0.1:$PG_PORT
+apps.hostTemplate = {name}.$STACK_DOMAIN
+assets.bucket = $STACK_ASSETS_BUCKET
+assets.prefix = assets/{name}/
+gc.repository = ${STACK_GIT_REPO:-}
+gc.interval = ${STACK_GC_INTERVAL:-10s}
+gc.grace = ${STACK_GC_GRACE:-0s}
+EOF
+  echo "$STACK_DIR/controller.conf"
+}
+
+# stack_start_controller: (re)starts the controller; its log is appended to, so a restart keeps
+# the history.
+stack_start_controller() {
+  [ -f "$CONTROLLER_JAR" ] || {
+    stack_log "missing $CONTROLLER_JAR: the controller application is not built yet"
+    return 1
+  }
+  local conf
+  conf=$(stack_controller_config)
+  # shellcheck disable=SC2086
+  java $STACK_JAVA_OPTS -jar "$CONTROLLER_JAR" controller --config "$conf" \
+    >>"$STACK_DIR/logs/controller.log" 2>&1 &
+  stack_track controller $!
+  CONTROLLER_HTTP="http://127.0.0.1:$CONTROLLER_HTTP_PORT"
+  wait_until 90 "controller /healthz on $CONTROLLER_HTTP_PORT" http_ok "$CONTROLLER_HTTP/healthz" ||
+    stack_fail controller "$STACK_DIR/logs/controller.log"
+  stack_log "controller $CONTROLLER_HTTP/metrics"
+}
+
+# stack_kill_controller [SIGNAL]: ends the running controller (default SIGKILL: a crash).
+stack_kill_controller() {
+  local pid
+  pid=$(stack_pid controller)
+  [ -n "$pid" ] || return 0
+  kill "-${1:-KILL}" "$pid" 2>/dev/null || true
+  stop_pid "$pid" 15
+  stack_log "controller (pid $pid) stopped with SIG${1:-KILL}"
+}
+
+# ---------------------------------------------------------------------------------------------
+
+# Processes below the work dir that outlived their parents (a Nomad task whose stand-in died
+# with SIGKILL): their cwd or command line is under $STACK_DIR.
+stack_leftovers() {
+  [ -n "$STACK_DIR" ] || return 0
+  local p pid
+  for p in /proc/[0-9]*; do
+    pid=${p#/proc/}
+    [ "$pid" = $$ ] && continue
+    if [[ "$(readlink "$p/cwd" 2>/dev/null)" == "$STACK_DIR"* ]] ||
+      { tr '\0' ' ' <"$p/cmdline" | grep -qF "$STACK_DIR"; } 2>/dev/null; then
+      echo "$pid"
+    fi
+  done
+}
+
+# stack_stop: everything started, newest first; then PostgreSQL; then a check for leftovers.
+stack_stop() {
+  local i entry left
+  for ((i = ${#STACK_PROCS[@]} - 1; i >= 0; i--)); do
+    entry=${STACK_PROCS[$i]}
+    stop_pid "${entry#*:}" 20
+  done
+  STACK_PROCS=()
+  stop_services
+  left=$(stack_leftovers | tr '\n' ' ')
+  if [ -n "${left// /}" ]; then
+    stack_log "left over under $STACK_DIR: $left; ending them"
+    # shellcheck disable=SC2086
+    kill -KILL $left 2>/dev/null || true
+  fi
+  return 0
+}
+
+# --- KV helpers (plain HTTP, as `consul kv put` / `consul kv get` / `consul kv delete`) ------
+
+kv_put_file() { curl -fsS -o /dev/null -X PUT --data-binary "@$2" "$CONSUL_HTTP/v1/kv/$1"; }
+kv_get_raw() { curl -fsS "$CONSUL_HTTP/v1/kv/$1?raw"; }
+kv_delete() { curl -fsS -o /dev/null -X DELETE "$CONSUL_HTTP/v1/kv/$1"; }
+kv_exists() { [ "$(curl -s -o /dev/null -w '%{http_code}' "$CONSUL_HTTP/v1/kv/$1")" = 200 ]; }
+kv_keys() { curl -fsS "$CONSUL_HTTP/v1/kv/$1?keys" 2>/dev/null || echo '[]'; }
+
+# json_field JSON EXPR: EXPR evaluated on the decoded document d (Debian's python3).
+json_field() { /usr/bin/python3 -c "import json,sys; d=json.loads(sys.argv[1]); print($2)" "$1"; }
+
+# app_phase NAME: the phase in the app's status, or empty.
+app_phase() {
+  local s
+  s=$(kv_get_raw "$STACK_PREFIX/status/$1" 2>/dev/null) || return 0
+  json_field "$s" "d.get('phase','')" 2>/dev/null || true
+}
+
+app_host() { echo "$1.$STACK_DOMAIN"; }
+
+# router_get NAME PATH: GET through the router with the app's Host header.
+router_get() { curl -fsS -m 5 -H "Host: $(app_host "$1")" "$ROUTER_HTTP${2:-/}"; }
+router_code() { curl -s -o /dev/null -m 5 -w '%{http_code}' -H "Host: $(app_host "$1")" "$ROUTER_HTTP${2:-/}"; }
+
+# write_spec FILE NAME BRANCH COMMIT: a demo spec for the example app in shared database mode.
+write_spec() {
+  local file=$1 name=$2 branch=$3 commit=$4
+  cat >"$file" <<EOF
+{
+  "apiVersion": "reviewapps/v1",
+  "kind": "ReviewApp",
+  "metadata": { "name": "$name", "labels": { "team": "demo" } },
+  "spec": {
+    "branch": "$branch",
+    "commit": "$commit",
+    "image": "registry.example.com/review-apps/example-app:$name-${commit:0:8}",
+    "database": { "mode": "shared", "template": "$STACK_TEMPLATE_DB" },
+    "redis": { "image": "redis:7" },
+    "release": { "migrate": "app-migrate", "seed": "app-seed" },
+    "processes": {
+      "web": { "command": "app-web", "count": 1, "cpu": 200, "memoryMB": 128, "healthPath": "/health" },
+      "worker": { "command": "app-worker", "count": 1, "cpu": 100, "memoryMB": 128 }
+    },
+    "env": { "APP_ENV": "review" }
+  }
+}
+EOF
+}
