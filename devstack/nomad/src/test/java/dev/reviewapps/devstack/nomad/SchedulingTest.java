@@ -226,4 +226,50 @@ class SchedulingTest extends StandInTest {
     assertThat(client.getAllocationsApi().info(old.getId()).getValue().getClientStatus())
         .isEqualTo("complete");
   }
+
+  @Test
+  void aStaticPortIsHonouredAndASecondClaimWaitsForIt() throws Exception {
+    int port;
+    try (java.net.ServerSocket probe =
+        new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+      port = probe.getLocalPort();
+    }
+    String first = TestJobs.uniqueId("static-a");
+    String second = TestJobs.uniqueId("static-b");
+    for (String id : List.of(first, second)) {
+      Job job =
+          TestJobs.job(
+              id,
+              "service",
+              TestJobs.shell(
+                  "w", "echo $NOMAD_PORT_admin > \"$NOMAD_TASK_DIR/port\"; exec sleep 300"));
+      job.getTaskGroups()
+          .get(0)
+          .setNetworks(
+              List.of(
+                  new NetworkResource()
+                      .setReservedPorts(List.of(new Port().setLabel("admin").setValue(port)))));
+      String evalId = client.getJobsApi().register(job).getValue();
+      if (id.equals(second)) {
+        assertThat(
+                client
+                    .getEvaluationsApi()
+                    .info(evalId)
+                    .getValue()
+                    .getFailedTgAllocs()
+                    .get("main")
+                    .getDimensionExhausted())
+            .containsKey("network: reserved port collision admin=" + port);
+      }
+    }
+    AllocationListStub a = TestJobs.awaitAllocation(client, first, TestJobs.status("running"));
+    Path written = taskFile(a.getId(), "w", "port");
+    await().atMost(PATIENCE).until(() -> Files.exists(written) && Files.size(written) > 0);
+    assertThat(Files.readString(written).trim()).isEqualTo(Integer.toString(port));
+    assertThat(client.getJobsApi().allocations(second).getValue()).isEmpty();
+
+    client.getJobsApi().deregister(first);
+
+    TestJobs.awaitAllocation(client, second, TestJobs.status("running"));
+  }
 }
