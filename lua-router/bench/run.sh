@@ -75,7 +75,7 @@ $consul_cmd "$consul_port" > "$work/consul.log" 2>&1 &
 consul_pid=$!
 consul="127.0.0.1:$consul_port"
 answers() { [ "$(curl -s -o /dev/null -w '%{http_code}' "$@")" != 000 ]; }
-await 300 answers "http://$consul/v1/kv/bench-probe"
+await 600 answers "http://$consul/v1/kv/bench-probe"
 
 ports=()
 for i in 1 2 3 4; do ports+=("$(free_port)"); done
@@ -108,7 +108,7 @@ JSON
 ROUTER_WORKERS=$workers ROUTER_LISTEN="127.0.0.1:$port_c" ROUTER_STATUS_LISTEN="127.0.0.1:$port_c_status" \
   ROUTER_CONFIG="$work/c/router.json" start_nginx c "$router/conf/nginx.conf.template"
 has_all_routes() { curl -s "http://127.0.0.1:$port_c_status/router-status" | grep -q '"routes":200'; }
-await 100 has_all_routes
+await 300 has_all_routes
 
 # Every router must answer the bench hosts with 200 before anything is measured.
 for p in $port_a $port_b $port_c; do

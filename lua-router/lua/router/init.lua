@@ -189,8 +189,21 @@ local function watcher(name, prefix, on_change)
   assert(ngx.timer.at(0, run))
 end
 
+-- Request counts wait in a per-worker table and reach the shared dict once a second: the
+-- request path then takes no shared-dict lock for metrics.
+local pending = {}
+local function flush_counts()
+  local counts = pending
+  pending = {}
+  for key, n in pairs(counts) do
+    METRICS:incr(key, n, 0)
+  end
+end
+
 -- init_worker_by_lua: worker 0 is the single writer of the table.
 function M.start()
+  -- Also called with premature = true when the worker exits, so no count is lost on reload.
+  assert(ngx.timer.every(1, flush_counts))
   if ngx.worker.id() ~= 0 then
     return
   end
@@ -348,7 +361,7 @@ function M.log()
     key = "req\t" .. app .. "\t" .. status
     by_status[status] = key
   end
-  METRICS:incr(key, 1, 0)
+  pending[key] = (pending[key] or 0) + 1
 end
 
 local function age(name)

@@ -252,9 +252,16 @@ class RoutingTest {
     assertThat(status.get("last_sync_age_seconds").asDouble()).isBetween(0.0, 25.0);
     assertThat(status.get("source").asText()).isEqualTo("consul");
 
+    router.get(host("deploy-never-pushed"));
+    router.rawStatus("deploy-a.example.org".getBytes(StandardCharsets.US_ASCII));
+    // Workers hand their request counts to the shared dict once a second.
+    await()
+        .atMost(Duration.ofSeconds(3))
+        .until(() -> router.metrics().contains("app=\"_invalid\",status=\"400\""));
     String metrics = router.metrics();
     assertThat(metrics)
         .containsPattern("router_requests_total\\{app=\"deploy-counted\",status=\"200\"\\} [2-9]")
+        .containsPattern("router_requests_total\\{app=\"_unknown\",status=\"404\"\\} [1-9]")
         .contains("router_sync_errors_total")
         .containsPattern("router_routes [1-9]");
 
