@@ -8,6 +8,7 @@ import software.amazon.awssdk.awscore.client.builder.AwsSyncClientBuilder;
 import software.amazon.awssdk.awscore.retry.AwsRetryStrategy;
 import software.amazon.awssdk.core.checksums.RequestChecksumCalculation;
 import software.amazon.awssdk.core.client.config.ClientOverrideConfiguration;
+import software.amazon.awssdk.http.apache.ApacheHttpClient;
 import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.autoscaling.AutoScalingClient;
@@ -27,25 +28,33 @@ final class SdkClients {
   private final String accessKey;
   private final String secret;
   private final boolean retries;
+  private final boolean apache;
 
-  private SdkClients(URI endpoint, String accessKey, String secret, boolean retries) {
+  private SdkClients(
+      URI endpoint, String accessKey, String secret, boolean retries, boolean apache) {
     this.endpoint = endpoint;
     this.accessKey = accessKey;
     this.secret = secret;
     this.retries = retries;
+    this.apache = apache;
   }
 
   /** Clients with the example credentials and the SDK's default retries. */
   static SdkClients of(AwsStandIn aws) {
-    return new SdkClients(aws.endpoint(), ACCESS_KEY, SECRET, true);
+    return new SdkClients(aws.endpoint(), ACCESS_KEY, SECRET, true, false);
   }
 
   SdkClients withSecret(String otherSecret) {
-    return new SdkClients(endpoint, accessKey, otherSecret, retries);
+    return new SdkClients(endpoint, accessKey, otherSecret, retries, apache);
   }
 
   SdkClients withoutRetries() {
-    return new SdkClients(endpoint, accessKey, secret, false);
+    return new SdkClients(endpoint, accessKey, secret, false, apache);
+  }
+
+  /** The same clients over the Apache HTTP client instead of HttpURLConnection. */
+  SdkClients overApache() {
+    return new SdkClients(endpoint, accessKey, secret, retries, true);
   }
 
   RdsClient rds() {
@@ -79,7 +88,7 @@ final class SdkClients {
         .endpointOverride(endpoint)
         .region(Region.US_EAST_1)
         .credentialsProvider(credentials())
-        .httpClient(UrlConnectionHttpClient.create())
+        .httpClient(apache ? ApacheHttpClient.create() : UrlConnectionHttpClient.create())
         .overrideConfiguration(override());
   }
 

@@ -52,6 +52,25 @@ class StrictSignatureTest {
   }
 
   @Test
+  void apacheHttpClientSignaturesAreAcceptedToo() {
+    SdkClients apache = SdkClients.of(aws).withoutRetries().overApache();
+    try (RdsClient rds = apache.rds();
+        AutoScalingClient asg = apache.autoScaling();
+        S3Client s3 = apache.s3()) {
+      assertThat(rds.describeDBInstances().dbInstances()).isEmpty();
+      assertThatThrownBy(
+              () ->
+                  asg.setDesiredCapacity(
+                      b -> b.autoScalingGroupName("orders-asg").desiredCapacity(4)))
+          .hasMessageContaining("AutoScalingGroup name not found");
+      s3.createBucket(b -> b.bucket("apache"));
+      s3.putObject(b -> b.bucket("apache").key("k"), RequestBody.fromString("v"));
+      assertThat(s3.getObjectAsBytes(b -> b.bucket("apache").key("k")).asUtf8String())
+          .isEqualTo("v");
+    }
+  }
+
+  @Test
   void wrongSecretIsRejectedWithSignatureDoesNotMatch() {
     SdkClients wrong = SdkClients.of(aws).withoutRetries().withSecret("not-the-secret");
     try (RdsClient rds = wrong.rds();
