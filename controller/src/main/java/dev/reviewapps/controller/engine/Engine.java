@@ -4,7 +4,6 @@ import dev.reviewapps.controller.consul.KeyValueStore;
 import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
-import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -21,7 +20,6 @@ public final class Engine {
   private final WorkerPool workers;
   private final SpecWatch watch;
   private final Resync resync;
-  private final AtomicBoolean stopped = new AtomicBoolean();
 
   public Engine(
       EngineSettings settings,
@@ -73,9 +71,6 @@ public final class Engine {
    * @return true when no reconcile had to be interrupted
    */
   public boolean stop(Duration grace) {
-    if (!stopped.compareAndSet(false, true)) {
-      return true;
-    }
     watch.stop();
     resync.stop();
     boolean clean = workers.stop(grace);

@@ -16,6 +16,8 @@ public final class LeaderStatus {
     Gauge.builder("leader_election_master_status", isLeader, s -> s.getAsBoolean() ? 1 : 0)
         .description("Gauge of if the reporting system is master of the relevant lease")
         .tag("name", name)
+        // Micrometer holds gauge state weakly by default: a lambda would be collected (NaN).
+        .strongReference(true)
         .register(registry);
   }
 }

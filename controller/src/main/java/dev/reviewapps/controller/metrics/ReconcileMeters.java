@@ -60,10 +60,12 @@ public final class ReconcileMeters implements ReconcileMetrics {
     Gauge.builder("controller_runtime_active_workers", active, AtomicInteger::get)
         .description("Number of currently used workers per controller")
         .tag("controller", controller)
+        .strongReference(true)
         .register(registry);
     Gauge.builder("controller_runtime_max_concurrent_reconciles", () -> workers)
         .description("Maximum number of concurrent reconciles per controller")
         .tag("controller", controller)
+        .strongReference(true)
         .register(registry);
   }
 

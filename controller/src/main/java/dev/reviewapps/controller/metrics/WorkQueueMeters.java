@@ -32,6 +32,7 @@ public final class WorkQueueMeters implements WorkQueueMetrics {
     Gauge.builder("workqueue_depth", depth, AtomicInteger::get)
         .description("Current depth of workqueue")
         .tags(tags)
+        .strongReference(true)
         .register(registry);
     adds =
         Counter.builder("workqueue_adds")
@@ -60,6 +61,7 @@ public final class WorkQueueMeters implements WorkQueueMetrics {
             "How many seconds of work has been done that is in progress and hasn't been observed"
                 + " by work_duration")
         .tags(tags)
+        .strongReference(true)
         .register(registry);
     Gauge.builder(
             "workqueue_longest_running_processor_seconds",
@@ -68,6 +70,7 @@ public final class WorkQueueMeters implements WorkQueueMetrics {
         .description(
             "How many seconds has the longest running processor for workqueue been running")
         .tags(tags)
+        .strongReference(true)
         .register(registry);
   }
 

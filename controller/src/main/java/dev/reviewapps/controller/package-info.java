@@ -1,0 +1,2 @@
+/** The {@code review-apps} command line: {@code controller} now, {@code reviewctl} to come. */
+package dev.reviewapps.controller;
