@@ -204,6 +204,8 @@ end
 function M.start()
   -- Also called with premature = true when the worker exits, so no count is lost on reload.
   assert(ngx.timer.every(1, flush_counts))
+  -- Each worker starts its round-robin at its own place.
+  math.randomseed(ngx.worker.pid() * 1000 + math.floor(ngx.now() * 1000) % 1000)
   if ngx.worker.id() ~= 0 then
     return
   end
@@ -257,15 +259,17 @@ local validated, validated_n = {}, 0
 local function normalize(raw)
   local v = validated[raw or ""]
   if v then
-    return v[1], v[2]
+    return v[1], v[2], v[3]
   end
   if validated_n >= 10000 then
     validated, validated_n = {}, 0
   end
   local h, app = host.normalize(raw, conf.domains)
-  validated[raw or ""] = { h, app }
+  -- The dict key too, so a request builds no string.
+  local key = h and (ROUTE .. h)
+  validated[raw or ""] = { h, app, key }
   validated_n = validated_n + 1
-  return h, app
+  return h, app, key
 end
 
 -- access_by_lua: validate the Host, find the route, or answer 400/404/502/503 here.
@@ -273,12 +277,12 @@ function M.access()
   local ctx = ngx.ctx
   -- $host, not the raw header: with an absolute-form request line ("GET http://x/") nginx takes
   -- the host from there, and $host is also what the template passes upstream as Host.
-  local h, app = normalize(ngx.var.host)
+  local h, app, key = normalize(ngx.var.host)
   if not h then
     ctx.app = "_invalid"
     return answer(400, pages.bad_host(app))
   end
-  local stored = ROUTES:get(ROUTE .. h)
+  local stored = ROUTES:get(key)
   if stored == nil and not ROUTES:get("m:source") then
     stored = lookup(h)
     if stored == nil then
