@@ -1,0 +1,150 @@
+package dev.reviewapps.controller.status;
+
+import static java.nio.charset.StandardCharsets.UTF_8;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.reviewapps.controller.consul.KeyLayout;
+import dev.reviewapps.controller.consul.KeyValueStore;
+import dev.reviewapps.controller.consul.RunningConsul;
+import dev.reviewapps.model.status.Condition;
+import dev.reviewapps.model.status.ConditionStatus;
+import dev.reviewapps.model.status.ConditionType;
+import dev.reviewapps.model.status.Phase;
+import dev.reviewapps.model.status.ReviewAppStatus;
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+class StatusWriterTest {
+  private static final Instant T0 = Instant.parse("2026-11-26T10:00:00Z");
+  private static final Instant T1 = Instant.parse("2026-11-26T11:00:00Z");
+  private static final AtomicInteger TESTS = new AtomicInteger();
+
+  private static RunningConsul consul;
+  private static KeyValueStore kv;
+  private final KeyLayout layout = new KeyLayout("s" + TESTS.incrementAndGet());
+  private StatusWriter writer;
+
+  @BeforeAll
+  static void start() {
+    consul = new RunningConsul();
+    kv = consul.store();
+  }
+
+  @AfterAll
+  static void stop() {
+    consul.close();
+  }
+
+  private StatusWriter writer() {
+    if (writer == null) {
+      writer = new StatusWriter(kv, layout);
+    }
+    return writer;
+  }
+
+  @Test
+  void theFirstWriteCreatesTheStatusFromPending() {
+    ReviewAppStatus written = writer().update("app", s -> s.withObservedIndex(42));
+
+    assertThat(written.phase()).isEqualTo(Phase.Pending);
+    assertThat(writer().read("app")).contains(written);
+    assertThat(kv.get(layout.status("app")).orElseThrow().text()).contains("\"observedIndex\":42");
+  }
+
+  @Test
+  void aConditionKeepsItsTransitionTimeUntilItsStatusFlips() {
+    writer()
+        .update(
+            "app",
+            s ->
+                s.withCondition(
+                    ConditionType.DatabaseReady, ConditionStatus.False, "Creating", "", T0));
+
+    // A reconciler that builds the condition afresh with a new time and another reason.
+    ReviewAppStatus same =
+        writer()
+            .update(
+                "app",
+                s ->
+                    new ReviewAppStatus(
+                        Phase.Provisioning,
+                        s.observedIndex(),
+                        Optional.empty(),
+                        List.of(
+                            new Condition(
+                                ConditionType.DatabaseReady,
+                                ConditionStatus.False,
+                                "StillCreating",
+                                "",
+                                T1)),
+                        Optional.empty(),
+                        Optional.empty(),
+                        Optional.empty()));
+    assertThat(same.condition(ConditionType.DatabaseReady).orElseThrow().lastTransitionTime())
+        .isEqualTo(T0);
+    assertThat(same.condition(ConditionType.DatabaseReady).orElseThrow().reason())
+        .isEqualTo("StillCreating");
+
+    ReviewAppStatus flipped =
+        writer()
+            .update(
+                "app",
+                s ->
+                    s.withCondition(
+                        ConditionType.DatabaseReady, ConditionStatus.True, "Created", "", T1));
+    assertThat(flipped.condition(ConditionType.DatabaseReady).orElseThrow().lastTransitionTime())
+        .isEqualTo(T1);
+    assertThat(writer().read("app")).contains(flipped);
+  }
+
+  @Test
+  void aWriteThatLosesTheRaceReadsAgainAndAppliesTheChangeToTheNewerStatus() {
+    writer().update("app", s -> s.withObservedIndex(1));
+    AtomicInteger attempts = new AtomicInteger();
+
+    ReviewAppStatus written =
+        writer()
+            .update(
+                "app",
+                s -> {
+                  if (attempts.incrementAndGet() == 1) {
+                    // Someone else writes between our read and our check-and-set.
+                    kv.put(
+                        layout.status("app"),
+                        "{\"phase\":\"Deploying\",\"observedIndex\":7,\"conditions\":[]}"
+                            .getBytes(UTF_8));
+                  }
+                  return s.withUrl(Optional.of("http://app.review.example.com"));
+                });
+
+    assertThat(attempts).hasValue(2);
+    assertThat(written.phase()).as("the other writer's change survives").isEqualTo(Phase.Deploying);
+    assertThat(written.observedIndex()).isEqualTo(7);
+    assertThat(writer().read("app")).contains(written);
+  }
+
+  @Test
+  void anUnchangedStatusIsNotWrittenAgain() {
+    writer().update("app", s -> s.withObservedIndex(3));
+    long index = kv.get(layout.status("app")).orElseThrow().modifyIndex();
+
+    writer().update("app", s -> s.withObservedIndex(3));
+
+    assertThat(kv.get(layout.status("app")).orElseThrow().modifyIndex()).isEqualTo(index);
+  }
+
+  @Test
+  void anUnreadableStatusIsReplaced() {
+    kv.put(layout.status("app"), "not json".getBytes(UTF_8));
+
+    ReviewAppStatus written = writer().update("app", s -> s.withObservedIndex(5));
+
+    assertThat(written.observedIndex()).isEqualTo(5);
+    assertThat(writer().read("app")).contains(written);
+  }
+}
