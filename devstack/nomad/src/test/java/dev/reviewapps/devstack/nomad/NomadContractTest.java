@@ -216,6 +216,8 @@ class NomadContractTest {
                 throw new IllegalStateException(e);
               }
             });
+    // Against the stand-in, make sure the query is parked before the change that should wake it.
+    nomad.standIn().ifPresent(s -> await().atMost(PATIENCE).until(() -> s.parkedQueries() > 0));
     client.getJobsApi().deregister(id);
 
     ServerQueryResponse<List<AllocationListStub>> after =

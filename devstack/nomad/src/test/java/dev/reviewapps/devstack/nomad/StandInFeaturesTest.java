@@ -1,6 +1,7 @@
 package dev.reviewapps.devstack.nomad;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -180,5 +181,25 @@ class StandInFeaturesTest extends StandInTest {
     assertThat(self.getMember().getStatus()).isEqualTo("alive");
     assertThat(client.getStatusApi().leader().getValue()).isNotBlank();
     assertThat(client.getAgentApi().members().getValue().getMembers()).hasSize(1);
+  }
+
+  @Test
+  void parkedQueriesAreAnsweredWhenTheStandInCloses() throws Exception {
+    String id = TestJobs.uniqueId("closing");
+    client
+        .getJobsApi()
+        .register(TestJobs.job(id, "service", TestJobs.shell("w", "exec sleep 300")));
+    long index = client.getJobsApi().info(id).getIndex().longValue();
+    var pending =
+        http.sendAsync(
+            HttpRequest.newBuilder(
+                    URI.create(nomad.baseUrl() + "/v1/job/" + id + "?index=" + index + "&wait=5m"))
+                .build(),
+            HttpResponse.BodyHandlers.ofString());
+    await().atMost(PATIENCE).until(() -> nomad.parkedQueries() > 0);
+
+    nomad.close();
+
+    assertThat(pending.get().statusCode()).isEqualTo(200);
   }
 }

@@ -243,14 +243,16 @@ public final class NomadHttpApi {
       Instant deadline,
       String notFound) {
     Duration remaining = Duration.between(Instant.now(), deadline);
+    boolean closing = cluster.closing();
     // Park before reading, so that a change between the read and the park still wakes us.
     CompletableFuture<Boolean> woken =
-        minIndex.isPresent() && !remaining.isNegative()
+        minIndex.isPresent() && !remaining.isNegative() && !closing
             ? cluster.awaitChange(remaining)
             : CompletableFuture.completedFuture(false);
     Optional<ClusterJson.Answer> answer = read.get();
     boolean ready =
         answer.isEmpty()
+            || closing
             || minIndex.isEmpty()
             || answer.get().index() > minIndex.get()
             || remaining.isNegative()

@@ -104,6 +104,11 @@ public final class Cluster implements AutoCloseable {
     return waiters.await(i -> true, wait);
   }
 
+  /** Whether {@link #close} has begun: blocking queries answer at once from then on. */
+  public synchronized boolean closing() {
+    return closed;
+  }
+
   /** How many blocking queries wait for a change now. */
   public int parkedQueries() {
     return waiters.parked();
