@@ -59,6 +59,25 @@ stack_pid() {
   echo "$pid"
 }
 
+# stack_wait NAME SECONDS WHAT COMMAND...: like wait_until, but gives up at once when the process
+# recorded as NAME has ended (a bad configuration, a port taken).
+stack_wait() {
+  local name=$1 limit=$2 what=$3; shift 3
+  local pid deadline=$((SECONDS + limit))
+  pid=$(stack_pid "$name")
+  until "$@" >/dev/null 2>&1; do
+    if [ -n "$pid" ] && ! kill -0 "$pid" 2>/dev/null; then
+      echo "$name exited while waiting for $what" >&2
+      return 1
+    fi
+    if ((SECONDS >= deadline)); then
+      echo "timed out after ${limit}s waiting for $what" >&2
+      return 1
+    fi
+    sleep 0.1
+  done
+}
+
 # stack_fail NAME LOGFILE: prints the log's tail and fails.
 stack_fail() {
   stack_log "$1 did not start; last lines of $2:"
@@ -99,9 +118,9 @@ stack_start_consul() {
   CONSUL_HTTP="http://$CONSUL_ADDR"
   mkdir -p "$STACK_DIR/consul"
   stack_java consul "$STACK_DIR/logs/consul.log" "$DEVSTACK_JAR" consul \
-    --bind 127.0.0.1 --port "$CONSUL_PORT" --data-dir "$STACK_DIR/consul"
-  wait_until 60 "Consul on $CONSUL_PORT" http_ok "$CONSUL_HTTP/v1/status/leader" ||
-    stack_fail consul "$STACK_DIR/logs/consul.log"
+    --bind 127.0.0.1 --port "$CONSUL_PORT" --data-dir "$STACK_DIR/consul" --session-ttl-min 1
+  stack_wait consul 60 "Consul on $CONSUL_PORT" http_ok "$CONSUL_HTTP/v1/status/leader" ||
+    { stack_fail consul "$STACK_DIR/logs/consul.log"; return 1; }
   # The stand-in reports index 1 for an empty store and gives the first write index 1 too, so a
   # blocking query (the router's) on a prefix still empty would not see that write: one write
   # outside the prefix first moves the index on, as a real Consul's Raft index already has.
@@ -127,8 +146,8 @@ stack_start_nomad() {
     stack_java nomad "$STACK_DIR/logs/nomad.log" "$DEVSTACK_JAR" nomad \
     --host 127.0.0.1 --port "$NOMAD_PORT" --cpu 32000 --memory 65536 \
     --ports "$NOMAD_TASK_PORTS" --data-dir "$STACK_DIR/nomad"
-  wait_until 60 "Nomad on $NOMAD_PORT" http_ok "$NOMAD_HTTP/v1/status/leader" ||
-    stack_fail nomad "$STACK_DIR/logs/nomad.log"
+  stack_wait nomad 60 "Nomad on $NOMAD_PORT" http_ok "$NOMAD_HTTP/v1/status/leader" ||
+    { stack_fail nomad "$STACK_DIR/logs/nomad.log"; return 1; }
   stack_log "nomad   $NOMAD_HTTP (task ports $NOMAD_TASK_PORTS)"
 }
 
@@ -136,7 +155,8 @@ stack_start_nomad() {
 # instances, with the seeded template database: examples/app migrate + seed run into it.
 stack_start_postgres() {
   PG_PORT=$(free_port)
-  start_postgres "$STACK_DIR/postgres" "$PG_PORT" || stack_fail postgres "$STACK_DIR/postgres/postgres.log"
+  start_postgres "$STACK_DIR/postgres" "$PG_PORT" ||
+    { stack_fail postgres "$STACK_DIR/postgres/postgres.log"; return 1; }
   PG_ADMIN_JDBC="jdbc:postgresql://127.0.0.1:$PG_PORT/postgres"
   psql -h 127.0.0.1 -p "$PG_PORT" -U postgres -qc "CREATE DATABASE $STACK_TEMPLATE_DB" >/dev/null
   DATABASE_URL="postgresql://postgres@127.0.0.1:$PG_PORT/$STACK_TEMPLATE_DB" \
@@ -145,7 +165,7 @@ stack_start_postgres() {
     DATABASE_URL="postgresql://postgres@127.0.0.1:$PG_PORT/$STACK_TEMPLATE_DB" \
       REVIEW_APP_NAME=template REVIEW_APP_BRANCH=template REVIEW_APP_COMMIT=0000000 \
       "$STACK_DIR/bin/app-seed" >"$STACK_DIR/logs/template-seed.log" 2>&1 ||
-    stack_fail "template database" "$STACK_DIR/logs/template-seed.log"
+    { stack_fail "template database" "$STACK_DIR/logs/template-migrate.log"; return 1; }
   stack_log "postgres 127.0.0.1:$PG_PORT (template database $STACK_TEMPLATE_DB seeded)"
 }
 
@@ -156,7 +176,8 @@ stack_start_aws() {
   stack_java aws "$STACK_DIR/logs/aws.log" "$DEVSTACK_JAR" aws \
     --host 127.0.0.1 --port "$AWS_PORT" --timing fast \
     ${PG_ADMIN_JDBC:+--postgres "$PG_ADMIN_JDBC?user=postgres"}
-  wait_until 60 "AWS on $AWS_PORT" http_up "$AWS_HTTP/" || stack_fail aws "$STACK_DIR/logs/aws.log"
+  stack_wait aws 60 "AWS on $AWS_PORT" http_up "$AWS_HTTP/" ||
+    { stack_fail aws "$STACK_DIR/logs/aws.log"; return 1; }
   # The bucket CI pushes assets to (assets/<name>/...), as in the original design.
   STACK_ASSETS_BUCKET=${STACK_ASSETS_BUCKET:-review-app-assets}
   curl -fsS -o /dev/null -X PUT "$AWS_HTTP/$STACK_ASSETS_BUCKET" ||
@@ -190,12 +211,12 @@ EOF
     ROUTER_STATUS_LISTEN="127.0.0.1:$ROUTER_STATUS_PORT" ROUTER_WORKERS=2 \
     ROUTER_SHUTDOWN_TIMEOUT=2s ROUTER_LUA_DIR="$REPO_ROOT/lua-router/lua" \
     "$REPO_ROOT/lua-router/bin/render-conf" "$REPO_ROOT/lua-router/conf/nginx.conf.template" \
-    >"$dir/nginx.conf" || stack_fail "router config" "$dir/nginx.conf"
+    >"$dir/nginx.conf" || { stack_log "lua-router/bin/render-conf failed"; return 1; }
   nginx -p "$dir/" -c "$dir/nginx.conf" -g 'daemon off;' >"$STACK_DIR/logs/router.log" 2>&1 &
   stack_track router $!
   ROUTER_HTTP="http://127.0.0.1:$ROUTER_PORT"
-  wait_until 30 "router on $ROUTER_STATUS_PORT" http_ok "http://127.0.0.1:$ROUTER_STATUS_PORT/router-status" ||
-    stack_fail router "$dir/logs/error.log"
+  stack_wait router 30 "router on $ROUTER_STATUS_PORT" http_ok "http://127.0.0.1:$ROUTER_STATUS_PORT/router-status" ||
+    { stack_fail router "$dir/logs/error.log"; return 1; }
   stack_log "router  $ROUTER_HTTP (status http://127.0.0.1:$ROUTER_STATUS_PORT/router-status)"
 }
 
@@ -230,8 +251,8 @@ EOF
     >"$STACK_DIR/logs/prometheus.log" 2>&1 &
   stack_track prometheus $!
   PROM_HTTP="http://127.0.0.1:$PROM_PORT"
-  wait_until 30 "Prometheus on $PROM_PORT" http_ok "$PROM_HTTP/-/ready" ||
-    stack_fail prometheus "$STACK_DIR/logs/prometheus.log"
+  stack_wait prometheus 30 "Prometheus on $PROM_PORT" http_ok "$PROM_HTTP/-/ready" ||
+    { stack_fail prometheus "$STACK_DIR/logs/prometheus.log"; return 1; }
   stack_log "prometheus $PROM_HTTP"
 }
 
@@ -250,34 +271,55 @@ stack_start_infra() {
 # The controller. Its configuration is written by stack_controller_config from the variables
 # above; see controller/README.md for the keys.
 
-# Command templates for raw_exec: the spec's command is run as it is, from PATH (see
-# stack_start_nomad), so a demo spec says "app-web" where a production spec says
-# "bundle exec unicorn -p $PORT".
+# The configuration file (JSON, controller/src/.../config/ConfigLoader.java): the engine's keys
+# as documented there; short leader TTL and lock-delay so that a controller killed in the e2e
+# test is replaced within seconds. The ReviewApp part (Nomad, AWS, database, hosts, GC) is in
+# stack_reviewapp_config, to follow the keys of the final application module.
 stack_controller_config() {
-  cat >"$STACK_DIR/controller.conf" <<EOF
-# review-apps controller, written by scripts/lib/stack.sh for the local stack.
-consul.address = $CONSUL_HTTP
-consul.prefix = $STACK_PREFIX/
-http.port = $CONTROLLER_HTTP_PORT
-http.bind = 127.0.0.1
-engine.workers = 4
-engine.resync = 60s
-nomad.address = $NOMAD_HTTP
-nomad.driver = raw_exec
-aws.endpoint = $AWS_HTTP
-aws.region = us-east-1
-capacity.provider = static
-database.shared.jdbcUrl = $PG_ADMIN_JDBC
-database.shared.username = postgres
-database.shared.endpoint = 127.0.0.1:$PG_PORT
-apps.hostTemplate = {name}.$STACK_DOMAIN
-assets.bucket = $STACK_ASSETS_BUCKET
-assets.prefix = assets/{name}/
-gc.repository = ${STACK_GIT_REPO:-}
-gc.interval = ${STACK_GC_INTERVAL:-10s}
-gc.grace = ${STACK_GC_GRACE:-0s}
+  local file="$STACK_DIR/controller.json"
+  cat >"$file" <<EOF
+{
+  "consul": { "address": "$CONSUL_HTTP" },
+  "prefix": "$STACK_PREFIX/",
+  "controller": {
+    "workers": 4,
+    "resync": "${STACK_RESYNC:-30s}",
+    "watchWait": "30s",
+    "backoff": { "base": "500ms", "max": "10s" }
+  },
+  "leader": { "ttl": "${STACK_LEADER_TTL:-5s}", "lockDelay": "1s" },
+  "http": { "bind": "127.0.0.1", "port": $CONTROLLER_HTTP_PORT },
+  "log": { "format": "text" }$(stack_reviewapp_config)
+}
 EOF
-  echo "$STACK_DIR/controller.conf"
+  echo "$file"
+}
+
+# The ReviewApp settings. raw_exec runs each spec's command as it is, found through PATH (see
+# stack_start_nomad): a demo spec says "app-web" where a production spec says
+# "bundle exec unicorn -p \$PORT".
+stack_reviewapp_config() {
+  # STACK_REVIEWAPP_CONFIG=0: the engine's keys only (an engine-only build rejects the others).
+  [ "${STACK_REVIEWAPP_CONFIG:-1}" = 1 ] || return 0
+  cat <<EOF
+,
+  "reviewapp": {
+    "hostTemplate": "{name}.$STACK_DOMAIN",
+    "urlScheme": "http",
+    "nomad": { "address": "$NOMAD_HTTP", "datacenter": "dc1", "driver": "raw_exec" },
+    "aws": { "endpoint": "$AWS_HTTP", "region": "us-east-1" },
+    "capacity": { "provider": "static" },
+    "database": {
+      "shared": { "jdbcUrl": "$PG_ADMIN_JDBC", "username": "postgres", "endpoint": "127.0.0.1:$PG_PORT" }
+    },
+    "assets": { "bucket": "$STACK_ASSETS_BUCKET", "prefix": "assets/" },
+    "gc": {
+      "repository": "${STACK_GIT_REPO:-}",
+      "interval": "${STACK_GC_INTERVAL:-10s}",
+      "grace": "${STACK_GC_GRACE:-0s}"
+    }
+  }
+EOF
 }
 
 # stack_start_controller: (re)starts the controller; its log is appended to, so a restart keeps
@@ -290,12 +332,15 @@ stack_start_controller() {
   local conf
   conf=$(stack_controller_config)
   # shellcheck disable=SC2086
-  java $STACK_JAVA_OPTS -jar "$CONTROLLER_JAR" controller --config "$conf" \
+  # The file says everything; overrides from the caller's environment (CONSUL_HTTP_ADDR,
+  # REVIEW_APPS_*) would point the controller elsewhere, so they are dropped.
+  env $(env | sed -n 's/^\(CONSUL_HTTP_[A-Z_]*\|REVIEW_APPS_[A-Z_]*\)=.*/-u \1/p') \
+    java $STACK_JAVA_OPTS -jar "$CONTROLLER_JAR" controller --config "$conf" \
     >>"$STACK_DIR/logs/controller.log" 2>&1 &
   stack_track controller $!
   CONTROLLER_HTTP="http://127.0.0.1:$CONTROLLER_HTTP_PORT"
-  wait_until 90 "controller /healthz on $CONTROLLER_HTTP_PORT" http_ok "$CONTROLLER_HTTP/healthz" ||
-    stack_fail controller "$STACK_DIR/logs/controller.log"
+  stack_wait controller 90 "controller /healthz on $CONTROLLER_HTTP_PORT" http_ok "$CONTROLLER_HTTP/healthz" ||
+    { stack_fail controller "$STACK_DIR/logs/controller.log"; return 1; }
   stack_log "controller $CONTROLLER_HTTP/metrics"
 }
 
