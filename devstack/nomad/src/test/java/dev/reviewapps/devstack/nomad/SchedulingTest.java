@@ -13,9 +13,6 @@ import com.hashicorp.nomad.apimodel.Task;
 import com.hashicorp.nomad.apimodel.TaskLifecycle;
 import com.hashicorp.nomad.apimodel.TaskState;
 import java.math.BigInteger;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -183,18 +180,8 @@ class SchedulingTest extends StandInTest {
   @Test
   void raceFreeBlockingReadOfAJobSeesItsNextVersion() throws Exception {
     String id = TestJobs.uniqueId("version");
-    client
-        .getJobsApi()
-        .register(TestJobs.job(id, "service", TestJobs.shell("w", "exec sleep 300")));
-    long index = client.getJobsApi().info(id).getIndex().longValue();
-    HttpClient http = HttpClient.newHttpClient();
-    var pending =
-        http.sendAsync(
-            HttpRequest.newBuilder(
-                    URI.create(nomad.baseUrl() + "/v1/job/" + id + "?index=" + index + "&wait=60s"))
-                .build(),
-            HttpResponse.BodyHandlers.ofString());
-    await().atMost(PATIENCE).until(() -> nomad.parkedQueries() > 0);
+    long index = registerSleeper(id);
+    var pending = parkedJobRead(id, index);
 
     Job changed = TestJobs.job(id, "service", TestJobs.shell("w", "exec sleep 301"));
     client.getJobsApi().register(changed);

@@ -1,7 +1,6 @@
 package dev.reviewapps.devstack.nomad;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -186,17 +185,7 @@ class StandInFeaturesTest extends StandInTest {
   @Test
   void parkedQueriesAreAnsweredWhenTheStandInCloses() throws Exception {
     String id = TestJobs.uniqueId("closing");
-    client
-        .getJobsApi()
-        .register(TestJobs.job(id, "service", TestJobs.shell("w", "exec sleep 300")));
-    long index = client.getJobsApi().info(id).getIndex().longValue();
-    var pending =
-        http.sendAsync(
-            HttpRequest.newBuilder(
-                    URI.create(nomad.baseUrl() + "/v1/job/" + id + "?index=" + index + "&wait=5m"))
-                .build(),
-            HttpResponse.BodyHandlers.ofString());
-    await().atMost(PATIENCE).until(() -> nomad.parkedQueries() > 0);
+    var pending = parkedJobRead(id, registerSleeper(id));
 
     nomad.close();
 
