@@ -129,7 +129,9 @@ local function watcher(name, prefix, on_change)
       if index > 0 then
         path = path .. "&index=" .. index .. "&wait=" .. conf.watch_wait_seconds .. "s"
       end
-      return consul.get(conf.consul, path, index > 0 and read_timeout or conf.consul_timeout_ms)
+      -- The same generous timeout without an index: the whole table from a busy Consul may
+      -- take longer than a request-path lookup is allowed to.
+      return consul.get(conf.consul, path, read_timeout)
     end,
     decode = function(body)
       return kv.decode_list(body, prefix, cjson.decode, b64)
@@ -232,11 +234,12 @@ local function answer(status, body, headers)
 end
 
 -- With no table at all (no sync yet, no snapshot): ask Consul for this one host, without
--- blocking the worker, and remember the answer briefly. "-" means no such key.
+-- blocking the worker, and remember the answer briefly. "-" means no such key, "~" that
+-- Consul did not answer (remembered too, so an unreachable Consul is not asked per request).
 local function lookup(h)
   local cached = LOOKUP:get(h)
   if cached then
-    return cached
+    return cached ~= "~" and cached or nil
   end
   count("fallback_lookup")
   local res = consul.get(conf.consul, "/v1/kv/" .. conf.route_prefix .. h, conf.consul_timeout_ms)
@@ -247,6 +250,7 @@ local function lookup(h)
     local map = kv.decode_list(res.body, conf.route_prefix, cjson.decode, b64) or {}
     value = routetable.routes(map, conf.domains, conf.policy, warn)[h] or "-"
   else
+    LOOKUP:set(h, "~", conf.fallback_cache_seconds)
     return nil
   end
   LOOKUP:set(h, value, conf.fallback_cache_seconds)

@@ -43,4 +43,15 @@ class FallbackLookupTest {
               "/v1/kv/review-apps/routes/deploy-missing." + NginxRouter.DOMAIN);
     }
   }
+
+  @Test
+  void withNoTableAndNoConsulTheAnswerIs503WithRetryAfter() throws Exception {
+    int closedPort = NginxRouter.freePort();
+    try (NginxRouter router = NginxRouter.start(dir, closedPort, Map.of())) {
+      var response = router.get("deploy-any." + NginxRouter.DOMAIN);
+      assertThat(response.statusCode()).isEqualTo(503);
+      assertThat(response.headers().firstValue("Retry-After")).contains("7");
+      assertThat(response.body()).contains("no route table yet");
+    }
+  }
 }
