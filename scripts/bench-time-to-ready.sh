@@ -1,0 +1,60 @@
+#!/usr/bin/env bash
+# Time to ready in shared database mode: from the spec written to Consul (as CI writes it) to the
+# first 200 answered through the router for the app's host. Starts the local stack once, then
+# creates BENCH_RUNS apps one after another (each torn down before the next starts, so every run
+# sees the same empty cluster) and prints each time and the median. Not a pass/fail test.
+#   BENCH_RUNS     runs (default 5)
+#   BENCH_TIMEOUT  seconds one app may take (default 180)
+set -uo pipefail
+here=$(cd "$(dirname "$0")" && pwd)
+source "$here/lib/stack.sh"
+
+RUNS=${BENCH_RUNS:-5}
+TIMEOUT=${BENCH_TIMEOUT:-180}
+ok=0
+finish() {
+  trap '' INT TERM
+  stack_stop
+  if [ "$ok" = 1 ]; then rm -rf "$STACK_DIR"; else echo "bench: logs kept in $STACK_DIR/logs"; fi
+}
+trap finish EXIT
+trap 'exit 1' INT TERM
+
+stack_init bench
+stack_start_infra || exit 1
+stack_start_controller || exit 1
+commit=$(git -C "$REPO_ROOT" rev-parse HEAD 2>/dev/null || echo 0000000000000000000000000000000000000000)
+now() { date +%s.%N; }
+
+times=()
+for i in $(seq 1 "$RUNS"); do
+  name="deploy-bench-$i"
+  write_spec "$STACK_DIR/$name.json" "$name" "$name" "$commit"
+  host=$(app_host "$name")
+  start=$(now)
+  kv_put_file "$STACK_PREFIX/specs/$name" "$STACK_DIR/$name.json" || exit 1
+  # The first 200 through the router, polled every 50 ms.
+  deadline=$((SECONDS + TIMEOUT))
+  until [ "$(curl -s -o /dev/null -m 2 -w '%{http_code}' -H "Host: $host" "$ROUTER_HTTP/")" = 200 ]; do
+    if ((SECONDS >= deadline)); then
+      echo "bench: $name not served within ${TIMEOUT}s (phase '$(app_phase "$name")')" >&2
+      exit 1
+    fi
+    sleep 0.05
+  done
+  t=$(/usr/bin/python3 -c "import sys; print('%.2f' % (float(sys.argv[2]) - float(sys.argv[1])))" "$start" "$(now)")
+  times+=("$t")
+  echo "run $i: $name spec written -> first 200 through the router in ${t}s"
+  # Tear it down before the next run.
+  kv_delete "$STACK_PREFIX/specs/$name"
+  gone() { ! kv_exists "$STACK_PREFIX/inventory/$1" && ! kv_exists "$STACK_PREFIX/status/$1"; }
+  wait_until "$TIMEOUT" "teardown of $name" gone "$name" || exit 1
+done
+
+/usr/bin/python3 - "${times[@]}" <<'EOF'
+import statistics, sys
+t = [float(x) for x in sys.argv[1:]]
+print("time to ready (shared database, spec written -> first 200 through the router): "
+      f"median {statistics.median(t):.2f} s of {len(t)} runs (min {min(t):.2f} s, max {max(t):.2f} s)")
+EOF
+ok=1
