@@ -85,7 +85,13 @@ final class NginxRouter implements AutoCloseable {
     giveToWorkerUser(state);
     Files.writeString(dir.resolve("router.json"), JSON.writeValueAsString(conf));
     router.render();
-    router.launch();
+    try {
+      router.launch();
+    } catch (IOException | RuntimeException e) {
+      // Started but never answered: the caller gets no handle to close, so stop it here.
+      router.stop();
+      throw e;
+    }
     return router;
   }
 
