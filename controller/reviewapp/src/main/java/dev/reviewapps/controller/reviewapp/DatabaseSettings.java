@@ -8,7 +8,8 @@ import java.util.Objects;
  *
  * @param sharedEndpoint {@code host:port} of the shared server as the jobs reach it (may differ
  *     from the controller's admin JDBC URL, e.g. a private address)
- * @param instanceMasterUsername the master user of RDS instances created in {@code instance} mode
+ * @param instanceMasterUsername the master user inside restored snapshots (the user the snapshot's
+ *     source instance was created with); {@code instance} mode uses the app's own identifier
  * @param snapshotInstanceClass the class of restored instances when the spec names none
  * @param snapshotDatabaseName the database name inside restored snapshots
  * @param rdsRecheck how often a creating RDS instance is looked at again

@@ -79,7 +79,9 @@ final class DatabaseStep implements Step {
 
   private StepOutcome instance(Reconciliation run, Database.Instance spec) {
     String id = rdsIdentifier(run.app());
-    DatabaseCredentials login = credentialsFor(run, settings.instanceMasterUsername());
+    // The app's own user and database name inside its instance, as on the shared server.
+    String appIdentifier = SharedDatabase.identifierFor(run.app());
+    DatabaseCredentials login = credentialsFor(run, appIdentifier);
     run.record(new Resource.RdsInstance(id));
     Optional<RdsInstances.RdsInstance> found = rds.describe(id);
     if (found.isEmpty()) {
@@ -89,7 +91,7 @@ final class DatabaseStep implements Step {
               spec.instanceClass(),
               spec.allocatedStorageGb(),
               spec.engineVersion(),
-              settings.snapshotDatabaseName(),
+              appIdentifier,
               login.username(),
               login.password(),
               run.app()));
@@ -100,9 +102,7 @@ final class DatabaseStep implements Step {
     }
     RdsInstances.Endpoint endpoint = found.get().endpoint().orElseThrow();
     run.updateInventory(
-        i ->
-            i.withDatabase(
-                endpoint.host() + ":" + endpoint.port(), settings.snapshotDatabaseName()));
+        i -> i.withDatabase(endpoint.host() + ":" + endpoint.port(), appIdentifier));
     return new StepOutcome.Ready("Available", "RDS instance " + id + " is available");
   }
 

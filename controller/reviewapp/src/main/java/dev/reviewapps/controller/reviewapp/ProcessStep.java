@@ -65,7 +65,7 @@ final class ProcessStep implements Step {
                   run.databaseUrl().orElseThrow(),
                   run.redisAddress().map(a -> "redis://" + a + "/0")),
               true);
-      String hash = wanted.getMeta().get(ReviewAppJobs.META_SPEC_HASH);
+      String hash = ReviewAppJobs.specHash(wanted);
       if (registered.map(j -> hash.equals(j.meta().get(ReviewAppJobs.META_SPEC_HASH))).orElse(false)
           == false) {
         run.record(new Resource.NomadJob(jobId));
@@ -82,6 +82,8 @@ final class ProcessStep implements Step {
         nomad.allocations(jobId, role.label()).stream()
             .filter(a -> a.jobVersion() == version)
             .filter(NomadJobs.GroupAllocation::serving)
+            // A web allocation counts once it has an address the route can point at.
+            .filter(a -> role != TaskRole.WEB || a.address().isPresent())
             .toList();
     int wanted = process.get().count();
     if (current.size() < wanted) {

@@ -48,8 +48,8 @@ final class RedisStep implements Step {
     Optional<String> address =
         nomad.allocations(jobId, TaskRole.REDIS.label()).stream()
             .filter(NomadJobs.GroupAllocation::serving)
-            .findFirst()
-            .flatMap(NomadJobs.GroupAllocation::address);
+            .flatMap(a -> a.address().stream())
+            .findFirst();
     if (address.isEmpty()) {
       return new StepOutcome.Waiting("Starting", "waiting for the Redis allocation", recheck);
     }

@@ -208,14 +208,17 @@ public final class ReviewAppReconciler implements Reconciler {
       }
     }
     ReviewAppStatus written = writeStatus(run, index, outcomes, invalidUpdate, Optional.empty());
-    phases.put(run.app(), written.phase());
-    LOG.info(
-        "app {} phase {}: {}",
-        run.app(),
-        written.phase(),
-        outcomes.entrySet().stream()
-            .map(e -> e.getKey() + "=" + e.getValue().reason())
-            .collect(Collectors.joining(", ")));
+    Phase before = phases.put(run.app(), written.phase());
+    if (before != written.phase()) {
+      // Reasons and messages only: they are written for status and never hold a secret.
+      LOG.info(
+          "app {} is {}: {}",
+          run.app(),
+          written.phase(),
+          outcomes.entrySet().stream()
+              .map(e -> e.getKey() + "=" + e.getValue().reason())
+              .collect(Collectors.joining(", ")));
+    }
     if (last instanceof StepOutcome.Waiting w) {
       return Result.requeueAfter(w.recheck());
     }

@@ -39,7 +39,10 @@ public interface NomadJobs {
         : new BatchOutcome.Failed(allocations.get(0).clientStatus());
   }
 
-  /** A job as Nomad has it: its Meta and its version (bumped by every change). */
+  /**
+   * A job as Nomad has it: its Meta merged with its groups' Meta (where the release keys live), and
+   * its version (bumped by every change).
+   */
   record RegisteredJob(Map<String, String> meta, long version) {
     public RegisteredJob {
       meta = Map.copyOf(meta);
@@ -62,12 +65,12 @@ public interface NomadJobs {
       Optional<Boolean> healthy,
       Optional<String> address) {
 
-    /** Running, meant to run, and not reported unhealthy. */
+    /**
+     * Running, meant to run, and reported healthy: for web that means its HTTP check passed, so a
+     * process that is still starting is not yet routed to.
+     */
     public boolean serving() {
-      return "running".equals(clientStatus)
-          && "run".equals(desiredStatus)
-          && healthy.orElse(true)
-          && address.isPresent();
+      return "running".equals(clientStatus) && "run".equals(desiredStatus) && healthy.orElse(false);
     }
   }
 

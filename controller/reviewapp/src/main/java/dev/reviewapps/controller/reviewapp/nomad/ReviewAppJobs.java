@@ -36,9 +36,10 @@ import java.util.TreeMap;
  *   <li>the batch job {@code <name>-seed}, run once.
  * </ul>
  *
- * Every job carries {@code Meta} naming the app ({@code review-app}), the commit and the release,
- * plus {@code spec-hash}: a digest of the job itself, so that the reconciler can tell whether the
- * registered job is already this one without diffing Nomad's normalised copy.
+ * Every job carries {@code Meta} naming the app ({@code review-app}); the groups that change with a
+ * release (and batch jobs) carry the commit, the release and {@code spec-hash}, a digest of the job
+ * itself, so that the reconciler can tell whether the registered job is already this one without
+ * diffing Nomad's normalised copy.
  */
 public final class ReviewAppJobs {
 
@@ -154,6 +155,15 @@ public final class ReviewAppJobs {
         List.of(batchGroup(TaskRole.SEED, release, command)));
   }
 
+  /** The {@code spec-hash} a built job carries (on its process groups, or on the job). */
+  public static String specHash(Job job) {
+    return job.getTaskGroups().stream()
+        .filter(g -> g.getMeta() != null && g.getMeta().containsKey(META_SPEC_HASH))
+        .map(g -> g.getMeta().get(META_SPEC_HASH))
+        .findFirst()
+        .orElseGet(() -> job.getMeta().getOrDefault(META_SPEC_HASH, ""));
+  }
+
   /** The CPU and memory of every allocation the service job asks for: what capacity packs. */
   public List<Footprint> allocations(ReviewAppSpec spec) {
     List<Footprint> all = new ArrayList<>();
@@ -174,10 +184,13 @@ public final class ReviewAppJobs {
   }
 
   private Job job(String id, String type, AppRelease release, List<TaskGroup> groups) {
+    // Job-level Meta stays the same from one release to the next: Nomad (and the stand-in)
+    // replace every allocation when it changes, and Redis must survive a deploy in place.
     Map<String, String> meta = new TreeMap<>();
     meta.put(META_APP, release.name());
-    meta.put("commit", release.spec().commit());
-    meta.put("release", releaseKey(release.spec()));
+    if (type.equals("batch")) {
+      meta.putAll(releaseMeta(release));
+    }
     Job job =
         new Job()
             .setId(id)
@@ -187,8 +200,25 @@ public final class ReviewAppJobs {
             .setTaskGroups(groups)
             .setMeta(meta);
     // The digest covers the whole job (environment included) before the digest itself is added.
-    meta.put(META_SPEC_HASH, sha256(NomadJson.serialize(job)).substring(0, 16));
+    // A batch job carries it itself; a service job on its process groups, which a release
+    // replaces anyway (on the job or the Redis group it would replace Redis too). A Redis-only
+    // service job carries none: it is only ever checked for being there.
+    String hash = sha256(NomadJson.serialize(job)).substring(0, 16);
+    if (type.equals("batch")) {
+      meta.put(META_SPEC_HASH, hash);
+    }
+    for (TaskGroup group : groups) {
+      if (!group.getName().equals(TaskRole.REDIS.label()) && type.equals("service")) {
+        Map<String, String> groupMeta = new TreeMap<>(releaseMeta(release));
+        groupMeta.put(META_SPEC_HASH, hash);
+        group.setMeta(groupMeta);
+      }
+    }
     return job;
+  }
+
+  private static Map<String, String> releaseMeta(AppRelease release) {
+    return Map.of("commit", release.spec().commit(), "release", releaseKey(release.spec()));
   }
 
   private TaskGroup redisGroup(String image) {

@@ -16,6 +16,7 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.TreeMap;
 
 /** {@link NomadJobs} over nomad-sdk. */
 public final class SdkNomadJobs implements NomadJobs {
@@ -34,10 +35,17 @@ public final class SdkNomadJobs implements NomadJobs {
       if (job == null || Boolean.TRUE.equals(job.getStop())) {
         return Optional.empty();
       }
+      Map<String, String> meta = new TreeMap<>();
+      if (job.getMeta() != null) {
+        meta.putAll(job.getMeta());
+      }
+      if (job.getTaskGroups() != null) {
+        job.getTaskGroups().stream()
+            .filter(g -> g.getMeta() != null)
+            .forEach(g -> meta.putAll(g.getMeta()));
+      }
       return Optional.of(
-          new RegisteredJob(
-              job.getMeta() == null ? Map.of() : job.getMeta(),
-              job.getVersion() == null ? 0 : job.getVersion().longValue()));
+          new RegisteredJob(meta, job.getVersion() == null ? 0 : job.getVersion().longValue()));
     } catch (ErrorResponseException e) {
       if (e.getServerErrorCode() == 404) {
         return Optional.empty();

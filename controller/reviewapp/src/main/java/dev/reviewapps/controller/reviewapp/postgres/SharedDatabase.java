@@ -37,7 +37,7 @@ public record SharedDatabase(
    * {@code ra_<name>} with {@code -} as {@code _}; a result longer than 63 bytes is cut and given a
    * hash suffix, so two long names stay apart.
    */
-  static String identifierFor(String appName) {
+  public static String identifierFor(String appName) {
     String plain = "ra_" + appName.replace('-', '_');
     if (plain.getBytes(StandardCharsets.UTF_8).length <= MAX_IDENTIFIER) {
       return plain;

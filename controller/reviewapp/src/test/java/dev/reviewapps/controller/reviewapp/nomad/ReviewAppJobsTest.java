@@ -41,7 +41,10 @@ class ReviewAppJobsTest {
     assertThat(job.get("ID").asText()).isEqualTo("deploy-new-checkout");
     assertThat(job.get("Type").asText()).isEqualTo("service");
     assertThat(job.get("Meta").get("review-app").asText()).isEqualTo("deploy-new-checkout");
-    assertThat(job.get("Meta").get("commit").asText()).isEqualTo("3f2a9c1e");
+    // Job-level Meta does not change with the release: a change there would restart Redis.
+    assertThat(job.get("Meta")).hasSize(1);
+    assertThat(job.get("TaskGroups").get(1).get("Meta").get("commit").asText())
+        .isEqualTo("3f2a9c1e");
     List<String> groups = new ArrayList<>();
     job.get("TaskGroups").forEach(g -> groups.add(g.get("Name").asText()));
     assertThat(groups).containsExactly("redis", "web", "worker");
@@ -76,12 +79,16 @@ class ReviewAppJobsTest {
   }
 
   @Test
-  void beforeTheMigrationTheServiceJobRunsOnlyRedis() throws Exception {
+  void beforeTheMigrationTheServiceJobRunsOnlyRedisAndItsGroupStaysTheSameAfter() throws Exception {
     ReviewAppJobs jobs =
         new ReviewAppJobs(ReviewAppJobs.Settings.defaults(new TaskDriver.Docker()));
-    JsonNode job = wire(jobs.serviceJob(release("3f2a9c1e"), false));
-    assertThat(job.get("TaskGroups")).hasSize(1);
-    assertThat(job.get("TaskGroups").get(0).get("Name").asText()).isEqualTo("redis");
+    JsonNode before = wire(jobs.serviceJob(release("3f2a9c1e"), false));
+    assertThat(before.get("TaskGroups")).hasSize(1);
+    assertThat(before.get("TaskGroups").get(0).get("Name").asText()).isEqualTo("redis");
+    JsonNode after = wire(jobs.serviceJob(release("77aa0b12"), true));
+    // Same Redis group and job Meta: Nomad updates it in place, Redis keeps its address.
+    assertThat(after.get("TaskGroups").get(0)).isEqualTo(before.get("TaskGroups").get(0));
+    assertThat(after.get("Meta")).isEqualTo(before.get("Meta"));
   }
 
   @Test
@@ -138,12 +145,9 @@ class ReviewAppJobsTest {
   void theSpecHashChangesWithTheJobAndOnlyWithIt() {
     ReviewAppJobs jobs =
         new ReviewAppJobs(ReviewAppJobs.Settings.defaults(new TaskDriver.Docker()));
-    String a =
-        jobs.serviceJob(release("3f2a9c1e"), true).getMeta().get(ReviewAppJobs.META_SPEC_HASH);
-    String again =
-        jobs.serviceJob(release("3f2a9c1e"), true).getMeta().get(ReviewAppJobs.META_SPEC_HASH);
-    String b =
-        jobs.serviceJob(release("77aa0b12"), true).getMeta().get(ReviewAppJobs.META_SPEC_HASH);
+    String a = ReviewAppJobs.specHash(jobs.serviceJob(release("3f2a9c1e"), true));
+    String again = ReviewAppJobs.specHash(jobs.serviceJob(release("3f2a9c1e"), true));
+    String b = ReviewAppJobs.specHash(jobs.serviceJob(release("77aa0b12"), true));
     assertThat(a).isEqualTo(again).isNotEqualTo(b);
   }
 

@@ -1,0 +1,162 @@
+package dev.reviewapps.controller.reviewapp.testing;
+
+import com.hashicorp.nomad.javasdk.NomadApiClient;
+import com.hashicorp.nomad.javasdk.NomadApiConfiguration;
+import dev.reviewapps.controller.consul.ConsulApiStore;
+import dev.reviewapps.controller.consul.ConsulConnection;
+import dev.reviewapps.controller.consul.ConsulEndpoint;
+import dev.reviewapps.controller.consul.KeyLayout;
+import dev.reviewapps.controller.consul.KeyValueStore;
+import dev.reviewapps.controller.reviewapp.aws.AutoScalingCapacity;
+import dev.reviewapps.controller.reviewapp.aws.CapacityPlanner;
+import dev.reviewapps.controller.reviewapp.aws.Footprint;
+import dev.reviewapps.controller.reviewapp.aws.SdkRdsInstances;
+import dev.reviewapps.controller.reviewapp.credentials.ConsulCredentialStore;
+import dev.reviewapps.controller.reviewapp.credentials.PasswordGenerator;
+import dev.reviewapps.controller.reviewapp.nomad.SdkNomadJobs;
+import dev.reviewapps.controller.reviewapp.postgres.JdbcSharedDatabases;
+import dev.reviewapps.controller.reviewapp.routes.ConsulRouteTable;
+import dev.reviewapps.devstack.aws.AwsConfig;
+import dev.reviewapps.devstack.aws.AwsStandIn;
+import dev.reviewapps.devstack.consul.ConsulConfig;
+import dev.reviewapps.devstack.consul.ConsulStandIn;
+import dev.reviewapps.devstack.nomad.NomadConfig;
+import dev.reviewapps.devstack.nomad.NomadStandIn;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.io.IOException;
+import java.net.URI;
+import java.nio.file.Path;
+import java.util.Optional;
+import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
+import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
+import software.amazon.awssdk.http.apache.ApacheHttpClient;
+import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.services.autoscaling.AutoScalingClient;
+import software.amazon.awssdk.services.rds.RdsClient;
+
+/**
+ * Everything a review app touches, for real and on loopback: a PostgreSQL 15 server, the devstack
+ * Consul, Nomad (running raw_exec processes) and AWS (RDS instances backed by real databases on the
+ * same PostgreSQL, and an Auto Scaling Group), with the real clients the controller uses.
+ */
+public final class ReviewAppWorld implements AutoCloseable {
+
+  /** The Auto Scaling Group of the review apps' Nomad clients. */
+  public static final String GROUP = "review-apps-nomad";
+
+  /** The key prefix in Consul. */
+  public final KeyLayout layout = new KeyLayout("review-apps/");
+
+  public final ThrowawayPostgres postgres;
+  public final ConsulStandIn consul;
+  public final NomadStandIn nomad;
+  public final AwsStandIn aws;
+  public final KeyValueStore kv;
+  public final NomadApiClient nomadClient;
+  public final RdsClient rds;
+  public final AutoScalingClient autoScaling;
+  private final ConsulConnection consulConnection;
+
+  private ReviewAppWorld(
+      ThrowawayPostgres postgres, ConsulStandIn consul, NomadStandIn nomad, AwsStandIn aws) {
+    this.postgres = postgres;
+    this.consul = consul;
+    this.nomad = nomad;
+    this.aws = aws;
+    this.consulConnection =
+        new ConsulConnection(
+            new ConsulEndpoint(URI.create(consul.baseUrl()), Optional.empty()),
+            new SimpleMeterRegistry());
+    this.kv = new ConsulApiStore(consulConnection);
+    this.nomadClient =
+        new NomadApiClient(new NomadApiConfiguration.Builder().setAddress(nomad.baseUrl()).build());
+    StaticCredentialsProvider keys =
+        StaticCredentialsProvider.create(AwsBasicCredentials.create("AKIDEXAMPLE", "secret"));
+    this.rds =
+        RdsClient.builder()
+            .endpointOverride(aws.endpoint())
+            .region(Region.US_EAST_1)
+            .credentialsProvider(keys)
+            .httpClientBuilder(ApacheHttpClient.builder())
+            .build();
+    this.autoScaling =
+        AutoScalingClient.builder()
+            .endpointOverride(aws.endpoint())
+            .region(Region.US_EAST_1)
+            .credentialsProvider(keys)
+            .httpClientBuilder(ApacheHttpClient.builder())
+            .build();
+    autoScaling.createAutoScalingGroup(
+        r ->
+            r.autoScalingGroupName(GROUP)
+                .minSize(0)
+                .maxSize(20)
+                .desiredCapacity(0)
+                .launchTemplate(t -> t.launchTemplateName("nomad-client"))
+                .availabilityZones("us-east-1a"));
+  }
+
+  /** Starts everything; {@code nodeCpuMhz} is the Nomad node's schedulable CPU. */
+  public static ReviewAppWorld start(int nodeCpuMhz, int nodeMemoryMb) throws IOException {
+    ThrowawayPostgres postgres = ThrowawayPostgres.start();
+    ConsulStandIn consul = ConsulStandIn.start(ConsulConfig.defaults());
+    NomadStandIn nomad =
+        NomadStandIn.start(
+            NomadConfig.defaults().toBuilder().cpuMhz(nodeCpuMhz).memoryMb(nodeMemoryMb).build());
+    AwsStandIn aws =
+        AwsStandIn.start(
+            AwsConfig.forTests()
+                .withPostgres(
+                    postgres.jdbcUrl("postgres")
+                        + "?user="
+                        + ThrowawayPostgres.ADMIN
+                        + "&password="
+                        + ThrowawayPostgres.ADMIN_PASSWORD));
+    return new ReviewAppWorld(postgres, consul, nomad, aws);
+  }
+
+  /** The providers, all real clients pointed at this world. */
+  public dev.reviewapps.controller.reviewapp.ReviewAppProviders providers() {
+    return new dev.reviewapps.controller.reviewapp.ReviewAppProviders(
+        new ConsulCredentialStore(kv, layout, new PasswordGenerator()),
+        new JdbcSharedDatabases(
+            postgres.jdbcUrl("postgres"),
+            ThrowawayPostgres.ADMIN,
+            ThrowawayPostgres.ADMIN_PASSWORD),
+        new SdkRdsInstances(rds),
+        new AutoScalingCapacity(
+            autoScaling, GROUP, new CapacityPlanner(new Footprint(4000, 8192), 0.1, 0)),
+        new SdkNomadJobs(nomadClient),
+        new ConsulRouteTable(kv, layout));
+  }
+
+  /** {@code host:port} of the shared server, as jobs reach it. */
+  public String sharedEndpoint() {
+    return "127.0.0.1:" + postgres.port();
+  }
+
+  /** The example app's directory (examples/app in the repository). */
+  public static Path exampleApp() {
+    Path here = Path.of("").toAbsolutePath();
+    for (Path p = here; p != null; p = p.getParent()) {
+      if (p.resolve("examples/app/bin/web").toFile().canExecute()) {
+        return p.resolve("examples/app");
+      }
+    }
+    throw new IllegalStateException("examples/app not found above " + here);
+  }
+
+  @Override
+  public void close() throws Exception {
+    // Nomad first, so that no task is left talking to a database that is going away.
+    try (postgres;
+        consul;
+        aws;
+        nomad;
+        consulConnection;
+        rds;
+        autoScaling) {
+      nomadClient.close();
+    }
+  }
+}
