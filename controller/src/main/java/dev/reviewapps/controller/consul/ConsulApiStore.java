@@ -3,8 +3,11 @@ package dev.reviewapps.controller.consul;
 import com.ecwid.consul.v1.QueryParams;
 import com.ecwid.consul.v1.Response;
 import com.ecwid.consul.v1.kv.model.GetBinaryValue;
+import com.ecwid.consul.v1.kv.model.GetValue;
 import com.ecwid.consul.v1.kv.model.PutParams;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 
@@ -46,6 +49,23 @@ public final class ConsulApiStore implements KeyValueStore {
     return new KvListing(
         values == null ? List.of() : values.stream().map(ConsulApiStore::entry).toList(),
         index(response.getConsulIndex()));
+  }
+
+  @Override
+  public KvVersions versions(String prefix, BlockingQuery query) {
+    // GetValue keeps values as base64 text and never decodes them: with thousands of specs in
+    // every answer, skipping the decode and the byte arrays is most of a watch's cost.
+    Response<List<GetValue>> response =
+        ConsulCalls.call(
+            "list " + prefix,
+            () ->
+                (query.blocks() ? connection.blocking() : connection.quick())
+                    .getKVValues(prefix, null, params(query)));
+    Map<String, Long> versions = new HashMap<>();
+    if (response.getValue() != null) {
+      response.getValue().forEach(v -> versions.put(v.getKey(), v.getModifyIndex()));
+    }
+    return new KvVersions(versions, index(response.getConsulIndex()));
   }
 
   @Override

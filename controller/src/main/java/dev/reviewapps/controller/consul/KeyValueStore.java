@@ -18,6 +18,12 @@ public interface KeyValueStore {
   /** Every entry under {@code prefix} (recurse) with the index, waiting as {@code query} says. */
   KvListing list(String prefix, BlockingQuery query);
 
+  /**
+   * The {@code ModifyIndex} of every key under {@code prefix} (recurse) with the index of the
+   * answer, waiting as {@code query} says: what a watch needs, without holding on to values.
+   */
+  KvVersions versions(String prefix, BlockingQuery query);
+
   /** The keys under {@code prefix}, without values. */
   List<String> keys(String prefix);
 

@@ -2,8 +2,7 @@ package dev.reviewapps.controller.engine;
 
 import dev.reviewapps.controller.consul.BlockingQuery;
 import dev.reviewapps.controller.consul.KeyValueStore;
-import dev.reviewapps.controller.consul.KvEntry;
-import dev.reviewapps.controller.consul.KvListing;
+import dev.reviewapps.controller.consul.KvVersions;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
@@ -94,11 +93,14 @@ public final class SpecWatch {
         return;
       }
       lastCall = System.nanoTime();
-      KvListing listing;
+      KvVersions listing;
       try {
-        listing = kv.list(prefix, new BlockingQuery(index, wait));
+        listing = kv.versions(prefix, new BlockingQuery(index, wait));
         failures = 0;
       } catch (RuntimeException e) {
+        if (stopped.getCount() == 0) {
+          return; // the connection was closed under a call in flight
+        }
         // ConsulUnavailable, or an open circuit breaker refusing the call.
         failures++;
         Duration delay = backoff.after(failures);
@@ -121,11 +123,11 @@ public final class SpecWatch {
     }
   }
 
-  private Map<String, Long> handOnChanges(Map<String, Long> known, KvListing listing) {
-    Map<String, Long> now = new HashMap<>(listing.entries().size() * 2);
-    for (KvEntry entry : listing.entries()) {
-      nameOf(entry.key()).ifPresent(name -> now.put(name, entry.modifyIndex()));
-    }
+  private Map<String, Long> handOnChanges(Map<String, Long> known, KvVersions listing) {
+    Map<String, Long> now = new HashMap<>(listing.modifyIndexes().size() * 2);
+    listing
+        .modifyIndexes()
+        .forEach((key, modifyIndex) -> nameOf(key).ifPresent(name -> now.put(name, modifyIndex)));
     now.forEach(
         (name, modifyIndex) -> {
           if (!modifyIndex.equals(known.get(name))) {

@@ -4,6 +4,7 @@ import dev.reviewapps.controller.consul.BlockingQuery;
 import dev.reviewapps.controller.consul.KeyValueStore;
 import dev.reviewapps.controller.consul.KvEntry;
 import dev.reviewapps.controller.consul.KvListing;
+import dev.reviewapps.controller.consul.KvVersions;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
@@ -38,6 +39,13 @@ public final class GuardedStore implements KeyValueStore {
     return query.blocks()
         ? store.list(prefix, query)
         : consul.call(() -> store.list(prefix, query));
+  }
+
+  @Override
+  public KvVersions versions(String prefix, BlockingQuery query) {
+    return query.blocks()
+        ? store.versions(prefix, query)
+        : consul.call(() -> store.versions(prefix, query));
   }
 
   @Override

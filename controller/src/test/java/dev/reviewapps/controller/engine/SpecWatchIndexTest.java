@@ -8,10 +8,13 @@ import dev.reviewapps.controller.consul.ConsulUnavailable;
 import dev.reviewapps.controller.consul.KeyValueStore;
 import dev.reviewapps.controller.consul.KvEntry;
 import dev.reviewapps.controller.consul.KvListing;
+import dev.reviewapps.controller.consul.KvVersions;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.Deque;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Supplier;
@@ -46,7 +49,7 @@ class SpecWatchIndexTest {
     KeyValueStore scripted =
         new UnsupportedStore() {
           @Override
-          public KvListing list(String prefix, BlockingQuery query) {
+          public KvVersions versions(String prefix, BlockingQuery query) {
             callNanos.add(System.nanoTime());
             askedIndexes.add(query.index());
             Supplier<KvListing> next;
@@ -57,7 +60,10 @@ class SpecWatchIndexTest {
               // The script is over: behave like a quiet Consul.
               throw new ConsulUnavailable("script over", 0);
             }
-            return next.get();
+            KvListing listing = next.get();
+            Map<String, Long> versions = new HashMap<>();
+            listing.entries().forEach(e -> versions.put(e.key(), e.modifyIndex()));
+            return new KvVersions(versions, listing.index());
           }
         };
     watch =
@@ -142,6 +148,11 @@ class SpecWatchIndexTest {
 
     @Override
     public KvListing read(String key, BlockingQuery query) {
+      throw new UnsupportedOperationException();
+    }
+
+    @Override
+    public KvListing list(String prefix, BlockingQuery query) {
       throw new UnsupportedOperationException();
     }
 
