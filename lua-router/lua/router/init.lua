@@ -276,6 +276,8 @@ local function normalize(raw)
   return h, app, key
 end
 
+local refusals_logged = {}
+
 -- access_by_lua: validate the Host, find the route, or answer 400/404/502/503 here.
 function M.access()
   local ctx = ngx.ctx
@@ -309,7 +311,12 @@ function M.access()
   end
   ctx.app = app
   if stored:sub(1, 1) == "!" then
-    ngx.log(ngx.ERR, "router: refusing route for ", h, ": ", stored:sub(2))
+    -- Once per worker and refusal, not per request: a client retrying in a loop must not
+    -- flood the log. The counter counts every request.
+    if not refusals_logged[stored] then
+      refusals_logged[stored] = true
+      ngx.log(ngx.ERR, "router: refusing route for ", h, ": ", stored:sub(2))
+    end
     count("refused")
     return answer(502, pages.refused(h))
   end
