@@ -59,101 +59,91 @@ public record AwsConfig(
   }
 
   public AwsConfig withHost(String value) {
-    return new AwsConfig(
-        value,
-        port,
-        region,
-        accountId,
-        rdsTiming,
-        autoScalingTiming,
-        postgresUrl,
-        credentials,
-        faultSeed);
+    Copy c = new Copy(this);
+    c.host = value;
+    return c.build();
   }
 
   public AwsConfig withPort(int value) {
-    return new AwsConfig(
-        host,
-        value,
-        region,
-        accountId,
-        rdsTiming,
-        autoScalingTiming,
-        postgresUrl,
-        credentials,
-        faultSeed);
+    Copy c = new Copy(this);
+    c.port = value;
+    return c.build();
   }
 
   public AwsConfig withRegion(String value) {
-    return new AwsConfig(
-        host,
-        port,
-        value,
-        accountId,
-        rdsTiming,
-        autoScalingTiming,
-        postgresUrl,
-        credentials,
-        faultSeed);
+    Copy c = new Copy(this);
+    c.region = value;
+    return c.build();
   }
 
   public AwsConfig withRdsTiming(RdsTiming value) {
-    return new AwsConfig(
-        host,
-        port,
-        region,
-        accountId,
-        value,
-        autoScalingTiming,
-        postgresUrl,
-        credentials,
-        faultSeed);
+    Copy c = new Copy(this);
+    c.rdsTiming = value;
+    return c.build();
   }
 
   public AwsConfig withAutoScalingTiming(AutoScalingTiming value) {
-    return new AwsConfig(
-        host, port, region, accountId, rdsTiming, value, postgresUrl, credentials, faultSeed);
+    Copy c = new Copy(this);
+    c.autoScalingTiming = value;
+    return c.build();
   }
 
   /** Backs every RDS instance by a real database on this PostgreSQL server. */
   public AwsConfig withPostgres(String adminJdbcUrl) {
-    return new AwsConfig(
-        host,
-        port,
-        region,
-        accountId,
-        rdsTiming,
-        autoScalingTiming,
-        Optional.of(adminJdbcUrl),
-        credentials,
-        faultSeed);
+    Copy c = new Copy(this);
+    c.postgresUrl = Optional.of(adminJdbcUrl);
+    return c.build();
   }
 
   /** Strict SigV4: only these credentials are accepted. */
   public AwsConfig withCredentials(Map<String, String> secretsByAccessKey) {
-    return new AwsConfig(
-        host,
-        port,
-        region,
-        accountId,
-        rdsTiming,
-        autoScalingTiming,
-        postgresUrl,
-        secretsByAccessKey,
-        faultSeed);
+    Copy c = new Copy(this);
+    c.credentials = secretsByAccessKey;
+    return c.build();
   }
 
   public AwsConfig withFaultSeed(long value) {
-    return new AwsConfig(
-        host,
-        port,
-        region,
-        accountId,
-        rdsTiming,
-        autoScalingTiming,
-        postgresUrl,
-        credentials,
-        value);
+    Copy c = new Copy(this);
+    c.faultSeed = value;
+    return c.build();
+  }
+
+  /** A changeable copy, so that each {@code with…} method names only the field it changes. */
+  private static final class Copy {
+    String host;
+    int port;
+    String region;
+    String accountId;
+    RdsTiming rdsTiming;
+    AutoScalingTiming autoScalingTiming;
+    Optional<String> postgresUrl;
+    Map<String, String> credentials;
+    long faultSeed;
+
+    Copy(AwsConfig c) {
+      host = c.host;
+      port = c.port;
+      region = c.region;
+      accountId = c.accountId;
+      rdsTiming = c.rdsTiming;
+      autoScalingTiming = c.autoScalingTiming;
+      postgresUrl = c.postgresUrl;
+      credentials = c.credentials;
+      faultSeed = c.faultSeed;
+    }
+
+    AwsConfig build() {
+      return new AwsConfig(
+          host,
+          port,
+          region,
+          accountId,
+          rdsTiming,
+          autoScalingTiming,
+          postgresUrl,
+          credentials,
+          faultSeed);
+    }
   }
 
   /** The credentials never reach logs or exception messages through {@code toString}. */
