@@ -37,7 +37,8 @@ final class RecordingConsul implements AutoCloseable {
             byte[] body =
                 ("[{\"Key\":\"" + key + "\",\"Value\":\"" + value + "\",\"ModifyIndex\":5}]")
                     .getBytes(StandardCharsets.UTF_8);
-            exchange.sendResponseHeaders(200, body.length);
+            // Length 0 means chunked transfer encoding: the router's client must read both.
+            exchange.sendResponseHeaders(200, 0);
             exchange.getResponseBody().write(body);
           } else {
             // Consul's answer for a missing key: 404 and an empty body.
