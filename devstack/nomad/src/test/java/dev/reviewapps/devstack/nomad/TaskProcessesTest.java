@@ -19,6 +19,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * The stand-in's raw_exec driver as the host sees it: real processes in their own sessions, with
@@ -95,8 +97,13 @@ class TaskProcessesTest extends StandInTest {
             e -> assertThat(e.getDisplayMessage()).contains("Waiting 500ms before force killing"));
   }
 
-  @Test
-  void standInProcessStoppedWithSigtermLeavesNoTaskBehind() throws Exception {
+  /**
+   * SIGTERM runs the stand-in's shutdown hook; SIGKILL runs nothing, and the tasks' watchers see
+   * the JVM's pipes close.
+   */
+  @ParameterizedTest(name = "killed forcibly: {0}")
+  @ValueSource(booleans = {false, true})
+  void standInProcessThatIsKilledLeavesNoTaskBehind(boolean forcibly) throws Exception {
     Path otherData = Files.createDirectory(dataDir.resolve("other"));
     List<String> command =
         List.of(
@@ -154,10 +161,14 @@ class TaskProcessesTest extends StandInTest {
       }
       assertThat(pids).allMatch(HostProcesses::alive);
 
-      server.destroy();
+      if (forcibly) {
+        server.destroyForcibly();
+      } else {
+        server.destroy();
+      }
 
       await().atMost(PATIENCE).until(() -> !server.isAlive());
-      assertThat(pids).noneMatch(HostProcesses::alive);
+      await().atMost(PATIENCE).until(() -> pids.stream().noneMatch(HostProcesses::alive));
     } finally {
       server.destroyForcibly();
     }

@@ -1,6 +1,5 @@
 package dev.reviewapps.devstack.nomad.exec;
 
-import java.io.File;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.DirectoryStream;
@@ -24,6 +23,16 @@ final class TaskProcess {
   private static final Logger log = LoggerFactory.getLogger(TaskProcess.class);
   private static final Path PROC = Path.of("/proc");
 
+  /**
+   * Runs the task ({@code "$0" "$@"}) in place of this shell, so its pid is the session's, with
+   * stdin from {@code /dev/null}; a background watcher in the task's process group holds the pipe
+   * from this JVM and kills the group when it reads end-of-file, which happens only when the JVM is
+   * gone. So tasks do not outlive a JVM that dies without running its shutdown hooks (SIGKILL, or
+   * surefire halting a fork whose Maven went away).
+   */
+  private static final String TIED_TO_THIS_JVM =
+      "exec 3<&0; (read -r _ <&3; kill -KILL 0) & exec 3<&-; exec \"$0\" \"$@\" </dev/null";
+
   private final Process process;
   private final CompletableFuture<Integer> exit;
 
@@ -46,12 +55,13 @@ final class TaskProcess {
   static TaskProcess start(
       List<String> command, Path workDir, Map<String, String> env, Path stdout, Path stderr)
       throws IOException {
-    List<String> argv = new ArrayList<>(command.size() + 1);
-    argv.add("setsid");
+    List<String> argv = new ArrayList<>(command.size() + 4);
+    argv.addAll(List.of("setsid", "sh", "-c", TIED_TO_THIS_JVM));
     argv.addAll(command);
     ProcessBuilder builder = new ProcessBuilder(argv).directory(workDir.toFile());
     builder.environment().putAll(env);
-    builder.redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")));
+    // The pipe stays open, unwritten, for as long as this JVM lives; see TIED_TO_THIS_JVM.
+    builder.redirectInput(ProcessBuilder.Redirect.PIPE);
     builder.redirectOutput(ProcessBuilder.Redirect.appendTo(stdout.toFile()));
     builder.redirectError(ProcessBuilder.Redirect.appendTo(stderr.toFile()));
     return new TaskProcess(builder.start());
