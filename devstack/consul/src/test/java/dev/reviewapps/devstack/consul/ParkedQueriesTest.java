@@ -3,6 +3,7 @@ package dev.reviewapps.devstack.consul;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import dev.reviewapps.devstack.consul.acl.AclRules;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -55,6 +56,54 @@ class ParkedQueriesTest {
         assertThat(watcher.join().body()).contains("\"Key\":\"routes/b\"");
       }
       assertThat(consul.parkedQueries()).isZero();
+    }
+  }
+
+  @Test
+  void watchersWithDifferentTokensWokenByOneWriteEachGetTheirOwnFilteredAnswer() throws Exception {
+    String rules =
+        """
+        {"tokens": [{"SecretID": "root", "Management": true},
+                    {"SecretID": "narrow", "Rules": {"key_prefix": {"shared/a": {"policy": "read"}}}}]}
+        """;
+    HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+    try (ConsulStandIn consul =
+        ConsulStandIn.start(ConsulConfig.defaults().withAclRules(AclRules.parse(rules)))) {
+      String kv = consul.baseUrl() + "/v1/kv/";
+      http.send(
+          HttpRequest.newBuilder(URI.create(kv + "shared/b?token=root"))
+              .PUT(HttpRequest.BodyPublishers.ofString("b"))
+              .build(),
+          HttpResponse.BodyHandlers.ofString());
+      // shared/b was the first write: index 1, so watchers at index 1 park.
+      String again = kv + "shared/?recurse&index=1&wait=1m&token=";
+      List<CompletableFuture<HttpResponse<String>>> rootAgain = new ArrayList<>();
+      List<CompletableFuture<HttpResponse<String>>> narrowAgain = new ArrayList<>();
+      for (int i = 0; i < 5; i++) {
+        rootAgain.add(
+            http.sendAsync(
+                HttpRequest.newBuilder(URI.create(again + "root")).build(),
+                HttpResponse.BodyHandlers.ofString()));
+        narrowAgain.add(
+            http.sendAsync(
+                HttpRequest.newBuilder(URI.create(again + "narrow")).build(),
+                HttpResponse.BodyHandlers.ofString()));
+      }
+      await().atMost(Duration.ofSeconds(30)).until(() -> consul.parkedQueries() == 10);
+
+      http.send(
+          HttpRequest.newBuilder(URI.create(kv + "shared/a?token=root"))
+              .PUT(HttpRequest.BodyPublishers.ofString("a"))
+              .build(),
+          HttpResponse.BodyHandlers.ofString());
+
+      for (CompletableFuture<HttpResponse<String>> w : rootAgain) {
+        assertThat(w.get(30, TimeUnit.SECONDS).body()).contains("\"shared/a\"", "\"shared/b\"");
+      }
+      for (CompletableFuture<HttpResponse<String>> w : narrowAgain) {
+        String body = w.get(30, TimeUnit.SECONDS).body();
+        assertThat(body).contains("\"shared/a\"").doesNotContain("shared/b");
+      }
     }
   }
 

@@ -7,8 +7,10 @@ import dev.reviewapps.devstack.http.ParkedWaiters;
 import dev.reviewapps.devstack.http.Reply;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executor;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.function.LongSupplier;
 import java.util.function.Predicate;
 import java.util.function.Supplier;
 
@@ -27,13 +29,23 @@ final class BlockingQuery {
   /** A query's answer before the query-meta headers are added. */
   record Answer(long index, Reply reply) {}
 
+  /** An answer and the state version it was computed at (or after). */
+  private record Shared(long version, Answer answer) {}
+
+  // A commit wakes every watcher of a prefix at once; they ask the same question, so the first
+  // to run computes the answer and the others reuse it while the state has not moved.
+  private static final int MAX_SHARED = 10_000;
+  private final ConcurrentHashMap<String, Shared> shared = new ConcurrentHashMap<>();
+  private final LongSupplier stateVersion;
   private final ParkedWaiters<Commit> waiters;
   private final Executor wakeups;
   private final ConsulWire wire;
   // Once the stand-in stops, parked queries are answered with what is there instead of parking.
   private volatile boolean stopping;
 
-  BlockingQuery(ParkedWaiters<Commit> waiters, Executor wakeups, ConsulWire wire) {
+  BlockingQuery(
+      ParkedWaiters<Commit> waiters, Executor wakeups, ConsulWire wire, LongSupplier stateVersion) {
+    this.stateVersion = stateVersion;
     this.waiters = waiters;
     this.wakeups = wakeups;
     this.wire = wire;
@@ -117,11 +129,45 @@ final class BlockingQuery {
       Supplier<Answer> query,
       long minIndex,
       long deadline) {
-    Answer now = query.get();
+    Answer now = sharedAnswer(exchange, query);
     if (now.index() > minIndex) {
       return CompletableFuture.completedFuture(finish(exchange, now));
     }
     return attempt(exchange, interest, query, minIndex, deadline);
+  }
+
+  private Answer sharedAnswer(Exchange exchange, Supplier<Answer> query) {
+    String question = question(exchange);
+    long version = stateVersion.getAsLong();
+    Shared known = shared.get(question);
+    if (known != null && known.version() == version) {
+      return known.answer();
+    }
+    // Computed after reading the version, so it is at least as new as that version.
+    Answer fresh = query.get();
+    if (shared.size() >= MAX_SHARED) {
+      shared.clear();
+    }
+    shared.put(question, new Shared(version, fresh));
+    return fresh;
+  }
+
+  // Everything a read's answer depends on besides the state: path, parameters other than the
+  // blocking ones, and the token (ACL filtering).
+  private static String question(Exchange exchange) {
+    StringBuilder question =
+        new StringBuilder(exchange.method()).append(' ').append(exchange.path());
+    exchange
+        .query()
+        .forEach(
+            (name, values) -> {
+              if (!name.equals("index") && !name.equals("wait")) {
+                question.append('&').append(name).append('=').append(values);
+              }
+            });
+    question.append(" token=").append(exchange.header("X-Consul-Token").orElse(""));
+    question.append(" auth=").append(exchange.header("Authorization").orElse(""));
+    return question.toString();
   }
 
   private CompletableFuture<Reply> timedOut(Exchange exchange, Supplier<Answer> query) {

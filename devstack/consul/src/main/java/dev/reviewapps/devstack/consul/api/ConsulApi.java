@@ -62,7 +62,7 @@ public final class ConsulApi implements AutoCloseable {
             task.run();
           }
         };
-    this.blocking = new BlockingQuery(waiters, continuations, wire);
+    this.blocking = new BlockingQuery(waiters, continuations, wire, state::lastIndex);
     KvEndpoint kv = new KvEndpoint(state, wire, blocking);
     SessionEndpoint sessions = new SessionEndpoint(state, wire, blocking, nodeName, sessionTtlMin);
     TxnEndpoint txn = new TxnEndpoint(state, wire);

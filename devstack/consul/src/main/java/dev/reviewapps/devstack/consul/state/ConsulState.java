@@ -40,7 +40,8 @@ public final class ConsulState implements AutoCloseable {
   private final ScheduledExecutorService timers;
   private final Clock clock;
   private CommitLog log = CommitLog.none();
-  private long index;
+  // Volatile so blocking queries can tell whether anything changed without taking the lock.
+  private volatile long index;
   private long kvsIndex;
   private long sessionsIndex;
 
@@ -69,6 +70,11 @@ public final class ConsulState implements AutoCloseable {
   }
 
   // ---- reads ----
+
+  /** The index of the last change of any kind. */
+  public long lastIndex() {
+    return index;
+  }
 
   /** One key: its ModifyIndex when present, else the KV table index (never 0). */
   public synchronized Reads.Key readKey(String key) {
