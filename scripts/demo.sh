@@ -43,6 +43,7 @@ trap 'finish; exit $status' EXIT
 trap 'status=0; exit' INT TERM
 
 stack_init demo
+exec 3>&2 # phase changes are logged from inside bounded waits, which silence stderr
 stack_start_infra || exit 1
 stack_start_controller || exit 1
 
@@ -59,7 +60,7 @@ ready() {
   local p
   p=$(app_phase "$NAME")
   if [ "$p" != "$last" ]; then
-    [ -n "$p" ] && stack_log "$NAME: $p"
+    [ -n "$p" ] && stack_log "$NAME: $p" 2>&3
     last=$p
   fi
   [ "$p" = Ready ] && [ "$(router_code "$NAME")" = 200 ]

@@ -437,3 +437,10 @@ write_spec() {
 }
 EOF
 }
+
+# STACK_OVERRIDES=FILE: sourced last, to redefine any function above (e.g. to run a controller
+# built elsewhere, or to point at real services) without editing this file.
+if [ -n "${STACK_OVERRIDES:-}" ]; then
+  # shellcheck disable=SC1090
+  source "$STACK_OVERRIDES"
+fi
