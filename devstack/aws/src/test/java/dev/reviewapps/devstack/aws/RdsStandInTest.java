@@ -78,6 +78,7 @@ class RdsStandInTest {
     assertThat(ready.tagList())
         .containsExactly(Tag.builder().key("review-app").value("orders").build());
     assertThat(ready.instanceCreateTime()).isNotNull();
+    assertThat(describe(ready.dbInstanceArn()).dbInstanceIdentifier()).isEqualTo("orders");
   }
 
   @Test

@@ -181,7 +181,12 @@ public final class RdsService implements QueryService {
   }
 
   private Reply describeInstances(QueryParams p, String requestId) {
-    Optional<String> id = p.get("DBInstanceIdentifier").map(this::normalise);
+    // DescribeDBInstances takes the instance's ARN as well as its identifier.
+    String arnPrefix = arn("db", "");
+    Optional<String> id =
+        p.get("DBInstanceIdentifier")
+            .map(v -> v.startsWith(arnPrefix) ? v.substring(arnPrefix.length()) : v)
+            .map(this::normalise);
     Predicate<DbInstance> filter = instanceFilter(p.list("Filters"));
     return describe(
         "DescribeDBInstances",
