@@ -25,32 +25,34 @@ class ParkedQueriesTest {
         .count();
   }
 
+  private static void put(HttpClient http, String url, String body) throws Exception {
+    http.send(
+        HttpRequest.newBuilder(URI.create(url))
+            .PUT(HttpRequest.BodyPublishers.ofString(body))
+            .build(),
+        HttpResponse.BodyHandlers.ofString());
+  }
+
+  private static CompletableFuture<HttpResponse<String>> watch(HttpClient http, String url) {
+    return http.sendAsync(
+        HttpRequest.newBuilder(URI.create(url)).build(), HttpResponse.BodyHandlers.ofString());
+  }
+
   @Test
   void threeHundredParkedQueriesUseAFewThreadsAndOneWriteAnswersThemAll() throws Exception {
     HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
     try (ConsulStandIn consul = ConsulStandIn.start(ConsulConfig.defaults())) {
       String kv = consul.baseUrl() + "/v1/kv/";
-      http.send(
-          HttpRequest.newBuilder(URI.create(kv + "routes/a"))
-              .PUT(HttpRequest.BodyPublishers.ofString("1"))
-              .build(),
-          HttpResponse.BodyHandlers.ofString());
+      put(http, kv + "routes/a", "1");
       List<CompletableFuture<HttpResponse<String>>> watchers = new ArrayList<>();
       for (int i = 0; i < WATCHERS; i++) {
-        watchers.add(
-            http.sendAsync(
-                HttpRequest.newBuilder(URI.create(kv + "routes/?recurse&index=1&wait=1m")).build(),
-                HttpResponse.BodyHandlers.ofString()));
+        watchers.add(watch(http, kv + "routes/?recurse&index=1&wait=1m"));
       }
 
       await().atMost(Duration.ofSeconds(30)).until(() -> consul.parkedQueries() == WATCHERS);
       assertThat(serverThreads()).isLessThan(WATCHERS / 3);
 
-      http.send(
-          HttpRequest.newBuilder(URI.create(kv + "routes/b"))
-              .PUT(HttpRequest.BodyPublishers.ofString("2"))
-              .build(),
-          HttpResponse.BodyHandlers.ofString());
+      put(http, kv + "routes/b", "2");
       CompletableFuture.allOf(watchers.toArray(CompletableFuture[]::new)).get(30, TimeUnit.SECONDS);
       for (CompletableFuture<HttpResponse<String>> watcher : watchers) {
         assertThat(watcher.join().body()).contains("\"Key\":\"routes/b\"");
@@ -70,32 +72,18 @@ class ParkedQueriesTest {
     try (ConsulStandIn consul =
         ConsulStandIn.start(ConsulConfig.defaults().withAclRules(AclRules.parse(rules)))) {
       String kv = consul.baseUrl() + "/v1/kv/";
-      http.send(
-          HttpRequest.newBuilder(URI.create(kv + "shared/b?token=root"))
-              .PUT(HttpRequest.BodyPublishers.ofString("b"))
-              .build(),
-          HttpResponse.BodyHandlers.ofString());
+      put(http, kv + "shared/b?token=root", "b");
       // shared/b was the first write: index 1, so watchers at index 1 park.
       String again = kv + "shared/?recurse&index=1&wait=1m&token=";
       List<CompletableFuture<HttpResponse<String>>> rootAgain = new ArrayList<>();
       List<CompletableFuture<HttpResponse<String>>> narrowAgain = new ArrayList<>();
       for (int i = 0; i < 5; i++) {
-        rootAgain.add(
-            http.sendAsync(
-                HttpRequest.newBuilder(URI.create(again + "root")).build(),
-                HttpResponse.BodyHandlers.ofString()));
-        narrowAgain.add(
-            http.sendAsync(
-                HttpRequest.newBuilder(URI.create(again + "narrow")).build(),
-                HttpResponse.BodyHandlers.ofString()));
+        rootAgain.add(watch(http, again + "root"));
+        narrowAgain.add(watch(http, again + "narrow"));
       }
       await().atMost(Duration.ofSeconds(30)).until(() -> consul.parkedQueries() == 10);
 
-      http.send(
-          HttpRequest.newBuilder(URI.create(kv + "shared/a?token=root"))
-              .PUT(HttpRequest.BodyPublishers.ofString("a"))
-              .build(),
-          HttpResponse.BodyHandlers.ofString());
+      put(http, kv + "shared/a?token=root", "a");
 
       for (CompletableFuture<HttpResponse<String>> w : rootAgain) {
         assertThat(w.get(30, TimeUnit.SECONDS).body()).contains("\"shared/a\"", "\"shared/b\"");
