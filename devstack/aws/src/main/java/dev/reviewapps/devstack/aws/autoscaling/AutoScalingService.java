@@ -340,7 +340,7 @@ public final class AutoScalingService implements QueryService {
     List<ScalingGroup> matching =
         groups.values().stream().filter(g -> names.isEmpty() || names.contains(g.name)).toList();
     Page<ScalingGroup> page =
-        Page.of(matching, g -> g.name, p.get("NextToken"), Page.maxRecords(p, 1, 100));
+        Page.of(matching, g -> g.name, p.get("NextToken"), Page.maxRecords(p, 1, 100, 50));
     return QueryProtocol.ok(
         NAMESPACE,
         action,

@@ -40,7 +40,12 @@ public record Page<T>(List<T> items, Optional<String> nextMarker) {
    * @param max the largest value AWS accepts, also the default
    */
   public static int maxRecords(QueryParams params, int min, int max) {
-    int value = params.integer("MaxRecords").orElse(max);
+    return maxRecords(params, min, max, max);
+  }
+
+  /** As {@link #maxRecords(QueryParams, int, int)}, for actions whose default is below the max. */
+  public static int maxRecords(QueryParams params, int min, int max, int byDefault) {
+    int value = params.integer("MaxRecords").orElse(byDefault);
     if (value < min || value > max) {
       throw AwsError.invalidParameter(
           "Invalid value " + value + " for MaxRecords. Must be between " + min + " and " + max);
