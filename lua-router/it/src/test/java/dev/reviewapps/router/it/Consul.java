@@ -36,9 +36,13 @@ final class Consul implements AutoCloseable {
     // outside the router's prefixes puts the stand-in where a real Consul starts.
     try {
       put("lua-router-it/started", "");
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new IOException(e);
+    } catch (IOException | InterruptedException | RuntimeException e) {
+      // The caller never gets this object to close: stop the stand-in here.
+      stop();
+      if (e instanceof InterruptedException) {
+        Thread.currentThread().interrupt();
+      }
+      throw e instanceof IOException io ? io : new IOException(e);
     }
   }
 
@@ -97,7 +101,7 @@ final class Consul implements AutoCloseable {
     token.ifPresent(t -> request.header("X-Consul-Token", t));
     HttpResponse<String> response =
         HTTP.send(
-            request.timeout(Duration.ofSeconds(5)).build(), HttpResponse.BodyHandlers.ofString());
+            request.timeout(Duration.ofSeconds(30)).build(), HttpResponse.BodyHandlers.ofString());
     if (response.statusCode() != 200) {
       throw new IOException("Consul answered " + response.statusCode() + ": " + response.body());
     }

@@ -34,8 +34,12 @@ class ConsulOutageTest {
     if (router != null) {
       router.close();
     }
-    consul.close();
-    web.close();
+    if (consul != null) {
+      consul.close();
+    }
+    if (web != null) {
+      web.close();
+    }
   }
 
   private void stopConsulAndAwaitWatchErrors() {

@@ -246,7 +246,7 @@ final class NginxRouter implements AutoCloseable {
   private HttpResponse<String> internal(String path) throws IOException, InterruptedException {
     return HTTP.send(
         HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + statusPort + path))
-            .timeout(Duration.ofSeconds(5))
+            .timeout(Duration.ofSeconds(10))
             .build(),
         HttpResponse.BodyHandlers.ofString());
   }
