@@ -168,4 +168,39 @@ class AutoScalingStandInTest {
                 .autoScalingGroups())
         .isEmpty();
   }
+
+  @Test
+  void describePagesWithNextTokenAndShowsTags() {
+    for (String name : List.of("paged-1", "paged-2", "paged-3")) {
+      asg.createAutoScalingGroup(
+          b ->
+              b.autoScalingGroupName(name)
+                  .minSize(0)
+                  .maxSize(1)
+                  .launchTemplate(t -> t.launchTemplateName("node"))
+                  .vpcZoneIdentifier("subnet-1")
+                  .tags(t -> t.key("review-app").value(name).propagateAtLaunch(true)));
+    }
+
+    List<AutoScalingGroup> all =
+        asg
+            .describeAutoScalingGroupsPaginator(
+                b -> b.autoScalingGroupNames("paged-1", "paged-2", "paged-3").maxRecords(2))
+            .autoScalingGroups()
+            .stream()
+            .toList();
+
+    assertThat(all)
+        .extracting(AutoScalingGroup::autoScalingGroupName)
+        .containsExactly("paged-1", "paged-2", "paged-3");
+    assertThat(all.get(1).tags())
+        .singleElement()
+        .satisfies(
+            t -> {
+              assertThat(t.key()).isEqualTo("review-app");
+              assertThat(t.value()).isEqualTo("paged-2");
+              assertThat(t.propagateAtLaunch()).isTrue();
+            });
+    assertThat(all.get(0).vpcZoneIdentifier()).isEqualTo("subnet-1");
+  }
 }
