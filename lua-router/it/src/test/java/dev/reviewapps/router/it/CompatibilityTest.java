@@ -27,14 +27,14 @@ class CompatibilityTest {
       consul.putRoute(other, ignored.address());
       consul.put("unrelated-key", "10.0.0.1:80");
 
-      await().atMost(Duration.ofSeconds(2)).until(() -> router.get(host).statusCode() == 200);
+      await().atMost(Duration.ofSeconds(5)).until(() -> router.get(host).statusCode() == 200);
       assertThat(router.get(host).body()).isEqualTo("web");
       assertThat(router.get(other).statusCode()).isEqualTo(404);
       assertThat(router.status().get("compat_root_keys").asBoolean()).isTrue();
       assertThat(router.status().get("routes").asInt()).isEqualTo(1);
 
       consul.delete(host);
-      await().atMost(Duration.ofSeconds(2)).until(() -> router.get(host).statusCode() == 404);
+      await().atMost(Duration.ofSeconds(5)).until(() -> router.get(host).statusCode() == 404);
     }
   }
 }

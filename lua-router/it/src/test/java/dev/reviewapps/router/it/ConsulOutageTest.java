@@ -26,7 +26,7 @@ class ConsulOutageTest {
     web = Backend.start("web");
     router = NginxRouter.start(dir.resolve("nginx"), consul.port(), Map.of());
     consul.putRoute(host, web.address());
-    await().atMost(Duration.ofSeconds(2)).until(() -> router.get(host).statusCode() == 200);
+    await().atMost(Duration.ofSeconds(5)).until(() -> router.get(host).statusCode() == 200);
   }
 
   @AfterEach

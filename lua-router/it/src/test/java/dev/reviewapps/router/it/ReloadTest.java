@@ -20,7 +20,7 @@ class ReloadTest {
         NginxRouter router = NginxRouter.start(dir.resolve("nginx"), consul.port(), Map.of())) {
       String host = "deploy-reload." + NginxRouter.DOMAIN;
       consul.putRoute(host, web.address());
-      await().atMost(Duration.ofSeconds(2)).until(() -> router.get(host).statusCode() == 200);
+      await().atMost(Duration.ofSeconds(5)).until(() -> router.get(host).statusCode() == 200);
       // Worker 0 is now parked in a 20 s blocking query.
       List<Long> before = router.workerPids();
       assertThat(before).hasSize(2);
@@ -36,7 +36,7 @@ class ReloadTest {
       // The new workers' watcher is live too.
       try (Backend other = Backend.start("other")) {
         consul.putRoute(host, other.address());
-        await().atMost(Duration.ofSeconds(2)).until(() -> router.get(host).body().equals("other"));
+        await().atMost(Duration.ofSeconds(5)).until(() -> router.get(host).body().equals("other"));
       }
       assertThat(router.errorLog()).doesNotContain("watch failed");
     }

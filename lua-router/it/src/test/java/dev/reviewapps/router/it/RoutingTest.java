@@ -59,7 +59,7 @@ class RoutingTest {
   /** Writes the route and waits until the router serves it. */
   private static void routeAndAwait(String host, String value) throws Exception {
     consul.putRoute(host, value);
-    await().atMost(Duration.ofSeconds(2)).until(() -> router.get(host).statusCode() == 200);
+    await().atMost(Duration.ofSeconds(5)).until(() -> router.get(host).statusCode() == 200);
   }
 
   private static String body(String host) throws IOException, InterruptedException {
@@ -97,7 +97,7 @@ class RoutingTest {
     write.run();
     long acknowledged = System.currentTimeMillis();
     await()
-        .atMost(Duration.ofSeconds(2))
+        .atMost(Duration.ofSeconds(5))
         .pollInterval(Duration.ofMillis(5))
         .until(() -> router.status().at("/watches/routes/last_change_at").asDouble(0) > before);
     double changedAt = router.status().at("/watches/routes/last_change_at").asDouble();
@@ -152,7 +152,7 @@ class RoutingTest {
       String host = host("deploy-host-header");
       consul.putRoute(host, seen.address());
       await()
-          .atMost(Duration.ofSeconds(2))
+          .atMost(Duration.ofSeconds(5))
           .until(() -> router.get(host + ":80").statusCode() == 200);
       assertThat(seen.hosts()).containsOnly(host);
     }
@@ -182,14 +182,14 @@ class RoutingTest {
   void appThatIsNotReadyGets503WithRetryAfterAndItsPhase() throws Exception {
     String host = host("deploy-migrating");
     consul.put(Consul.STATUS + "deploy-migrating", "{\"phase\":\"Deploying\",\"observedIndex\":3}");
-    await().atMost(Duration.ofSeconds(2)).until(() -> router.get(host).statusCode() == 503);
+    await().atMost(Duration.ofSeconds(5)).until(() -> router.get(host).statusCode() == 503);
     HttpResponse<String> response = router.get(host);
     assertThat(response.headers().firstValue("Retry-After")).contains("7");
     assertThat(response.body()).contains("deploying").contains("Deploying").contains(host);
 
     // Once the controller writes the route, the app is served whatever its status says.
     consul.putRoute(host, one.address());
-    await().atMost(Duration.ofSeconds(2)).until(() -> body(host).equals("200 one"));
+    await().atMost(Duration.ofSeconds(5)).until(() -> body(host).equals("200 one"));
   }
 
   @Test
@@ -208,7 +208,7 @@ class RoutingTest {
       consul.putRoute(route.getKey(), route.getValue());
     }
     for (String host : forbidden.keySet()) {
-      await().atMost(Duration.ofSeconds(2)).until(() -> router.get(host).statusCode() == 502);
+      await().atMost(Duration.ofSeconds(5)).until(() -> router.get(host).statusCode() == 502);
     }
     assertThat(router.errorLog())
         .contains("169.254.169.254:80 lies in always-denied 169.254.0.0/16")
