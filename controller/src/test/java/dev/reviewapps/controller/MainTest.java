@@ -79,7 +79,7 @@ class MainTest {
             .orElseThrow();
     JsonNode json = new ObjectMapper().readTree(line);
     assertThat(json.path("level").asText()).isEqualTo("INFO");
-    assertThat(json.path("message").asText()).isEqualTo("database created");
+    assertThat(json.path("formattedMessage").asText()).isEqualTo("database created");
     assertThat(json.path("mdc").path("app").asText()).isEqualTo("deploy-new-checkout");
   }
 

@@ -76,6 +76,8 @@ public final class ConsulConnection implements Closeable {
         .addInterceptorFirst(counting)
         .addInterceptorLast(token)
         .disableCookieManagement()
+        // Retries belong to resilience4j (and the watch's own backoff), not to a second layer.
+        .disableAutomaticRetries()
         .build();
   }
 

@@ -164,6 +164,8 @@ public final class ControllerProcess implements LeaderCallbacks, AutoCloseable {
       }
       closing = true;
       current = engine;
+      // From here on a step-down finds no engine: this stop is the graceful one.
+      engine = Optional.empty();
     }
     log.info("stopping: running reconciles get up to {}", config.shutdownGrace());
     current.ifPresent(e -> e.stop(config.shutdownGrace()));
