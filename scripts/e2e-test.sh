@@ -63,20 +63,18 @@ stack_init e2e
 # --- 1. the repository, as the Git host CI pushes to ---------------------------------------
 repo="$STACK_DIR/repo.git"
 work="$STACK_DIR/checkout"
-git_q() { git -c user.name=e2e -c user.email=e2e@example.invalid -c init.defaultBranch=main "$@" -q; }
-git_q init --bare "$repo"
-git_q init "$work"
-git -C "$work" remote add origin "$repo"
-echo "review-apps e2e" >"$work/README"
-git_q -C "$work" add README
-git_q -C "$work" commit -m "first commit"
-git_q -C "$work" push origin HEAD:main
+git_q() {
+  git -c user.name=e2e -c user.email=e2e@example.invalid -c init.defaultBranch=main "$@" \
+    >>"$STACK_DIR/logs/git.log" 2>&1
+}
+git_q init --bare "$repo" && git_q init "$work" && git_q -C "$work" remote add origin "$repo" &&
+  echo "review-apps e2e" >"$work/README" && git_q -C "$work" add README &&
+  git_q -C "$work" commit -m "first commit" && git_q -C "$work" push origin HEAD:main ||
+  fail_now "bare repository created (see $STACK_DIR/logs/git.log)"
 for b in deploy-a deploy-b; do
-  git_q -C "$work" checkout -b "$b" main
-  echo "$b" >"$work/branch.txt"
-  git_q -C "$work" add branch.txt
-  git_q -C "$work" commit -m "work on $b"
-  git_q -C "$work" push origin "$b"
+  git_q -C "$work" checkout -b "$b" main && echo "$b" >"$work/branch.txt" &&
+    git_q -C "$work" add branch.txt && git_q -C "$work" commit -m "work on $b" &&
+    git_q -C "$work" push origin "$b" || fail_now "branch $b pushed"
 done
 commit_a=$(git -C "$repo" rev-parse deploy-a)
 commit_b=$(git -C "$repo" rev-parse deploy-b)
@@ -156,10 +154,9 @@ before=$(api deploy-a) || before='{}'
 migrate_before=$(json_field "$before" "d.get('migrateRuns')")
 seed_before=$(json_field "$before" "d.get('seedRuns')")
 echo "v2" >"$work/feature.txt"
-git_q -C "$work" checkout deploy-a
-git_q -C "$work" add feature.txt
-git_q -C "$work" commit -m "deploy-a: second commit"
-git_q -C "$work" push origin deploy-a
+git_q -C "$work" checkout deploy-a && git_q -C "$work" add feature.txt &&
+  git_q -C "$work" commit -m "deploy-a: second commit" && git_q -C "$work" push origin deploy-a ||
+  fail_now "second commit pushed to deploy-a"
 commit_a2=$(git -C "$repo" rev-parse deploy-a)
 
 polls="$STACK_DIR/poll-codes.txt"
@@ -212,7 +209,7 @@ check "deploy-a's route has one upstream ($route_a)" eval '[ -n "$route_a" ] && 
 echo "--- 4. deploy-b deleted from the repository"
 pids_b=$(app_pids deploy-b | tr '\n' ' ')
 check "deploy-b has processes running before the deletion" [ -n "${pids_b// /}" ]
-git_q -C "$work" push origin --delete deploy-b
+git_q -C "$work" push origin --delete deploy-b || fail_now "deploy-b deleted from the repository"
 deleted_at=$SECONDS
 spec_gone() { ! kv_exists "$STACK_PREFIX/specs/deploy-b"; }
 gc_wait=$((2 * GC_INTERVAL_SECONDS + 5))

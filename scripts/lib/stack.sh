@@ -101,7 +101,8 @@ stop_pid() {
     fi
     sleep 0.1
   done
-  wait "$pid" 2>/dev/null || true
+  # Braces: bash's own "Killed" job report goes to the block's stderr, not wait's.
+  { wait "$pid"; } 2>/dev/null || true
 }
 
 # stack_java NAME LOG ARGS...: starts java in the background and records its PID.
@@ -259,6 +260,8 @@ EOF
 # Everything but the controller, in dependency order.
 stack_start_infra() {
   [ -f "$DEVSTACK_JAR" ] || { stack_log "missing $DEVSTACK_JAR (run: make build)"; return 1; }
+  # A copy: a rebuild of the jar while the stack runs would pull classes from under the JVMs.
+  cp "$DEVSTACK_JAR" "$STACK_DIR/devstack.jar" && DEVSTACK_JAR="$STACK_DIR/devstack.jar"
   stack_start_consul &&
     stack_start_nomad &&
     stack_start_postgres &&
@@ -331,6 +334,10 @@ stack_start_controller() {
   }
   local conf
   conf=$(stack_controller_config)
+  # A copy, taken once, for the same reason as the devstack jar's; a restart runs the same build.
+  if [ "$CONTROLLER_JAR" != "$STACK_DIR/review-apps.jar" ]; then
+    cp "$CONTROLLER_JAR" "$STACK_DIR/review-apps.jar" && CONTROLLER_JAR="$STACK_DIR/review-apps.jar"
+  fi
   # shellcheck disable=SC2086
   # The file says everything; overrides from the caller's environment (CONSUL_HTTP_ADDR,
   # REVIEW_APPS_*) would point the controller elsewhere, so they are dropped.
