@@ -5,12 +5,14 @@
 # sees the same empty cluster) and prints each time and the median. Not a pass/fail test.
 #   BENCH_RUNS     runs (default 5)
 #   BENCH_TIMEOUT  seconds one app may take (default 180)
+#   BENCH_TEARDOWN_TIMEOUT  seconds to wait for an app's teardown before the next run (default 60)
 set -uo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 source "$here/lib/stack.sh"
 
 RUNS=${BENCH_RUNS:-5}
 TIMEOUT=${BENCH_TIMEOUT:-180}
+TEARDOWN_TIMEOUT=${BENCH_TEARDOWN_TIMEOUT:-60}
 ok=0
 finish() {
   trap '' INT TERM
@@ -48,7 +50,9 @@ for i in $(seq 1 "$RUNS"); do
   # Tear it down before the next run.
   kv_delete "$STACK_PREFIX/specs/$name"
   gone() { ! kv_exists "$STACK_PREFIX/inventory/$1" && ! kv_exists "$STACK_PREFIX/status/$1"; }
-  wait_until "$TIMEOUT" "teardown of $name" gone "$name" || exit 1
+  if ! wait_until "$TEARDOWN_TIMEOUT" "teardown of $name" gone "$name" 2>/dev/null; then
+    echo "note: $name not torn down within ${TEARDOWN_TIMEOUT}s; the next run shares the cluster with it"
+  fi
 done
 
 /usr/bin/python3 - "${times[@]}" <<'EOF'
