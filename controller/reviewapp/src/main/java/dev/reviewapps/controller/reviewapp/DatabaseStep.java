@@ -4,14 +4,11 @@ import dev.reviewapps.controller.reviewapp.aws.RdsInstances;
 import dev.reviewapps.controller.reviewapp.credentials.CredentialStore;
 import dev.reviewapps.controller.reviewapp.credentials.DatabaseCredentials;
 import dev.reviewapps.controller.reviewapp.inventory.Resource;
+import dev.reviewapps.controller.reviewapp.naming.ShortHash;
 import dev.reviewapps.controller.reviewapp.postgres.SharedDatabase;
 import dev.reviewapps.controller.reviewapp.postgres.SharedDatabases;
 import dev.reviewapps.model.spec.Database;
 import dev.reviewapps.model.status.ConditionType;
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
-import java.util.HexFormat;
 import java.util.Optional;
 
 /**
@@ -165,21 +162,11 @@ final class DatabaseStep implements Step {
     if (cleaned.equals("ra-" + app) && cleaned.length() <= 63) {
       return cleaned;
     }
-    String suffix = "-" + sha256(app).substring(0, 8);
+    String suffix = "-" + ShortHash.of(app, 8);
     String base =
         cleaned.length() > 63 - suffix.length()
             ? cleaned.substring(0, 63 - suffix.length())
             : cleaned;
     return base.replaceAll("-$", "") + suffix;
-  }
-
-  private static String sha256(String text) {
-    try {
-      return HexFormat.of()
-          .formatHex(
-              MessageDigest.getInstance("SHA-256").digest(text.getBytes(StandardCharsets.UTF_8)));
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException("every JVM has SHA-256", e);
-    }
   }
 }

@@ -77,7 +77,7 @@ public final class ReviewAppReconciler implements Reconciler {
   private final AbsentSpec absentSpec;
   private final StepObserver observer;
   private final Timer timeToReady;
-  private final Map<String, Instant> firstSeen = new ConcurrentHashMap<>();
+  private final Map<String, SeenSpec> firstSeen = new ConcurrentHashMap<>();
   private final Map<String, Phase> phases = new ConcurrentHashMap<>();
 
   public ReviewAppReconciler(
@@ -129,10 +129,15 @@ public final class ReviewAppReconciler implements Reconciler {
     Optional<KvEntry> specEntry = kv.get(layout.spec(app));
     if (specEntry.isEmpty()) {
       phases.remove(app);
+      firstSeen.remove(app);
       return absentSpec.reconcile(app);
     }
     long index = specEntry.get().modifyIndex();
-    firstSeen.putIfAbsent(app, clock.instant());
+    Instant now = clock.instant();
+    firstSeen.compute(
+        app,
+        (k, seen) ->
+            seen == null || seen.index() != index ? new SeenSpec(index, now, false) : seen);
     InventoryStore.Versioned read = inventories.read(app);
     List<Violation> violations = new ArrayList<>();
     Optional<ReviewApp> parsed = parse(app, specEntry.get().value(), violations);
@@ -225,9 +230,10 @@ public final class ReviewAppReconciler implements Reconciler {
     if (last instanceof StepOutcome.Failed f) {
       throw new TerminalError(f.reason() + ": " + f.message());
     }
-    Instant seen = firstSeen.remove(run.app());
-    if (seen != null && written.phase() == Phase.Ready) {
-      timeToReady.record(Duration.between(seen, clock.instant()));
+    SeenSpec seen = firstSeen.get(run.app());
+    if (seen != null && seen.index() == index && !seen.ready() && written.phase() == Phase.Ready) {
+      timeToReady.record(Duration.between(seen.at(), clock.instant()));
+      firstSeen.put(run.app(), new SeenSpec(index, seen.at(), true));
     }
     return Result.requeueAfter(settings.readyRecheck());
   }
@@ -315,6 +321,13 @@ public final class ReviewAppReconciler implements Reconciler {
             && !(outcomes.get(ConditionType.RedisReady) instanceof StepOutcome.Waiting);
     return provisioned ? Phase.Deploying : Phase.Provisioning;
   }
+
+  /**
+   * When this controller first saw a spec version (Consul keeps no write time; for a spec written
+   * while the controller runs the watch makes the two within milliseconds), and whether its time to
+   * Ready was recorded: once per version.
+   */
+  private record SeenSpec(long index, Instant at, boolean ready) {}
 
   /** The time-to-Ready timer, for tests and the benchmark. */
   Timer timeToReady() {

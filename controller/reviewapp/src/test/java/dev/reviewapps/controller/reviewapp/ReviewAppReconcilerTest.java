@@ -32,6 +32,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.function.BooleanSupplier;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -87,6 +88,12 @@ class ReviewAppReconcilerTest {
 
   /** Reconciles as the engine would, each call returning at once, until the app is Ready. */
   private static void reconcileUntilReady(ReviewAppReconciler reconciler, String name) {
+    reconcileUntil(reconciler, name, () -> true);
+  }
+
+  /** The same, until the app is Ready and {@code also} holds. */
+  private static void reconcileUntil(
+      ReviewAppReconciler reconciler, String name, BooleanSupplier also) {
     await()
         .atMost(Duration.ofSeconds(90))
         .pollInterval(Duration.ofMillis(150))
@@ -99,7 +106,8 @@ class ReviewAppReconcilerTest {
               } catch (RuntimeException e) {
                 // Retried, as the engine would with backoff.
               }
-              return status(name).map(s -> s.phase() == Phase.Ready).orElse(false);
+              return status(name).map(s -> s.phase() == Phase.Ready).orElse(false)
+                  && also.getAsBoolean();
             });
   }
 
@@ -174,19 +182,7 @@ class ReviewAppReconcilerTest {
     assertThat(api(before).get("migrateRuns").asInt()).isEqualTo(1);
 
     putSpec(name, Apps.shared(name, "bbbb2222"));
-    await()
-        .atMost(Duration.ofSeconds(90))
-        .pollInterval(Duration.ofMillis(150))
-        .until(
-            () -> {
-              try {
-                reconciler.reconcile(name);
-              } catch (RuntimeException e) {
-                // retried
-              }
-              return status(name).map(s -> s.phase() == Phase.Ready).orElse(false)
-                  && !route(name).equals(before);
-            });
+    reconcileUntil(reconciler, name, () -> !route(name).equals(before));
     JsonNode after = api(route(name));
     assertThat(after.get("commit").asText()).isEqualTo("bbbb2222");
     assertThat(after.get("migrateRuns").asInt()).isEqualTo(2);

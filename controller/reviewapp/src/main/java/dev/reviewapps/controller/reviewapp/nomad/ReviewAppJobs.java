@@ -12,14 +12,11 @@ import com.hashicorp.nomad.apimodel.Task;
 import com.hashicorp.nomad.apimodel.TaskGroup;
 import com.hashicorp.nomad.javasdk.NomadJson;
 import dev.reviewapps.controller.reviewapp.aws.Footprint;
+import dev.reviewapps.controller.reviewapp.naming.ShortHash;
 import dev.reviewapps.model.spec.ProcessSpec;
 import dev.reviewapps.model.spec.ReviewAppSpec;
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -114,7 +111,7 @@ public final class ReviewAppJobs {
    * migrates again.
    */
   public static String releaseKey(ReviewAppSpec spec) {
-    return sha256(spec.image() + "\n" + spec.commit()).substring(0, 10);
+    return ShortHash.of(spec.image() + "\n" + spec.commit(), 10);
   }
 
   /**
@@ -203,7 +200,7 @@ public final class ReviewAppJobs {
     // A batch job carries it itself; a service job on its process groups, which a release
     // replaces anyway (on the job or the Redis group it would replace Redis too). A Redis-only
     // service job carries none: it is only ever checked for being there.
-    String hash = sha256(NomadJson.serialize(job)).substring(0, 16);
+    String hash = ShortHash.of(NomadJson.serialize(job), 16);
     if (type.equals("batch")) {
       meta.put(META_SPEC_HASH, hash);
     }
@@ -304,15 +301,5 @@ public final class ReviewAppJobs {
 
   private static Footprint footprint(ProcessSpec process) {
     return new Footprint(process.cpuMhz(), process.memoryMb());
-  }
-
-  private static String sha256(String text) {
-    try {
-      return HexFormat.of()
-          .formatHex(
-              MessageDigest.getInstance("SHA-256").digest(text.getBytes(StandardCharsets.UTF_8)));
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException("every JVM has SHA-256", e);
-    }
   }
 }

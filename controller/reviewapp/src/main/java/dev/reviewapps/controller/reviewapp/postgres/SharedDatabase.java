@@ -1,9 +1,7 @@
 package dev.reviewapps.controller.reviewapp.postgres;
 
+import dev.reviewapps.controller.reviewapp.naming.ShortHash;
 import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
-import java.util.HexFormat;
 import java.util.Objects;
 import java.util.Optional;
 
@@ -42,17 +40,7 @@ public record SharedDatabase(
     if (plain.getBytes(StandardCharsets.UTF_8).length <= MAX_IDENTIFIER) {
       return plain;
     }
-    String suffix = "_" + sha256(appName).substring(0, 8);
+    String suffix = "_" + ShortHash.of(appName, 8);
     return plain.substring(0, MAX_IDENTIFIER - suffix.length()) + suffix;
-  }
-
-  private static String sha256(String text) {
-    try {
-      return HexFormat.of()
-          .formatHex(
-              MessageDigest.getInstance("SHA-256").digest(text.getBytes(StandardCharsets.UTF_8)));
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException("every JVM has SHA-256", e);
-    }
   }
 }

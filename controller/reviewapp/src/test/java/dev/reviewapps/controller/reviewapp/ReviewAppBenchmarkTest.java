@@ -1,0 +1,146 @@
+package dev.reviewapps.controller.reviewapp;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import dev.reviewapps.controller.engine.Engine;
+import dev.reviewapps.controller.engine.EngineSettings;
+import dev.reviewapps.controller.engine.ReconcileMetrics;
+import dev.reviewapps.controller.engine.TerminalErrors;
+import dev.reviewapps.controller.engine.WorkQueueMetrics;
+import dev.reviewapps.controller.reviewapp.nomad.ReviewAppJobs;
+import dev.reviewapps.controller.reviewapp.nomad.TaskDriver;
+import dev.reviewapps.controller.reviewapp.testing.ReviewAppWorld;
+import dev.reviewapps.model.json.ReviewAppJson;
+import dev.reviewapps.model.naming.HostTemplate;
+import dev.reviewapps.model.status.Phase;
+import io.micrometer.core.instrument.Timer;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadMXBean;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+
+/**
+ * {@code make bench}: 200 review apps, each a shared database and one tiny raw_exec web process
+ * ({@code python3 -m http.server}), reconciled by the real engine (8 workers) against devstack
+ * Consul, Nomad and AWS and a real PostgreSQL. Prints the time until all are Ready and the CPU
+ * seconds the controller's threads used.
+ */
+@Tag("bench")
+class ReviewAppBenchmarkTest {
+
+  private static final int APPS = 200;
+  private static final int WORKERS = 8;
+
+  static String tinyApp(String name) {
+    return "{\"apiVersion\":\"reviewapps/v1\",\"kind\":\"ReviewApp\",\"metadata\":{\"name\":\""
+        + name
+        + "\"},\"spec\":{\"branch\":\""
+        + name
+        + "\",\"commit\":\"0123abcd\",\"image\":\"registry.example.com/tiny:0123abcd\","
+        + "\"database\":{\"mode\":\"shared\"},"
+        + "\"processes\":{\"web\":{\"command\":\"/usr/bin/python3 -m http.server \\\"$PORT\\\""
+        + " --bind \\\"$HOST\\\"\",\"count\":1,\"cpu\":50,\"memoryMB\":32,\"healthPath\":\"/\"}},"
+        + "\"env\":{}}}";
+  }
+
+  @Test
+  void twoHundredAppsBecomeReady() throws Exception {
+    try (ReviewAppWorld world = ReviewAppWorld.start(1_000_000, 1_000_000)) {
+      SimpleMeterRegistry registry = new SimpleMeterRegistry();
+      ReviewAppReconciler reconciler =
+          new ReviewAppReconciler(
+              world.kv,
+              world.layout,
+              world.providers(),
+              new ReviewAppJobs(ReviewAppJobs.Settings.defaults(TaskDriver.RawExec.withDefaults())),
+              DatabaseSettings.shared(world.sharedEndpoint()),
+              new ReviewAppSettings(
+                  new HostTemplate("{name}.review.test"),
+                  "http",
+                  Duration.ofMillis(500),
+                  Duration.ofSeconds(30)),
+              registry,
+              Clock.systemUTC(),
+              ReviewAppReconciler.AbsentSpec.NOTHING,
+              ReviewAppReconciler.StepObserver.NONE);
+      Engine engine =
+          new Engine(
+              new EngineSettings(
+                  "reviewapp",
+                  world.layout,
+                  WORKERS,
+                  Duration.ofMillis(200),
+                  Duration.ofSeconds(10),
+                  50,
+                  100,
+                  Duration.ofSeconds(5),
+                  Duration.ofMinutes(10)),
+              world.kv,
+              reconciler,
+              TerminalErrors.ignore(),
+              WorkQueueMetrics.none(),
+              ReconcileMetrics.none());
+      engine.start();
+      long started = System.nanoTime();
+      for (int i = 0; i < APPS; i++) {
+        String name = String.format("deploy-bench-%03d", i);
+        world.kv.put(world.layout.spec(name), tinyApp(name).getBytes(StandardCharsets.UTF_8));
+      }
+      await()
+          .atMost(Duration.ofMinutes(8))
+          .pollInterval(Duration.ofSeconds(1))
+          .until(() -> readyCount(world) == APPS);
+      Duration allReady = Duration.ofNanos(System.nanoTime() - started);
+      double controllerCpu = controllerCpuSeconds();
+      engine.stop(Duration.ofSeconds(5));
+
+      Timer ready = reconciler.timeToReady();
+      System.out.printf(
+          "BENCH reviewapp: %d apps Ready in %.1f s; time to Ready per app mean %.1f s, max %.1f s;"
+              + " controller threads CPU %.1f s; %d workers%n",
+          APPS,
+          allReady.toMillis() / 1000.0,
+          ready.mean(TimeUnit.SECONDS),
+          ready.max(TimeUnit.SECONDS),
+          controllerCpu,
+          WORKERS);
+      assertThat(ready.count()).isEqualTo(APPS);
+    }
+  }
+
+  private static long readyCount(ReviewAppWorld world) {
+    return world
+        .kv
+        .list(world.layout.statuses(), dev.reviewapps.controller.consul.BlockingQuery.NONE)
+        .entries()
+        .stream()
+        .filter(
+            e ->
+                ReviewAppJson.parseStatus(e.value())
+                    .toOptional()
+                    .map(s -> s.phase() == Phase.Ready)
+                    .orElse(false))
+        .count();
+  }
+
+  /** CPU of the engine's threads: workers (which make every client call), watch and resync. */
+  private static double controllerCpuSeconds() {
+    ThreadMXBean threads = ManagementFactory.getThreadMXBean();
+    long nanos = 0;
+    for (var info : threads.dumpAllThreads(false, false)) {
+      String name = info.getThreadName();
+      if (name.startsWith("reviewapp-worker-")
+          || name.equals("spec-watch")
+          || name.equals("resync")) {
+        nanos += Math.max(0, threads.getThreadCpuTime(info.getThreadId()));
+      }
+    }
+    return nanos / 1e9;
+  }
+}

@@ -1,0 +1,54 @@
+package dev.reviewapps.controller.reviewapp.inventory;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.reviewapps.controller.reviewapp.aws.Footprint;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class InventoryJsonTest {
+
+  private final Inventory full =
+      Inventory.empty("deploy-x")
+          .with(new Resource.Credentials("review-apps/secrets/deploy-x"))
+          .with(new Resource.SharedDatabase("ra_deploy_x", "ra_deploy_x"))
+          .with(new Resource.NomadJob("deploy-x"))
+          .with(new Resource.NomadJob("deploy-x-seed"))
+          .with(new Resource.Route("deploy-x.review.test"))
+          .withDatabase("10.0.0.5:5432", "ra_deploy_x")
+          .withMigratedRelease("0a1b2c3d4e")
+          .withSeeded()
+          .withAllocations(List.of(new Footprint(100, 64), new Footprint(500, 1024)))
+          .withAppliedSpec("{\"apiVersion\":\"reviewapps/v1\"}");
+
+  @Test
+  void anInventoryReadsBackAsWritten() {
+    assertThat(InventoryJson.read(InventoryJson.write(full))).isEqualTo(full);
+    Inventory empty = Inventory.empty("deploy-y");
+    assertThat(InventoryJson.read(InventoryJson.write(empty))).isEqualTo(empty);
+  }
+
+  @Test
+  void recordingTheSameResourceTwiceKeepsOneEntry() {
+    assertThat(full.with(new Resource.NomadJob("deploy-x")).resources()).hasSize(5);
+  }
+
+  @Test
+  void teardownRemovesTheRouteFirstAndTheCredentialsLast() {
+    assertThat(full.teardownOrder()).first().isEqualTo(new Resource.Route("deploy-x.review.test"));
+    assertThat(full.teardownOrder())
+        .last()
+        .isEqualTo(new Resource.Credentials("review-apps/secrets/deploy-x"));
+  }
+
+  @Test
+  void anUnknownResourceKindIsAnErrorNotSkipped() {
+    String json =
+        "{\"version\":1,\"app\":\"deploy-x\",\"resources\":[{\"kind\":\"dns-record\",\"id\":\"x\"}]}";
+    assertThatThrownBy(() -> InventoryJson.read(json.getBytes(StandardCharsets.UTF_8)))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("dns-record");
+  }
+}
