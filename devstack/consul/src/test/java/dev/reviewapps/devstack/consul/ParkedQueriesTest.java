@@ -33,6 +33,14 @@ class ParkedQueriesTest {
         HttpResponse.BodyHandlers.ofString());
   }
 
+  /** The X-Consul-Index a read of {@code url} answers now: watchers parked on it wait. */
+  private static long currentIndex(HttpClient http, String url) throws Exception {
+    HttpResponse<String> now =
+        http.send(
+            HttpRequest.newBuilder(URI.create(url)).build(), HttpResponse.BodyHandlers.ofString());
+    return Long.parseLong(now.headers().firstValue("X-Consul-Index").orElseThrow());
+  }
+
   private static CompletableFuture<HttpResponse<String>> watch(HttpClient http, String url) {
     return http.sendAsync(
         HttpRequest.newBuilder(URI.create(url)).build(), HttpResponse.BodyHandlers.ofString());
@@ -44,9 +52,10 @@ class ParkedQueriesTest {
     try (ConsulStandIn consul = ConsulStandIn.start(ConsulConfig.defaults())) {
       String kv = consul.baseUrl() + "/v1/kv/";
       put(http, kv + "routes/a", "1");
+      long index = currentIndex(http, kv + "routes/?recurse");
       List<CompletableFuture<HttpResponse<String>>> watchers = new ArrayList<>();
       for (int i = 0; i < WATCHERS; i++) {
-        watchers.add(watch(http, kv + "routes/?recurse&index=1&wait=1m"));
+        watchers.add(watch(http, kv + "routes/?recurse&wait=1m&index=" + index));
       }
 
       await().atMost(Duration.ofSeconds(30)).until(() -> consul.parkedQueries() == WATCHERS);
@@ -73,8 +82,8 @@ class ParkedQueriesTest {
         ConsulStandIn.start(ConsulConfig.defaults().withAclRules(AclRules.parse(rules)))) {
       String kv = consul.baseUrl() + "/v1/kv/";
       put(http, kv + "shared/b?token=root", "b");
-      // shared/b was the first write: index 1, so watchers at index 1 park.
-      String again = kv + "shared/?recurse&index=1&wait=1m&token=";
+      long index = currentIndex(http, kv + "shared/?recurse&token=root");
+      String again = kv + "shared/?recurse&wait=1m&index=" + index + "&token=";
       List<CompletableFuture<HttpResponse<String>>> rootAgain = new ArrayList<>();
       List<CompletableFuture<HttpResponse<String>>> narrowAgain = new ArrayList<>();
       for (int i = 0; i < 5; i++) {

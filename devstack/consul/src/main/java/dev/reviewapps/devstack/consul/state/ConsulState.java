@@ -47,6 +47,11 @@ public final class ConsulState implements AutoCloseable {
 
   public ConsulState(Clock clock) {
     this.clock = clock;
+    // A real server's Raft log is never empty when it first answers (leadership and
+    // configuration entries come first), so reads of an empty store say index 1 and the first
+    // write gets a higher one. Starting at 0 would give the first write index 1, and a watcher
+    // parked on the empty store's index 1 would miss it.
+    this.index = 1;
     ScheduledThreadPoolExecutor executor =
         new ScheduledThreadPoolExecutor(
             1,

@@ -36,6 +36,16 @@ class ConsulStateTest {
   }
 
   @Test
+  void theFirstWriteToAnEmptyStoreMovesPastTheIndexAnEmptyReadAnswered() {
+    // A watcher parked on an empty store's index must wake on the first write (the router's
+    // watch starts exactly like this on a fresh Consul).
+    long emptyRead = state.readPrefix("routes/").index();
+    set("routes/a.example.com", "127.0.0.1:8080");
+    assertThat(state.readPrefix("routes/").index()).isGreaterThan(emptyRead);
+    assertThat(state.readKey("routes/a.example.com").index()).isGreaterThan(emptyRead);
+  }
+
+  @Test
   void aDeleteLeavesATombstoneThatKeepsThePrefixIndex() {
     set("p/a", "1");
     set("p/b", "2");
