@@ -177,13 +177,17 @@ stack_start_aws() {
   stack_java aws "$STACK_DIR/logs/aws.log" "$DEVSTACK_JAR" aws \
     --host 127.0.0.1 --port "$AWS_PORT" --timing fast \
     ${PG_ADMIN_JDBC:+--postgres "$PG_ADMIN_JDBC?user=postgres"}
-  stack_wait aws 60 "AWS on $AWS_PORT" http_up "$AWS_HTTP/" ||
+  stack_wait aws 60 "AWS on $AWS_PORT" http_ok "$AWS_HTTP/_devstack/health" ||
     { stack_fail aws "$STACK_DIR/logs/aws.log"; return 1; }
   # The bucket CI pushes assets to (assets/<name>/...), as in the original design.
   STACK_ASSETS_BUCKET=${STACK_ASSETS_BUCKET:-review-app-assets}
   curl -fsS -o /dev/null -X PUT "$AWS_HTTP/$STACK_ASSETS_BUCKET" ||
     stack_log "could not create bucket $STACK_ASSETS_BUCKET"
-  stack_log "aws     $AWS_HTTP (bucket $STACK_ASSETS_BUCKET)"
+  # The Auto Scaling Group of the Nomad clients, for the `asg` capacity provider.
+  STACK_ASG=${STACK_ASG:-review-apps-nodes}
+  curl -fsS -o /dev/null -X POST "$AWS_HTTP/" --data "Action=CreateAutoScalingGroup&Version=2011-01-01&AutoScalingGroupName=$STACK_ASG&MinSize=1&MaxSize=10&DesiredCapacity=1&LaunchTemplate.LaunchTemplateName=review-apps-node&AvailabilityZones.member.1=us-east-1a" ||
+    stack_log "could not create Auto Scaling Group $STACK_ASG"
+  stack_log "aws     $AWS_HTTP (bucket $STACK_ASSETS_BUCKET, Auto Scaling Group $STACK_ASG)"
 }
 
 # The router: lua-router's nginx template rendered for this stack, nginx in the foreground of a
