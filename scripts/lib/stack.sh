@@ -122,9 +122,9 @@ stack_start_consul() {
     --bind 127.0.0.1 --port "$CONSUL_PORT" --data-dir "$STACK_DIR/consul" --session-ttl-min 1
   stack_wait consul 60 "Consul on $CONSUL_PORT" http_ok "$CONSUL_HTTP/v1/status/leader" ||
     { stack_fail consul "$STACK_DIR/logs/consul.log"; return 1; }
-  # The stand-in reports index 1 for an empty store and gives the first write index 1 too, so a
-  # blocking query (the router's) on a prefix still empty would not see that write: one write
-  # outside the prefix first moves the index on, as a real Consul's Raft index already has.
+  # Builds of the stand-in before 4ffeb66 gave the first write to an empty store index 1, the
+  # index an empty store reports, so the router's blocking query missed it. One write outside the
+  # prefix first moves the index on (as a real Consul's Raft index already has); harmless now.
   curl -fsS -o /dev/null -X PUT --data "$STACK_DIR" "$CONSUL_HTTP/v1/kv/devstack/started-by"
   stack_log "consul  $CONSUL_HTTP"
 }
