@@ -12,24 +12,12 @@ import java.time.Duration;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 class ConsulApiStoreTest {
-  private static RunningConsul consul;
-  private static KeyValueStore kv;
-
-  @BeforeAll
-  static void start() {
-    consul = new RunningConsul();
-    kv = consul.store();
-  }
-
-  @AfterAll
-  static void stop() {
-    consul.close();
-  }
+  @RegisterExtension static final RunningConsul consul = new RunningConsul();
+  private static final KeyValueStore kv = consul.store();
 
   @Test
   void checkAndSetWritesOnlyOverTheIndexItRead() {

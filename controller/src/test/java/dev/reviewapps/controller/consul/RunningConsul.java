@@ -9,12 +9,15 @@ import java.io.UncheckedIOException;
 import java.net.URI;
 import java.time.Duration;
 import java.util.Optional;
+import org.junit.jupiter.api.extension.AfterAllCallback;
+import org.junit.jupiter.api.extension.ExtensionContext;
 
 /**
  * The devstack Consul stand-in on a free loopback port, with sessions allowed down to 1 s TTL so
- * that leader tests take seconds, and consul-api connections to it. For tests of every package.
+ * that leader tests take seconds, and consul-api connections to it. For tests of every package; as
+ * a static {@code @RegisterExtension} field it is closed after the class's tests.
  */
-public final class RunningConsul implements AutoCloseable {
+public final class RunningConsul implements AutoCloseable, AfterAllCallback {
   private final ConsulStandIn consul;
   private final java.util.List<ConsulConnection> connections = new java.util.ArrayList<>();
 
@@ -53,6 +56,11 @@ public final class RunningConsul implements AutoCloseable {
   /** A new connection and the sessions over it. */
   public Sessions sessions() {
     return new ConsulApiSessions(connect(new SimpleMeterRegistry()));
+  }
+
+  @Override
+  public void afterAll(ExtensionContext context) {
+    close();
   }
 
   @Override

@@ -10,33 +10,21 @@ import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 class SpecWatchTest {
   private static final Duration BOUND = Duration.ofSeconds(10);
   private static final AtomicInteger TESTS = new AtomicInteger();
 
-  private static RunningConsul consul;
-  private static KeyValueStore kv;
+  @RegisterExtension static final RunningConsul consul = new RunningConsul();
+  private static final KeyValueStore kv = consul.store();
   // A prefix per test, so that one stand-in serves them all.
   private final String prefix = "t" + TESTS.incrementAndGet() + "/";
   private final String specs = prefix + "specs/";
   private final List<String> names = new CopyOnWriteArrayList<>();
   private SpecWatch watch;
-
-  @BeforeAll
-  static void start() {
-    consul = new RunningConsul();
-    kv = consul.store();
-  }
-
-  @AfterAll
-  static void stopConsul() {
-    consul.close();
-  }
 
   @AfterEach
   void stop() {

@@ -15,30 +15,18 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicInteger;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 class StatusWriterTest {
   private static final Instant T0 = Instant.parse("2026-11-26T10:00:00Z");
   private static final Instant T1 = Instant.parse("2026-11-26T11:00:00Z");
   private static final AtomicInteger TESTS = new AtomicInteger();
 
-  private static RunningConsul consul;
-  private static KeyValueStore kv;
+  @RegisterExtension static final RunningConsul consul = new RunningConsul();
+  private static final KeyValueStore kv = consul.store();
   private final KeyLayout layout = new KeyLayout("s" + TESTS.incrementAndGet());
   private StatusWriter writer;
-
-  @BeforeAll
-  static void start() {
-    consul = new RunningConsul();
-    kv = consul.store();
-  }
-
-  @AfterAll
-  static void stop() {
-    consul.close();
-  }
 
   private StatusWriter writer() {
     if (writer == null) {

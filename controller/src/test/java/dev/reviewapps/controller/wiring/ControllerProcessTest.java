@@ -28,10 +28,9 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 class ControllerProcessTest {
   private static final Duration TTL = Duration.ofSeconds(3);
@@ -39,8 +38,8 @@ class ControllerProcessTest {
   private static final Duration HANDOVER = TTL.multipliedBy(2).plus(LOCK_DELAY).plusSeconds(3);
   private static final AtomicInteger TESTS = new AtomicInteger();
 
-  private static RunningConsul consul;
-  private static KeyValueStore kv;
+  @RegisterExtension static final RunningConsul consul = new RunningConsul();
+  private static final KeyValueStore kv = consul.store();
 
   private final String prefix = "apps" + TESTS.incrementAndGet() + "/";
   private final List<ControllerProcess> processes = new ArrayList<>();
@@ -48,17 +47,6 @@ class ControllerProcessTest {
   private final Map<String, AtomicInteger> reconcilingNow = new ConcurrentHashMap<>();
   private final AtomicInteger overlaps = new AtomicInteger();
   private final Map<String, Set<String>> reconciledBy = new ConcurrentHashMap<>();
-
-  @BeforeAll
-  static void startConsul() {
-    consul = new RunningConsul();
-    kv = consul.store();
-  }
-
-  @AfterAll
-  static void stopConsul() {
-    consul.close();
-  }
 
   @AfterEach
   void stopProcesses() {
