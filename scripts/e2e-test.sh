@@ -55,7 +55,7 @@ finish() {
     echo "e2e: work dir and logs kept in $STACK_DIR"
   fi
 }
-trap 'finish; [ "$failed" = 0 ]' EXIT
+trap 'finish; if [ "$failed" = 0 ]; then exit 0; else exit 1; fi' EXIT
 trap 'echo "e2e: interrupted"; failed=$((failed + 1)); exit 1' INT TERM
 
 stack_init e2e
