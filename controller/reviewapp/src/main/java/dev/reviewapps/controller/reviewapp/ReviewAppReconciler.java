@@ -8,6 +8,7 @@ import dev.reviewapps.controller.engine.Result;
 import dev.reviewapps.controller.engine.TerminalError;
 import dev.reviewapps.controller.reviewapp.inventory.InventoryStore;
 import dev.reviewapps.controller.reviewapp.nomad.ReviewAppJobs;
+import dev.reviewapps.controller.status.StatusWriter;
 import dev.reviewapps.model.ReviewApp;
 import dev.reviewapps.model.json.ParseResult;
 import dev.reviewapps.model.json.ReviewAppJson;
@@ -69,7 +70,7 @@ public final class ReviewAppReconciler implements Reconciler {
   private final KeyValueStore kv;
   private final KeyLayout layout;
   private final InventoryStore inventories;
-  private final StatusStore statuses;
+  private final StatusWriter statuses;
   private final List<Step> steps;
   private final RouteStep route;
   private final ReviewAppSettings settings;
@@ -94,7 +95,7 @@ public final class ReviewAppReconciler implements Reconciler {
     this.kv = kv;
     this.layout = layout;
     this.inventories = new InventoryStore(kv, layout);
-    this.statuses = new StatusStore(kv, layout);
+    this.statuses = new StatusWriter(kv, layout);
     this.settings = settings;
     this.clock = clock;
     this.absentSpec = absentSpec;
@@ -248,7 +249,6 @@ public final class ReviewAppReconciler implements Reconciler {
     String url = settings.urlScheme() + "://" + route.hostOf(run.app());
     return statuses.update(
         run.app(),
-        index,
         current -> {
           ReviewAppStatus next =
               invalidUpdate.isPresent()
@@ -295,7 +295,6 @@ public final class ReviewAppReconciler implements Reconciler {
     ReviewAppStatus written =
         statuses.update(
             app,
-            index,
             current ->
                 current
                     .withCondition(

@@ -1,0 +1,111 @@
+package dev.reviewapps.controller.reviewapp;
+
+import com.hashicorp.nomad.apimodel.Job;
+import dev.reviewapps.controller.resilience.OutsideSystem;
+import dev.reviewapps.controller.resilience.OutsideSystems;
+import dev.reviewapps.controller.reviewapp.aws.CapacityProvider;
+import dev.reviewapps.controller.reviewapp.aws.Footprint;
+import dev.reviewapps.controller.reviewapp.aws.RdsInstances;
+import dev.reviewapps.controller.reviewapp.nomad.NomadJobs;
+import dev.reviewapps.controller.reviewapp.postgres.SharedDatabase;
+import dev.reviewapps.controller.reviewapp.postgres.SharedDatabases;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * Puts every call of the providers through the engine's resilience4j retry and circuit breaker of
+ * its system ({@code postgres}, {@code rds}, {@code autoscaling}, {@code nomad}), so that their
+ * metrics show up and an outage of one system stops calls to it at once. Every provider call is
+ * idempotent, which is what makes retrying a whole call safe. Credentials and routes go through
+ * Consul KV, which the engine guards itself ({@code GuardedStore}).
+ */
+public final class GuardedProviders {
+  private GuardedProviders() {}
+
+  /** The same providers, each call guarded. */
+  public static ReviewAppProviders wrap(ReviewAppProviders p, OutsideSystems systems) {
+    return new ReviewAppProviders(
+        p.credentials(),
+        sharedDatabases(p.sharedDatabases(), systems.system(OutsideSystems.POSTGRES)),
+        rds(p.rds(), systems.system(OutsideSystems.RDS)),
+        capacity(p.capacity(), systems.system(OutsideSystems.AUTOSCALING)),
+        nomad(p.nomad(), systems.system(OutsideSystems.NOMAD)),
+        p.routes());
+  }
+
+  static SharedDatabases sharedDatabases(SharedDatabases inner, OutsideSystem guard) {
+    return new SharedDatabases() {
+      @Override
+      public void ensure(SharedDatabase database, char[] password) {
+        guard.run(() -> inner.ensure(database, password));
+      }
+
+      @Override
+      public boolean exists(SharedDatabase database) {
+        return guard.call(() -> inner.exists(database));
+      }
+
+      @Override
+      public void drop(SharedDatabase database) {
+        guard.run(() -> inner.drop(database));
+      }
+    };
+  }
+
+  static RdsInstances rds(RdsInstances inner, OutsideSystem guard) {
+    return new RdsInstances() {
+      @Override
+      public Optional<RdsInstance> describe(String identifier) {
+        return guard.call(() -> inner.describe(identifier));
+      }
+
+      @Override
+      public void create(NewInstance instance) {
+        guard.run(() -> inner.create(instance));
+      }
+
+      @Override
+      public void restore(String snapshotIdentifier, NewInstance instance) {
+        guard.run(() -> inner.restore(snapshotIdentifier, instance));
+      }
+
+      @Override
+      public void setMasterPassword(String identifier, String password) {
+        guard.run(() -> inner.setMasterPassword(identifier, password));
+      }
+
+      @Override
+      public void delete(String identifier, Optional<String> finalSnapshotIdentifier) {
+        guard.run(() -> inner.delete(identifier, finalSnapshotIdentifier));
+      }
+    };
+  }
+
+  static CapacityProvider capacity(CapacityProvider inner, OutsideSystem guard) {
+    return (List<Footprint> allocations) -> guard.call(() -> inner.ensure(allocations));
+  }
+
+  static NomadJobs nomad(NomadJobs inner, OutsideSystem guard) {
+    return new NomadJobs() {
+      @Override
+      public Optional<RegisteredJob> registered(String jobId) {
+        return guard.call(() -> inner.registered(jobId));
+      }
+
+      @Override
+      public void register(Job job) {
+        guard.run(() -> inner.register(job));
+      }
+
+      @Override
+      public void purge(String jobId) {
+        guard.run(() -> inner.purge(jobId));
+      }
+
+      @Override
+      public List<GroupAllocation> allocations(String jobId, String taskGroup) {
+        return guard.call(() -> inner.allocations(jobId, taskGroup));
+      }
+    };
+  }
+}
