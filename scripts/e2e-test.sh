@@ -148,6 +148,10 @@ done
 check "deploy-b does not see deploy-a's job (own database)" \
   bash -c "! curl -fsS -H 'Host: $(app_host deploy-b)' $ROUTER_HTTP/api | grep -q 'JOB FOR DEPLOY-A'"
 check "one database and one role per app" [ "$(db_count deploy-a)$(role_count deploy-a)$(db_count deploy-b)$(role_count deploy-b)" = 1111 ]
+prom_query() { curl -fsS -G "$PROM_HTTP/api/v1/query" --data-urlencode "query=$1"; }
+prom_sees() { prom_query "$1" | grep -q "\"value\":\[[0-9.]*,\"$2\"\]"; }
+check "Prometheus scrapes the controller (up == 1)" wait_until 30 "Prometheus scrape" prom_sees 'up{job="review-apps-controller"}' 1
+check "Prometheus has review_apps{phase=\"Ready\"} == 2" wait_until 30 "review_apps metric" prom_sees 'sum(review_apps{phase="Ready"})' 2
 
 echo "--- 3+5. new commit on deploy-a, controller killed mid-rollout"
 before=$(api deploy-a) || before='{}'
