@@ -336,6 +336,14 @@ stack_start_controller() {
     stack_log "missing $CONTROLLER_JAR: the controller application is not built yet"
     return 1
   }
+  # The engine alone runs a reconciler that only logs: say so instead of waiting for Ready.
+  if ! /usr/bin/python3 -c 'import sys, zipfile
+names = zipfile.ZipFile(sys.argv[1]).namelist()
+sys.exit(0 if any(n.endswith("reviewapp/ReviewAppReconciler.class") for n in names) else 1)' "$CONTROLLER_JAR"; then
+    stack_log "$CONTROLLER_JAR does not contain the ReviewApp reconciler (controller/reviewapp):"
+    stack_log "it is the engine alone, which reconciles nothing; build the application module"
+    return 1
+  fi
   local conf
   conf=$(stack_controller_config)
   # A copy, taken once, for the same reason as the devstack jar's; a restart runs the same build.
