@@ -16,12 +16,14 @@ TEARDOWN_TIMEOUT=${BENCH_TEARDOWN_TIMEOUT:-60}
 ok=0
 finish() {
   trap '' INT TERM
+  [ -n "$STACK_DIR" ] || return 0
   stack_stop
   if [ "$ok" = 1 ]; then rm -rf "$STACK_DIR"; else echo "bench: logs kept in $STACK_DIR/logs"; fi
 }
 trap finish EXIT
 trap 'exit 1' INT TERM
 
+stack_check_controller_jar || exit 1
 stack_init bench
 stack_start_infra || exit 1
 stack_start_controller || exit 1

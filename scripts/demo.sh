@@ -21,6 +21,7 @@ stopping=0
 finish() {
   ((stopping)) && return
   stopping=1
+  [ -n "$STACK_DIR" ] || return 0
   trap '' INT TERM
   echo
   stack_log "stopping everything this demo started"
@@ -42,6 +43,7 @@ finish() {
 trap 'finish; exit $status' EXIT
 trap 'status=0; exit' INT TERM
 
+stack_check_controller_jar || exit 1
 stack_init demo
 exec 3>&2 # phase changes are logged from inside bounded waits, which silence stderr
 stack_start_infra || exit 1

@@ -43,6 +43,7 @@ finished=0
 finish() {
   ((finished)) && return
   finished=1
+  [ -n "$STACK_DIR" ] || return 0
   trap '' INT TERM
   stack_stop
   local left
@@ -58,6 +59,7 @@ finish() {
 trap 'finish; if [ "$failed" = 0 ]; then exit 0; else exit 1; fi' EXIT
 trap 'echo "e2e: interrupted"; failed=$((failed + 1)); exit 1' INT TERM
 
+stack_check_controller_jar || { failed=1; echo "e2e: 0 passed, 1 failed"; exit 1; }
 stack_init e2e
 
 # --- 1. the repository, as the Git host CI pushes to ---------------------------------------

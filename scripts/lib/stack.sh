@@ -329,14 +329,13 @@ stack_reviewapp_config() {
 EOF
 }
 
-# stack_start_controller: (re)starts the controller; its log is appended to, so a restart keeps
-# the history.
-stack_start_controller() {
+# stack_check_controller_jar: the controller jar exists and holds the ReviewApp reconciler (the
+# engine alone runs a reconciler that only logs): say so at once instead of waiting for Ready.
+stack_check_controller_jar() {
   [ -f "$CONTROLLER_JAR" ] || {
     stack_log "missing $CONTROLLER_JAR: the controller application is not built yet"
     return 1
   }
-  # The engine alone runs a reconciler that only logs: say so instead of waiting for Ready.
   if ! /usr/bin/python3 -c 'import sys, zipfile
 names = zipfile.ZipFile(sys.argv[1]).namelist()
 sys.exit(0 if any(n.endswith("reviewapp/ReviewAppReconciler.class") for n in names) else 1)' "$CONTROLLER_JAR"; then
@@ -344,6 +343,12 @@ sys.exit(0 if any(n.endswith("reviewapp/ReviewAppReconciler.class") for n in nam
     stack_log "it is the engine alone, which reconciles nothing; build the application module"
     return 1
   fi
+}
+
+# stack_start_controller: (re)starts the controller; its log is appended to, so a restart keeps
+# the history.
+stack_start_controller() {
+  stack_check_controller_jar || return 1
   local conf
   conf=$(stack_controller_config)
   # A copy, taken once, for the same reason as the devstack jar's; a restart runs the same build.
