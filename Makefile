@@ -35,6 +35,7 @@ format:
 test: deps
 	$(MVN) $(MVNFLAGS) install
 	examples/app/test.sh
+	deploy/test.sh
 	@if [ -x lua-router/test/run.sh ]; then lua-router/test/run.sh; fi
 	@if [ -x scripts/e2e-test.sh ]; then scripts/e2e-test.sh; fi
 
