@@ -21,6 +21,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.ServiceLoader;
 import java.util.function.Function;
 
 /**
@@ -135,9 +136,23 @@ public final class ConfigLoader {
 
   private static final ObjectMapper JSON = new ObjectMapper();
 
-  /** Loads {@code file} (if given) with overrides from {@code env}. */
+  /**
+   * Loads {@code file} (if given) with overrides from {@code env}, with the {@link ConfigSection}s
+   * registered on the class path.
+   */
   public static ControllerConfig load(Optional<Path> file, Map<String, String> env)
       throws InvalidConfig {
+    List<ConfigSection<?>> sections = new ArrayList<>();
+    ServiceLoader.load(ConfigSection.class).forEach(sections::add);
+    return load(file, env, sections);
+  }
+
+  /** Loads {@code file} (if given) with overrides from {@code env} and the given sections. */
+  public static ControllerConfig load(
+      Optional<Path> file, Map<String, String> env, List<ConfigSection<?>> sections)
+      throws InvalidConfig {
+    List<Setting> known = new ArrayList<>(SETTINGS);
+    sections.forEach(s -> known.addAll(s.settings()));
     List<String> problems = new ArrayList<>();
     Map<String, String> fromFile = new LinkedHashMap<>();
     if (file.isPresent()) {
@@ -151,11 +166,11 @@ public final class ConfigLoader {
       }
     }
     for (String path : fromFile.keySet()) {
-      if (SETTINGS.stream().noneMatch(s -> s.path().equals(path))) {
+      if (known.stream().noneMatch(s -> s.path().equals(path))) {
         problems.add(path + ": unknown setting");
       }
     }
-    Values v = new Values(fromFile, env, problems);
+    Values v = new Values(known, fromFile, env, problems);
 
     String address = v.text("consul.address");
     Optional<URI> consulAddress = v.parse("consul.address", ConsulEndpoint::parseAddress);
@@ -200,6 +215,10 @@ public final class ConfigLoader {
     int failureRate = v.integer("resilience.failureRate", 1, 100);
     int window = v.integer("resilience.window", 1, 10_000);
     Duration openFor = v.duration("resilience.openFor", Duration.ofMillis(1), Duration.ofHours(1));
+    Map<Class<?>, Object> parsedSections = new LinkedHashMap<>();
+    for (ConfigSection<?> section : sections) {
+      parsedSections.put(section.type(), section.parse(v));
+    }
 
     if (!problems.isEmpty()) {
       throw new InvalidConfig(problems);
@@ -216,7 +235,8 @@ public final class ConfigLoader {
           new HttpSettings(bind, port),
           new ResilienceSettings(attempts, retryWait, failureRate, window, openFor),
           grace,
-          format.orElseThrow());
+          format.orElseThrow(),
+          new ConfigSections(parsedSections));
     } catch (IllegalArgumentException e) {
       // The records' own checks, e.g. an https:// Consul address.
       throw new InvalidConfig(List.of(fieldOf(e, address) + e.getMessage()));
@@ -256,26 +276,39 @@ public final class ConfigLoader {
   }
 
   /** Looks values up (environment, then file, then default) and collects the problems. */
-  private static final class Values {
+  private static final class Values implements ConfigValues {
+    private final List<Setting> known;
     private final Map<String, String> file;
     private final Map<String, String> env;
     private final List<String> problems;
 
-    Values(Map<String, String> file, Map<String, String> env, List<String> problems) {
+    Values(
+        List<Setting> known,
+        Map<String, String> file,
+        Map<String, String> env,
+        List<String> problems) {
+      this.known = known;
       this.file = file;
       this.env = env;
       this.problems = problems;
     }
 
     private Setting setting(String path) {
-      return SETTINGS.stream().filter(s -> s.path().equals(path)).findFirst().orElseThrow();
+      return known.stream().filter(s -> s.path().equals(path)).findFirst().orElseThrow();
     }
 
-    String label(String path) {
+    @Override
+    public void problem(String problem) {
+      problems.add(problem);
+    }
+
+    @Override
+    public String label(String path) {
       return path + setting(path).env().map(e -> " (" + e + ")").orElse("");
     }
 
-    String text(String path) {
+    @Override
+    public String text(String path) {
       Setting s = setting(path);
       return s.env()
           .map(env::get)
@@ -284,7 +317,8 @@ public final class ConfigLoader {
           .strip();
     }
 
-    <T> Optional<T> parse(String path, Function<String, T> parser) {
+    @Override
+    public <T> Optional<T> parse(String path, Function<String, T> parser) {
       String text = text(path);
       try {
         return Optional.of(parser.apply(text));
@@ -294,7 +328,8 @@ public final class ConfigLoader {
       }
     }
 
-    int integer(String path, int min, int max) {
+    @Override
+    public int integer(String path, int min, int max) {
       String text = text(path);
       try {
         int n = Integer.parseInt(text);
@@ -316,7 +351,8 @@ public final class ConfigLoader {
       return min;
     }
 
-    Duration duration(String path, Duration min, Duration max) {
+    @Override
+    public Duration duration(String path, Duration min, Duration max) {
       String text = text(path);
       try {
         Duration d = GoDuration.parse(text);

@@ -113,4 +113,51 @@ class ConfigLoaderTest {
         .hasMessageContaining("consul.address (CONSUL_HTTP_ADDR)")
         .hasMessageNotContaining("s3cr3t");
   }
+
+  /** A section another module would register through ServiceLoader: one number. */
+  private record Extra(int size) {}
+
+  private static final ConfigSection<Extra> EXTRA =
+      new ConfigSection<>() {
+        @Override
+        public Class<Extra> type() {
+          return Extra.class;
+        }
+
+        @Override
+        public java.util.List<ConfigLoader.Setting> settings() {
+          return java.util.List.of(
+              new ConfigLoader.Setting("extra.size", Optional.of("EXTRA_SIZE"), "3", "a size"));
+        }
+
+        @Override
+        public Extra parse(ConfigValues values) {
+          return new Extra(values.integer("extra.size", 1, 10));
+        }
+      };
+
+  @Test
+  void aSectionsKeysAreKnownResolvedAndCheckedLikeTheEnginesOwn() throws Exception {
+    ControllerConfig c =
+        ConfigLoader.load(file("{\"extra\": {\"size\": 5}}"), Map.of(), java.util.List.of(EXTRA));
+    assertThat(c.sections().get(Extra.class)).contains(new Extra(5));
+    assertThat(c.toString()).contains("ConfigSections[Extra]").doesNotContain("size=5");
+
+    assertThatThrownBy(
+            () ->
+                ConfigLoader.load(
+                    file(
+                        "{\"extra\": {\"size\": 5, \"other\": 1}, \"controller\": {\"workers\": 0}}"),
+                    Map.of("EXTRA_SIZE", "11"),
+                    java.util.List.of(EXTRA)))
+        .isInstanceOfSatisfying(
+            InvalidConfig.class,
+            e ->
+                assertThat(e.problems())
+                    .containsExactlyInAnyOrder(
+                        "extra.other: unknown setting",
+                        "controller.workers (REVIEW_APPS_WORKERS): must be a whole number from 1"
+                            + " to 256, got '0'",
+                        "extra.size (EXTRA_SIZE): must be a whole number from 1 to 10, got '11'"));
+  }
 }

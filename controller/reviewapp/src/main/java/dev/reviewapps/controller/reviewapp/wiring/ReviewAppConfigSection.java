@@ -1,0 +1,252 @@
+package dev.reviewapps.controller.reviewapp.wiring;
+
+import dev.reviewapps.controller.config.ConfigLoader.Setting;
+import dev.reviewapps.controller.config.ConfigSection;
+import dev.reviewapps.controller.config.ConfigValues;
+import dev.reviewapps.controller.reviewapp.DatabaseSettings;
+import dev.reviewapps.controller.reviewapp.ReviewAppSettings;
+import dev.reviewapps.controller.reviewapp.aws.Footprint;
+import dev.reviewapps.controller.reviewapp.nomad.ReviewAppJobs;
+import dev.reviewapps.controller.reviewapp.nomad.TaskDriver;
+import dev.reviewapps.controller.reviewapp.nomad.TaskRole;
+import dev.reviewapps.model.naming.HostTemplate;
+import java.net.URI;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.EnumMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * The {@code reviewapp} section of the controller's configuration file: its keys, variables and
+ * defaults (documented in controller/reviewapp/README.md), parsed into a {@link ReviewAppConfig}
+ * with every problem named by field and variable. Values of secrets are never put into a problem.
+ */
+public final class ReviewAppConfigSection implements ConfigSection<ReviewAppConfig> {
+
+  private static final String P = "reviewapp.";
+
+  private static Setting setting(String path, String env, String defaultValue, String meaning) {
+    return new Setting(P + path, Optional.ofNullable(env), defaultValue, meaning);
+  }
+
+  /** Every key of the section, in the order the README documents them. */
+  public static final List<Setting> SETTINGS = allSettings();
+
+  private static List<Setting> allSettings() {
+    List<Setting> s = new ArrayList<>();
+    s.add(setting("hostTemplate", "REVIEW_APPS_HOST_TEMPLATE", "", "host of an app, required"));
+    s.add(setting("urlScheme", "REVIEW_APPS_URL_SCHEME", "http", "http or https"));
+    s.add(setting("recheck", null, "2s", "wait before a waiting step looks again"));
+    s.add(setting("readyRecheck", null, "30s", "how often a Ready app is looked at"));
+    s.add(setting("nomad.address", "NOMAD_ADDR", "http://127.0.0.1:4646", "Nomad API"));
+    s.add(setting("nomad.token", "NOMAD_TOKEN", "", "Nomad ACL token, secret"));
+    s.add(setting("nomad.region", "NOMAD_REGION", "", "Nomad region; empty: the agent's"));
+    s.add(
+        setting("nomad.datacenter", "REVIEW_APPS_NOMAD_DATACENTER", "dc1", "comma-separated list"));
+    s.add(setting("nomad.driver", "REVIEW_APPS_NOMAD_DRIVER", "docker", "docker or raw_exec"));
+    for (TaskRole role : TaskRole.values()) {
+      s.add(
+          setting(
+              "nomad.rawExec." + role.label(),
+              null,
+              TaskDriver.RawExec.withDefaults().templates().get(role),
+              "raw_exec command template of the " + role.label() + " task"));
+    }
+    s.add(setting("aws.region", "AWS_REGION", "", "AWS region; empty: the SDK's default chain"));
+    s.add(setting("aws.endpoint", "REVIEW_APPS_AWS_ENDPOINT", "", "endpoint override"));
+    s.add(setting("capacity.provider", "REVIEW_APPS_CAPACITY_PROVIDER", "static", "static/asg"));
+    s.add(setting("capacity.asgName", "REVIEW_APPS_ASG_NAME", "", "Auto Scaling Group (asg)"));
+    s.add(setting("capacity.staticNodes", null, "1", "Nomad clients (static)"));
+    s.add(setting("capacity.instanceCpuMhz", null, "4000", "CPU of one instance"));
+    s.add(setting("capacity.instanceMemoryMb", null, "8192", "memory of one instance"));
+    s.add(setting("capacity.headroomPercent", null, "10", "share of each instance kept free"));
+    s.add(setting("capacity.spareInstances", null, "0", "instances added on top"));
+    s.add(
+        setting("database.shared.jdbcUrl", "REVIEW_APPS_POSTGRES_JDBC_URL", "", "admin JDBC URL"));
+    s.add(setting("database.shared.username", "REVIEW_APPS_POSTGRES_USER", "postgres", "admin"));
+    s.add(
+        setting(
+            "database.shared.password",
+            "REVIEW_APPS_POSTGRES_PASSWORD",
+            "",
+            "secret, never shown"));
+    s.add(
+        setting(
+            "database.shared.endpoint",
+            "REVIEW_APPS_POSTGRES_ENDPOINT",
+            "",
+            "host:port of the shared server as jobs reach it"));
+    s.add(setting("database.rds.masterUsername", null, "reviewapp", "user in snapshots"));
+    s.add(setting("database.rds.snapshotInstanceClass", null, "db.t3.micro", "restore class"));
+    s.add(setting("database.rds.snapshotDatabaseName", null, "app", "database in snapshots"));
+    s.add(setting("database.rds.recheck", null, "15s", "wait while an instance is created"));
+    s.add(setting("assets.bucket", "REVIEW_APPS_ASSETS_BUCKET", "", "S3 bucket of assets"));
+    s.add(setting("assets.prefix", null, "assets/", "key prefix before <name>/"));
+    s.add(setting("gc.repository", "REVIEW_APPS_GC_REPOSITORY", "", "git remote of branches"));
+    s.add(setting("gc.interval", null, "10m", "how often branches are listed"));
+    s.add(setting("gc.grace", null, "1h", "how long a gone branch's app is kept"));
+    return List.copyOf(s);
+  }
+
+  @Override
+  public Class<ReviewAppConfig> type() {
+    return ReviewAppConfig.class;
+  }
+
+  @Override
+  public List<Setting> settings() {
+    return SETTINGS;
+  }
+
+  @Override
+  public ReviewAppConfig parse(ConfigValues v) {
+    HostTemplate placeholderHosts = new HostTemplate("{name}.invalid");
+    HostTemplate hosts =
+        required(v, "hostTemplate")
+            .flatMap(t -> v.parse(P + "hostTemplate", HostTemplate::new))
+            .orElse(placeholderHosts);
+    String scheme = v.text(P + "urlScheme");
+    if (!scheme.equals("http") && !scheme.equals("https")) {
+      v.problem(v.label(P + "urlScheme") + ": must be http or https, got '" + scheme + "'");
+    }
+    Duration recheck = v.duration(P + "recheck", Duration.ofMillis(10), Duration.ofMinutes(10));
+    Duration readyRecheck =
+        v.duration(P + "readyRecheck", Duration.ofSeconds(1), Duration.ofHours(24));
+
+    URI nomadAddress = httpUri(v, "nomad.address").orElse(URI.create("http://invalid"));
+    Optional<Secret> nomadToken = optional(v, "nomad.token").map(Secret::new);
+    Optional<String> nomadRegion = optional(v, "nomad.region");
+    List<String> datacenters =
+        Arrays.stream(v.text(P + "nomad.datacenter").split(","))
+            .map(String::strip)
+            .filter(d -> !d.isEmpty())
+            .toList();
+    if (datacenters.isEmpty()) {
+      v.problem(v.label(P + "nomad.datacenter") + ": must name at least one datacenter");
+    }
+    String driverName = v.text(P + "nomad.driver");
+    TaskDriver driver;
+    if (driverName.equals("docker")) {
+      driver = new TaskDriver.Docker();
+    } else if (driverName.equals("raw_exec")) {
+      Map<TaskRole, String> templates = new EnumMap<>(TaskRole.class);
+      for (TaskRole role : TaskRole.values()) {
+        String path = P + "nomad.rawExec." + role.label();
+        String template = v.text(path);
+        if (template.isEmpty()) {
+          v.problem(v.label(path) + ": must not be empty");
+        }
+        templates.put(role, template);
+      }
+      driver = new TaskDriver.RawExec(templates);
+    } else {
+      v.problem(
+          v.label(P + "nomad.driver") + ": must be docker or raw_exec, got '" + driverName + "'");
+      driver = new TaskDriver.Docker();
+    }
+    ReviewAppJobs.Settings defaults = ReviewAppJobs.Settings.defaults(driver);
+    ReviewAppJobs.Settings jobs =
+        new ReviewAppJobs.Settings(
+            datacenters.isEmpty() ? defaults.datacenters() : datacenters,
+            driver,
+            defaults.redis(),
+            defaults.release(),
+            defaults.healthInterval(),
+            defaults.healthTimeout());
+
+    Optional<String> region = optional(v, "aws.region");
+    Optional<URI> endpoint =
+        optional(v, "aws.endpoint").isPresent() ? httpUri(v, "aws.endpoint") : Optional.empty();
+
+    String providerName = v.text(P + "capacity.provider");
+    ReviewAppConfig.Capacity.Provider provider = ReviewAppConfig.Capacity.Provider.STATIC;
+    try {
+      provider = ReviewAppConfig.Capacity.Provider.valueOf(providerName.toUpperCase(Locale.ROOT));
+    } catch (IllegalArgumentException e) {
+      v.problem(
+          v.label(P + "capacity.provider") + ": must be static or asg, got '" + providerName + "'");
+    }
+    Optional<String> asg = optional(v, "capacity.asgName");
+    if (provider == ReviewAppConfig.Capacity.Provider.ASG && asg.isEmpty()) {
+      v.problem(v.label(P + "capacity.asgName") + ": required when capacity.provider is asg");
+    }
+    int staticNodes = v.integer(P + "capacity.staticNodes", 1, 100_000);
+    int cpu = v.integer(P + "capacity.instanceCpuMhz", 1, 10_000_000);
+    int memory = v.integer(P + "capacity.instanceMemoryMb", 1, 100_000_000);
+    int headroom = v.integer(P + "capacity.headroomPercent", 0, 90);
+    int spare = v.integer(P + "capacity.spareInstances", 0, 1_000);
+
+    String jdbcUrl = required(v, "database.shared.jdbcUrl").orElse("");
+    if (!jdbcUrl.isEmpty() && !jdbcUrl.startsWith("jdbc:postgresql://")) {
+      // The URL is not echoed: it may carry a password parameter.
+      v.problem(v.label(P + "database.shared.jdbcUrl") + ": must start with jdbc:postgresql://");
+    }
+    String username = required(v, "database.shared.username").orElse("");
+    // Read as it is, never validated against a pattern nor echoed: any password is allowed.
+    Secret password = new Secret(v.text(P + "database.shared.password"));
+    String sharedEndpoint = required(v, "database.shared.endpoint").orElse("");
+    if (!sharedEndpoint.isEmpty() && !sharedEndpoint.matches("[^\\s:/]+:\\d{1,5}")) {
+      v.problem(
+          v.label(P + "database.shared.endpoint")
+              + ": must be host:port, got '"
+              + sharedEndpoint
+              + "'");
+    }
+    DatabaseSettings databases =
+        new DatabaseSettings(
+            sharedEndpoint,
+            v.text(P + "database.rds.masterUsername"),
+            v.text(P + "database.rds.snapshotInstanceClass"),
+            v.text(P + "database.rds.snapshotDatabaseName"),
+            v.duration(P + "database.rds.recheck", Duration.ofSeconds(1), Duration.ofHours(1)));
+
+    ReviewAppConfig.Assets assets =
+        new ReviewAppConfig.Assets(optional(v, "assets.bucket"), v.text(P + "assets.prefix"));
+    ReviewAppConfig.Gc gc =
+        new ReviewAppConfig.Gc(
+            optional(v, "gc.repository"),
+            v.duration(P + "gc.interval", Duration.ofSeconds(1), Duration.ofDays(1)),
+            v.duration(P + "gc.grace", Duration.ZERO, Duration.ofDays(365)));
+
+    return new ReviewAppConfig(
+        new ReviewAppSettings(hosts, scheme, recheck, readyRecheck),
+        databases,
+        new ReviewAppConfig.SharedPostgres(jdbcUrl, username, password),
+        new ReviewAppConfig.Nomad(nomadAddress, nomadToken, nomadRegion),
+        jobs,
+        new ReviewAppConfig.Aws(region, endpoint),
+        new ReviewAppConfig.Capacity(
+            provider, asg, staticNodes, new Footprint(cpu, memory), headroom / 100.0, spare),
+        assets,
+        gc);
+  }
+
+  private static Optional<String> optional(ConfigValues v, String key) {
+    return Optional.of(v.text(P + key)).filter(s -> !s.isEmpty());
+  }
+
+  private static Optional<String> required(ConfigValues v, String key) {
+    Optional<String> value = optional(v, key);
+    if (value.isEmpty()) {
+      v.problem(v.label(P + key) + ": required");
+    }
+    return value;
+  }
+
+  private static Optional<URI> httpUri(ConfigValues v, String key) {
+    return v.parse(
+        P + key,
+        text -> {
+          URI uri = URI.create(text);
+          if (!("http".equals(uri.getScheme()) || "https".equals(uri.getScheme()))
+              || uri.getHost() == null) {
+            throw new IllegalArgumentException("must be http://host:port or https://host:port");
+          }
+          return uri;
+        });
+  }
+}

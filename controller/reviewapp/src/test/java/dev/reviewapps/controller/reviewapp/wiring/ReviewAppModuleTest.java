@@ -1,0 +1,157 @@
+package dev.reviewapps.controller.reviewapp.wiring;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.google.inject.Injector;
+import dev.reviewapps.controller.config.ConfigLoader;
+import dev.reviewapps.controller.config.ControllerConfig;
+import dev.reviewapps.controller.config.InvalidConfig;
+import dev.reviewapps.controller.engine.Reconciler;
+import dev.reviewapps.controller.reviewapp.ReviewAppReconciler;
+import dev.reviewapps.controller.reviewapp.nomad.TaskDriver;
+import dev.reviewapps.controller.reviewapp.nomad.TaskRole;
+import dev.reviewapps.controller.wiring.ControllerInjector;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The ReviewApp module as the controller process loads it: the {@code reviewapp} section through
+ * {@link ConfigLoader} (found by ServiceLoader) and the reconciler through {@link
+ * ControllerInjector}. No outside system is contacted: the clients connect on first use.
+ */
+class ReviewAppModuleTest {
+
+  private static final String PASSWORD = "pg-Adm1n-S3cret-xyz";
+
+  /** The keys scripts/lib/stack.sh writes (stack_reviewapp_config), with its placeholders. */
+  private static final String STACK_CONFIG =
+      """
+      {
+        "consul": { "address": "http://127.0.0.1:1" },
+        "prefix": "review-apps-test/",
+        "http": { "bind": "127.0.0.1", "port": 0 },
+        "reviewapp": {
+          "hostTemplate": "{name}.review.localhost",
+          "urlScheme": "http",
+          "nomad": { "address": "http://127.0.0.1:2", "datacenter": "dc1", "driver": "raw_exec" },
+          "aws": { "endpoint": "http://127.0.0.1:3", "region": "us-east-1" },
+          "capacity": { "provider": "static" },
+          "database": {
+            "shared": { "jdbcUrl": "jdbc:postgresql://127.0.0.1:4/postgres",
+                        "username": "postgres", "endpoint": "127.0.0.1:4" }
+          },
+          "assets": { "bucket": "review-app-assets", "prefix": "assets/" },
+          "gc": { "repository": "", "interval": "10s", "grace": "0s" }
+        }
+      }
+      """;
+
+  @TempDir Path dir;
+
+  private Path file(String json) throws IOException {
+    Path file = dir.resolve("controller.json");
+    Files.writeString(file, json);
+    return file;
+  }
+
+  @Test
+  void theInjectorBindsTheReviewAppReconcilerForTheStackConfig() throws Exception {
+    ControllerConfig config = ConfigLoader.load(Optional.of(file(STACK_CONFIG)), Map.of());
+    Injector injector = ControllerInjector.create(config);
+
+    assertThat(injector.getInstance(Reconciler.class)).isInstanceOf(ReviewAppReconciler.class);
+    ReviewAppConfig reviewApp = injector.getInstance(ReviewAppConfig.class);
+    assertThat(reviewApp.reviewApps().hosts().template()).isEqualTo("{name}.review.localhost");
+    assertThat(reviewApp.jobs().driver()).isEqualTo(TaskDriver.RawExec.withDefaults());
+    assertThat(reviewApp.jobs().datacenters()).containsExactly("dc1");
+    assertThat(reviewApp.capacity().provider()).isEqualTo(ReviewAppConfig.Capacity.Provider.STATIC);
+    assertThat(reviewApp.databases().sharedEndpoint()).isEqualTo("127.0.0.1:4");
+    assertThat(reviewApp.gc().interval()).isEqualTo(Duration.ofSeconds(10));
+  }
+
+  @Test
+  void environmentOverridesTheFileAndRawExecTemplatesAreRead() throws Exception {
+    String json =
+        STACK_CONFIG.replace(
+            "\"driver\": \"raw_exec\" }",
+            "\"driver\": \"raw_exec\", \"rawExec\": { \"web\": \"exec app-{command}\" } }");
+    ControllerConfig config =
+        ConfigLoader.load(
+            Optional.of(file(json)),
+            Map.of(
+                "REVIEW_APPS_POSTGRES_PASSWORD", PASSWORD,
+                "NOMAD_ADDR", "http://nomad.internal:4646",
+                "REVIEW_APPS_CAPACITY_PROVIDER", "asg",
+                "REVIEW_APPS_ASG_NAME", "nomad-clients"));
+    ReviewAppConfig reviewApp = config.sections().get(ReviewAppConfig.class).orElseThrow();
+
+    assertThat(reviewApp.sharedPostgres().password().value()).isEqualTo(PASSWORD);
+    assertThat(reviewApp.nomad().address().toString()).isEqualTo("http://nomad.internal:4646");
+    assertThat(reviewApp.capacity().autoScalingGroup()).contains("nomad-clients");
+    assertThat(((TaskDriver.RawExec) reviewApp.jobs().driver()).templates())
+        .containsEntry(TaskRole.WEB, "exec app-{command}")
+        .containsEntry(TaskRole.WORKER, "exec {command}");
+  }
+
+  @Test
+  void badSettingsAreReportedWithFieldAndVariableAndNeverThePassword() throws Exception {
+    String json =
+        STACK_CONFIG
+            .replace("\"hostTemplate\": \"{name}.review.localhost\",", "")
+            .replace("\"driver\": \"raw_exec\"", "\"driver\": \"podman\"")
+            .replace("\"provider\": \"static\"", "\"provider\": \"asg\"")
+            .replace("\"endpoint\": \"127.0.0.1:4\"", "\"endpoint\": \"db\"")
+            .replace("\"interval\": \"10s\"", "\"interval\": \"soon\", \"colour\": \"red\"");
+
+    assertThatThrownBy(
+            () ->
+                ConfigLoader.load(
+                    Optional.of(file(json)),
+                    Map.of("REVIEW_APPS_POSTGRES_PASSWORD", PASSWORD, "NOMAD_ADDR", "nomad")))
+        .isInstanceOfSatisfying(
+            InvalidConfig.class,
+            e -> {
+              List<String> problems = e.problems();
+              assertThat(problems)
+                  .contains(
+                      "reviewapp.gc.colour: unknown setting",
+                      "reviewapp.hostTemplate (REVIEW_APPS_HOST_TEMPLATE): required",
+                      "reviewapp.nomad.driver (REVIEW_APPS_NOMAD_DRIVER): must be docker or"
+                          + " raw_exec, got 'podman'",
+                      "reviewapp.capacity.asgName (REVIEW_APPS_ASG_NAME): required when"
+                          + " capacity.provider is asg",
+                      "reviewapp.database.shared.endpoint (REVIEW_APPS_POSTGRES_ENDPOINT): must be"
+                          + " host:port, got 'db'");
+              assertThat(problems)
+                  .anyMatch(p -> p.startsWith("reviewapp.nomad.address (NOMAD_ADDR): cannot use"))
+                  .anyMatch(p -> p.startsWith("reviewapp.gc.interval: 'soon' is"));
+              assertThat(e.getMessage()).doesNotContain(PASSWORD);
+              assertThat(String.join("\n", problems)).doesNotContain(PASSWORD);
+            });
+  }
+
+  @Test
+  void thePasswordAndTheNomadTokenAppearInNoToString() throws Exception {
+    ControllerConfig config =
+        ConfigLoader.load(
+            Optional.of(file(STACK_CONFIG)),
+            Map.of("REVIEW_APPS_POSTGRES_PASSWORD", PASSWORD, "NOMAD_TOKEN", "nomad-T0ken-abc"));
+    ReviewAppConfig reviewApp = config.sections().get(ReviewAppConfig.class).orElseThrow();
+
+    assertThat(reviewApp.sharedPostgres().password().value()).isEqualTo(PASSWORD);
+    assertThat(reviewApp.toString())
+        .doesNotContain(PASSWORD)
+        .doesNotContain("nomad-T0ken-abc")
+        .contains("password=(secret)");
+    assertThat(reviewApp.sharedPostgres().toString()).doesNotContain(PASSWORD);
+    assertThat(config.toString()).doesNotContain(PASSWORD).doesNotContain("nomad-T0ken-abc");
+  }
+}
