@@ -308,14 +308,18 @@ EOF
 stack_reviewapp_config() {
   # STACK_REVIEWAPP_CONFIG=0: the engine's keys only (an engine-only build rejects the others).
   [ "${STACK_REVIEWAPP_CONFIG:-1}" = 1 ] || return 0
+  local capacity='"provider": "static", "staticNodes": 1'
+  [ "${STACK_CAPACITY_PROVIDER:-static}" = asg ] && capacity="\"provider\": \"asg\", \"asgName\": \"$STACK_ASG\""
   cat <<EOF
 ,
   "reviewapp": {
     "hostTemplate": "{name}.$STACK_DOMAIN",
     "urlScheme": "http",
+    "recheck": "1s",
+    "readyRecheck": "10s",
     "nomad": { "address": "$NOMAD_HTTP", "datacenter": "dc1", "driver": "raw_exec" },
-    "aws": { "endpoint": "$AWS_HTTP", "region": "us-east-1" },
-    "capacity": { "provider": "static" },
+    "aws": { "region": "us-east-1", "endpoint": "$AWS_HTTP" },
+    "capacity": { $capacity, "instanceCpuMhz": 32000, "instanceMemoryMb": 65536 },
     "database": {
       "shared": { "jdbcUrl": "$PG_ADMIN_JDBC", "username": "postgres", "endpoint": "127.0.0.1:$PG_PORT" }
     },
@@ -357,8 +361,8 @@ stack_start_controller() {
   fi
   # shellcheck disable=SC2086
   # The file says everything; overrides from the caller's environment (CONSUL_HTTP_ADDR,
-  # REVIEW_APPS_*) would point the controller elsewhere, so they are dropped.
-  env $(env | sed -n 's/^\(CONSUL_HTTP_[A-Z_]*\|REVIEW_APPS_[A-Z_]*\)=.*/-u \1/p') \
+  # NOMAD_ADDR, AWS_REGION, REVIEW_APPS_*) would point the controller elsewhere: dropped.
+  env $(env | sed -n 's/^\(CONSUL_HTTP_[A-Z_]*\|NOMAD_[A-Z_]*\|AWS_REGION\|REVIEW_APPS_[A-Z_]*\)=.*/-u \1/p') \
     java $STACK_JAVA_OPTS -jar "$CONTROLLER_JAR" controller --config "$conf" \
     >>"$STACK_DIR/logs/controller.log" 2>&1 &
   stack_track controller $!
