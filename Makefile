@@ -45,6 +45,7 @@ bench: deps
 	$(MVN) $(MVNFLAGS) verify -Dtest.groups=bench -Dtest.excludedGroups= \
 	  -Dtest.redirectOutput=false -Dsurefire.failIfNoSpecifiedTests=false -DfailIfNoTests=false
 	@if [ -x lua-router/bench/run.sh ]; then $(MAKE) --no-print-directory bench-router; fi
+	scripts/bench-time-to-ready.sh
 
 bench-router: deps
 	lua-router/bench/run.sh
