@@ -124,16 +124,17 @@ final class DatabaseStep implements Step {
     if (!found.get().available()) {
       return creating(id, found.get().status());
     }
-    // The restored instance has the snapshot's master password: set ours, once, then wait for
-    // RDS to apply it (it reports resetting-master-credentials meanwhile).
-    DatabaseCredentials login = credentialsFor(run, settings.instanceMasterUsername());
+    // A restored instance keeps the snapshot's master user, password and database (as RDS
+    // does): log in as that user into that database, with a password of ours, set once; RDS
+    // reports resetting-master-credentials until it applies it.
+    RdsInstances.RdsInstance restored = found.get();
+    String username = restored.masterUsername().orElse(settings.instanceMasterUsername());
+    String database = restored.databaseName().orElse(settings.snapshotDatabaseName());
+    DatabaseCredentials login = credentialsFor(run, username);
     if (run.inventory().databaseEndpoint().isEmpty()) {
       rds.setMasterPassword(id, login.password());
-      RdsInstances.Endpoint endpoint = found.get().endpoint().orElseThrow();
-      run.updateInventory(
-          i ->
-              i.withDatabase(
-                  endpoint.host() + ":" + endpoint.port(), settings.snapshotDatabaseName()));
+      RdsInstances.Endpoint endpoint = restored.endpoint().orElseThrow();
+      run.updateInventory(i -> i.withDatabase(endpoint.host() + ":" + endpoint.port(), database));
       return creating(id, "setting the master password");
     }
     return new StepOutcome.Ready(

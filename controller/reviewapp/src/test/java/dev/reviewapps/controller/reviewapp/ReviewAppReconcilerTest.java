@@ -218,6 +218,75 @@ class ReviewAppReconcilerTest {
   }
 
   @Test
+  void snapshotModeRestoresADedicatedInstanceThatCarriesTheSnapshotsData() throws Exception {
+    // A seeded source instance and its snapshot, as an operator prepares them once.
+    String source = "shop-seed";
+    world.rds.createDBInstance(
+        r ->
+            r.dbInstanceIdentifier(source)
+                .engine("postgres")
+                .dbInstanceClass("db.t3.micro")
+                .allocatedStorage(20)
+                .masterUsername("seeder")
+                .masterUserPassword("seed-pass-1234"));
+    await().atMost(Duration.ofSeconds(60)).until(() -> rdsStatus(source).equals("available"));
+    var endpoint =
+        world.rds.describeDBInstances(r -> r.dbInstanceIdentifier(source)).dbInstances().get(0);
+    String url =
+        "jdbc:postgresql://"
+            + endpoint.endpoint().address()
+            + ":"
+            + endpoint.endpoint().port()
+            + "/"
+            + endpoint.dbName();
+    try (Connection db = java.sql.DriverManager.getConnection(url, "seeder", "seed-pass-1234");
+        Statement sql = db.createStatement()) {
+      sql.execute("CREATE TABLE items (id serial PRIMARY KEY, name text NOT NULL UNIQUE)");
+      sql.execute("INSERT INTO items (name) VALUES ('From the snapshot')");
+    }
+    world.rds.createDBSnapshot(
+        r -> r.dbInstanceIdentifier(source).dbSnapshotIdentifier("shop-seed-snap"));
+    await()
+        .atMost(Duration.ofSeconds(60))
+        .until(
+            () ->
+                world
+                    .rds
+                    .describeDBSnapshots(r -> r.dbSnapshotIdentifier("shop-seed-snap"))
+                    .dbSnapshots()
+                    .get(0)
+                    .status()
+                    .equals("available"));
+
+    String name = "deploy-from-snapshot";
+    ReviewAppReconciler reconciler = reconciler(ReviewAppReconciler.StepObserver.NONE);
+    putSpec(
+        name,
+        Apps.spec(
+            name,
+            "dddd4444",
+            "{\"mode\":\"snapshot\",\"snapshotIdentifier\":\"shop-seed-snap\"}",
+            true));
+    assertThat(reconciler.reconcile(name)).isInstanceOf(Result.RequeueAfter.class);
+    reconcileUntilReady(reconciler, name);
+
+    assertThat(rdsStatus("ra-" + name)).isEqualTo("available");
+    // The snapshot's row survived the restore; the app's migrations and seed added theirs.
+    JsonNode items = api(route(name)).get("items");
+    assertThat(items).extracting(i -> i.get("name").asText()).contains("From the snapshot");
+    assertThat(items).hasSize(4);
+  }
+
+  private static String rdsStatus(String identifier) {
+    return world
+        .rds
+        .describeDBInstances(r -> r.dbInstanceIdentifier(identifier))
+        .dbInstances()
+        .get(0)
+        .dbInstanceStatus();
+  }
+
+  @Test
   void anInvalidSpecIsTerminalAndListsEveryProblem() throws Exception {
     String name = "deploy-broken";
     putSpec(

@@ -59,8 +59,15 @@ public interface RdsInstances {
    *
    * @param status RDS's status word: {@code creating}, {@code backing-up}, {@code available}, ...
    * @param endpoint host and port, once RDS has assigned them
+   * @param masterUsername the master user; a restored instance keeps the snapshot's
+   * @param databaseName the initial database; a restored instance keeps the snapshot's
    */
-  record RdsInstance(String identifier, String status, Optional<Endpoint> endpoint) {
+  record RdsInstance(
+      String identifier,
+      String status,
+      Optional<Endpoint> endpoint,
+      Optional<String> masterUsername,
+      Optional<String> databaseName) {
     /** True when the instance accepts connections. */
     public boolean available() {
       return "available".equals(status) && endpoint.isPresent();

@@ -31,7 +31,9 @@ public final class SdkRdsInstances implements RdsInstances {
                       String.valueOf(i.dbInstanceStatus()),
                       Optional.ofNullable(i.endpoint())
                           .filter(e -> e.address() != null && e.port() != null)
-                          .map(e -> new Endpoint(e.address(), e.port()))));
+                          .map(e -> new Endpoint(e.address(), e.port())),
+                      Optional.ofNullable(i.masterUsername()),
+                      Optional.ofNullable(i.dbName())));
     } catch (DbInstanceNotFoundException e) {
       return Optional.empty();
     }
