@@ -5,7 +5,8 @@ import java.util.Objects;
 /**
  * Where things live in Consul KV under the configurable prefix (default {@code review-apps/}):
  * {@code specs/<name>}, {@code status/<name>}, {@code inventory/<name>}, {@code routes/<host>} and
- * the {@code leader} lock.
+ * the {@code leader} lock, and the mass-deletion guard's {@code guard/held} (written by the
+ * controller) and {@code guard/confirm} (written by an operator).
  */
 public record KeyLayout(String prefix) {
 
@@ -43,5 +44,25 @@ public record KeyLayout(String prefix) {
 
   public String leader() {
     return prefix + "leader";
+  }
+
+  public String routes() {
+    return prefix + "routes/";
+  }
+
+  /**
+   * What the mass-deletion guard holds back: JSON {@code {"reason": "...", "apps": [...], "since":
+   * "<ISO-8601>"}}, written by the controller, absent when nothing is held.
+   */
+  public String guardHeld() {
+    return prefix + "guard/held";
+  }
+
+  /**
+   * An operator's confirmation: JSON {@code {"apps": [...], "at": "<ISO-8601>"}}; the apps listed
+   * may be deleted although the guard holds them. The controller removes it once they are gone.
+   */
+  public String guardConfirm() {
+    return prefix + "guard/confirm";
   }
 }

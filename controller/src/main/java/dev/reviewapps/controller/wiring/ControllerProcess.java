@@ -8,6 +8,8 @@ import dev.reviewapps.controller.consul.LeaderCallbacks;
 import dev.reviewapps.controller.consul.LeaderElection;
 import dev.reviewapps.controller.consul.Sessions;
 import dev.reviewapps.controller.engine.Engine;
+import dev.reviewapps.controller.engine.LeaderTask;
+import dev.reviewapps.controller.engine.LeaderTasks;
 import dev.reviewapps.controller.engine.Reconciler;
 import dev.reviewapps.controller.engine.TerminalErrors;
 import dev.reviewapps.controller.http.HealthServer;
@@ -22,6 +24,7 @@ import java.io.UncheckedIOException;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -47,9 +50,11 @@ public final class ControllerProcess implements LeaderCallbacks, AutoCloseable {
   private final ReconcileMeters reconcileMeters;
   private final PrometheusMeterRegistry registry;
   private final LeaderElection election;
+  private final List<LeaderTask> leaderTasks;
 
   // Guarded by this.
   private Optional<Engine> engine = Optional.empty();
+  private Optional<LeaderTasks> tasks = Optional.empty();
   private Optional<HealthServer> health = Optional.empty();
   private boolean closing;
 
@@ -64,8 +69,10 @@ public final class ControllerProcess implements LeaderCallbacks, AutoCloseable {
       TerminalErrors terminalErrors,
       WorkQueueMeters queueMeters,
       ReconcileMeters reconcileMeters,
-      PrometheusMeterRegistry registry) {
+      PrometheusMeterRegistry registry,
+      Set<LeaderTask> leaderTasks) {
     this.config = config;
+    this.leaderTasks = List.copyOf(leaderTasks);
     this.connection = connection;
     this.store = store;
     this.reconciler = reconciler;
@@ -132,6 +139,7 @@ public final class ControllerProcess implements LeaderCallbacks, AutoCloseable {
   @Override
   public void startedLeading() {
     Engine next;
+    LeaderTasks nextTasks;
     synchronized (this) {
       if (closing) {
         return;
@@ -140,18 +148,25 @@ public final class ControllerProcess implements LeaderCallbacks, AutoCloseable {
           new Engine(
               config.engine(), store, reconciler, terminalErrors, queueMeters, reconcileMeters);
       engine = Optional.of(next);
+      nextTasks = new LeaderTasks(leaderTasks, registry);
+      tasks = Optional.of(nextTasks);
     }
     next.start();
+    nextTasks.start();
   }
 
   @Override
   public void stoppedLeading() {
     Optional<Engine> current;
+    Optional<LeaderTasks> currentTasks;
     synchronized (this) {
       current = engine;
       engine = Optional.empty();
+      currentTasks = tasks;
+      tasks = Optional.empty();
     }
-    // Another controller may own the lock soon: interrupt running reconciles now.
+    // Another controller may own the lock soon: interrupt running reconciles and tasks now.
+    currentTasks.ifPresent(LeaderTasks::stop);
     current.ifPresent(e -> e.stop(Duration.ZERO));
   }
 
@@ -166,6 +181,8 @@ public final class ControllerProcess implements LeaderCallbacks, AutoCloseable {
       current = engine;
       // From here on a step-down finds no engine: this stop is the graceful one.
       engine = Optional.empty();
+      tasks.ifPresent(LeaderTasks::stop);
+      tasks = Optional.empty();
     }
     log.info("stopping: running reconciles get up to {}", config.shutdownGrace());
     current.ifPresent(e -> e.stop(config.shutdownGrace()));

@@ -3,9 +3,11 @@ package dev.reviewapps.controller.wiring;
 import com.google.inject.AbstractModule;
 import com.google.inject.Provides;
 import com.google.inject.Singleton;
+import com.google.inject.multibindings.Multibinder;
 import com.google.inject.multibindings.OptionalBinder;
 import dev.reviewapps.controller.consul.KeyLayout;
 import dev.reviewapps.controller.consul.KeyValueStore;
+import dev.reviewapps.controller.engine.LeaderTask;
 import dev.reviewapps.controller.engine.LoggingReconciler;
 import dev.reviewapps.controller.engine.Reconciler;
 import dev.reviewapps.controller.engine.TerminalErrors;
@@ -29,6 +31,8 @@ public final class EngineModule extends AbstractModule {
         .setDefault()
         .to(LoggingReconciler.class);
     bind(LoggingReconciler.class).in(Singleton.class);
+    // Leader-only periodic tasks: none by default; the ReviewApp module adds garbage collection.
+    Multibinder.newSetBinder(binder(), LeaderTask.class);
   }
 
   @Provides
