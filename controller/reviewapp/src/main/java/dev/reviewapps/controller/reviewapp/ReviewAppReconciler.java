@@ -80,6 +80,7 @@ public final class ReviewAppReconciler implements Reconciler {
   private final Timer timeToReady;
   private final Map<String, SeenSpec> firstSeen = new ConcurrentHashMap<>();
   private final Map<String, Phase> phases = new ConcurrentHashMap<>();
+  private final Map<String, Instant> notReadySince = new ConcurrentHashMap<>();
 
   public ReviewAppReconciler(
       KeyValueStore kv,
@@ -123,6 +124,34 @@ public final class ReviewAppReconciler implements Reconciler {
           .tag("phase", phase.name())
           .register(registry);
     }
+    Gauge.builder(
+            "review_apps_oldest_not_ready_seconds",
+            this,
+            r -> r.oldestNotReady().toMillis() / 1000.0)
+        .description(
+            "How long the app that has been not Ready the longest (among apps with a spec) has"
+                + " been so, as this controller saw it; 0 when every app is Ready")
+        .baseUnit("seconds")
+        .register(registry);
+  }
+
+  /** The longest time any app with a spec has been in a phase other than Ready. */
+  Duration oldestNotReady() {
+    Instant now = clock.instant();
+    return notReadySince.values().stream()
+        .map(since -> Duration.between(since, now))
+        .max(Duration::compareTo)
+        .orElse(Duration.ZERO);
+  }
+
+  /** Remembers the phase just written, and since when the app has not been Ready. */
+  private Phase phaseWritten(String app, Phase phase) {
+    if (phase == Phase.Ready) {
+      notReadySince.remove(app);
+    } else {
+      notReadySince.putIfAbsent(app, clock.instant());
+    }
+    return phases.put(app, phase);
   }
 
   @Override
@@ -130,6 +159,7 @@ public final class ReviewAppReconciler implements Reconciler {
     Optional<KvEntry> specEntry = kv.get(layout.spec(app));
     if (specEntry.isEmpty()) {
       phases.remove(app);
+      notReadySince.remove(app);
       firstSeen.remove(app);
       return absentSpec.reconcile(app);
     }
@@ -214,7 +244,7 @@ public final class ReviewAppReconciler implements Reconciler {
       }
     }
     ReviewAppStatus written = writeStatus(run, index, outcomes, invalidUpdate, Optional.empty());
-    Phase before = phases.put(run.app(), written.phase());
+    Phase before = phaseWritten(run.app(), written.phase());
     if (before != written.phase()) {
       // Reasons and messages only: they are written for status and never hold a secret.
       LOG.info(
@@ -302,7 +332,7 @@ public final class ReviewAppReconciler implements Reconciler {
                     .withPhase(Phase.Failed)
                     .withObservedIndex(index)
                     .withLastError(Optional.of("invalid spec: " + problems)));
-    phases.put(app, written.phase());
+    phaseWritten(app, written.phase());
   }
 
   /** The phase from how far the steps got. */

@@ -62,15 +62,27 @@ class ReviewAppReconcilerTest {
   }
 
   static ReviewAppReconciler reconciler(ReviewAppReconciler.StepObserver observer) {
+    return reconciler(
+        observer,
+        ReviewAppJobs.Settings.defaults(TaskDriver.RawExec.withDefaults()),
+        new SimpleMeterRegistry(),
+        Clock.systemUTC());
+  }
+
+  static ReviewAppReconciler reconciler(
+      ReviewAppReconciler.StepObserver observer,
+      ReviewAppJobs.Settings jobs,
+      SimpleMeterRegistry registry,
+      Clock clock) {
     return new ReviewAppReconciler(
         world.kv,
         world.layout,
         world.providers(),
-        new ReviewAppJobs(ReviewAppJobs.Settings.defaults(TaskDriver.RawExec.withDefaults())),
+        new ReviewAppJobs(jobs),
         DatabaseSettings.shared(world.sharedEndpoint()),
         new ReviewAppSettings(HOSTS, "http", Duration.ofMillis(200), Duration.ofSeconds(30)),
-        new SimpleMeterRegistry(),
-        Clock.systemUTC(),
+        registry,
+        clock,
         ReviewAppReconciler.AbsentSpec.NOTHING,
         observer);
   }
@@ -187,6 +199,105 @@ class ReviewAppReconcilerTest {
     assertThat(after.get("commit").asText()).isEqualTo("bbbb2222");
     assertThat(after.get("migrateRuns").asInt()).isEqualTo(2);
     assertThat(after.get("seedRuns").asInt()).isEqualTo(1);
+  }
+
+  /**
+   * A deploy replaces the web allocation; with the web group's shutdown delay the old one serves
+   * until the route points at the new one, so a client that follows the route sees no error.
+   */
+  @Test
+  void aDeployAnswersEveryRequestWhileTheWebProcessIsReplaced() throws Exception {
+    String name = "deploy-no-downtime";
+    ReviewAppJobs.Settings d = ReviewAppJobs.Settings.defaults(TaskDriver.RawExec.withDefaults());
+    ReviewAppReconciler reconciler =
+        reconciler(
+            ReviewAppReconciler.StepObserver.NONE,
+            new ReviewAppJobs.Settings(
+                d.datacenters(),
+                d.driver(),
+                d.redis(),
+                d.release(),
+                Duration.ofMillis(500),
+                d.healthTimeout(),
+                Duration.ofSeconds(20)),
+            new SimpleMeterRegistry(),
+            Clock.systemUTC());
+    putSpec(name, Apps.shared(name, "abab1111"));
+    reconcileUntilReady(reconciler, name);
+    String before = route(name);
+
+    java.util.concurrent.atomic.AtomicBoolean polling =
+        new java.util.concurrent.atomic.AtomicBoolean(true);
+    java.util.List<String> errors = new java.util.concurrent.CopyOnWriteArrayList<>();
+    java.util.Set<String> commits = java.util.concurrent.ConcurrentHashMap.newKeySet();
+    java.util.concurrent.atomic.AtomicInteger answered =
+        new java.util.concurrent.atomic.AtomicInteger();
+    Thread client =
+        new Thread(
+            () -> {
+              while (polling.get()) {
+                String upstream = route(name);
+                try {
+                  // As the router does: each request goes where the route says now.
+                  commits.add(api(upstream).get("commit").asText());
+                  answered.incrementAndGet();
+                } catch (Throwable e) {
+                  errors.add(upstream + ": " + e.getMessage());
+                }
+              }
+            },
+            "polling-client");
+    client.start();
+    try {
+      putSpec(name, Apps.shared(name, "abab2222"));
+      reconcileUntil(reconciler, name, () -> !route(name).equals(before));
+      await().atMost(Duration.ofSeconds(10)).until(() -> commits.contains("abab2222"));
+    } finally {
+      polling.set(false);
+      client.join(10_000);
+    }
+    assertThat(errors).isEmpty();
+    assertThat(commits).containsExactlyInAnyOrder("abab1111", "abab2222");
+    assertThat(answered.get()).isGreaterThan(10);
+  }
+
+  @Test
+  void theOldestNotReadyGaugeCountsFromWhenAnAppLeftReadyUntilItsSpecIsGone() throws Exception {
+    String name = "deploy-never-ready";
+    java.util.concurrent.atomic.AtomicReference<java.time.Instant> now =
+        new java.util.concurrent.atomic.AtomicReference<>(
+            java.time.Instant.parse("2026-11-26T08:00:00Z"));
+    Clock clock =
+        new Clock() {
+          public java.time.ZoneId getZone() {
+            return java.time.ZoneOffset.UTC;
+          }
+
+          public Clock withZone(java.time.ZoneId zone) {
+            return this;
+          }
+
+          public java.time.Instant instant() {
+            return now.get();
+          }
+        };
+    SimpleMeterRegistry registry = new SimpleMeterRegistry();
+    ReviewAppReconciler reconciler =
+        reconciler(
+            ReviewAppReconciler.StepObserver.NONE,
+            ReviewAppJobs.Settings.defaults(TaskDriver.RawExec.withDefaults()),
+            registry,
+            clock);
+    putSpec(name, Apps.shared(name, "acac1111").replace("\"count\":1", "\"count\":-1"));
+    assertThatThrownBy(() -> reconciler.reconcile(name)).isInstanceOf(TerminalError.class);
+    now.set(now.get().plus(Duration.ofMinutes(40)));
+
+    assertThat(registry.get("review_apps_oldest_not_ready_seconds").gauge().value())
+        .isEqualTo(2400.0);
+
+    world.kv.delete(world.layout.spec(name));
+    reconciler.reconcile(name);
+    assertThat(registry.get("review_apps_oldest_not_ready_seconds").gauge().value()).isZero();
   }
 
   @Test

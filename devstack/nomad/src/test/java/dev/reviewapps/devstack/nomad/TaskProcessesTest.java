@@ -61,6 +61,47 @@ class TaskProcessesTest extends StandInTest {
         .contains("Killing", "Killed");
   }
 
+  /**
+   * A destructive update with a group {@code shutdown_delay}: the old allocation is told to stop
+   * (desired status stop, its service deregistered) but its process keeps running for the delay,
+   * while the replacement starts next to it; only then is it killed. This is what lets a new
+   * release start before the old one stops serving.
+   */
+  @Test
+  void shutdownDelayKeepsTheOldAllocationRunningWhileItsReplacementStarts() throws Exception {
+    String id = TestJobs.uniqueId("drain");
+    Job job = TestJobs.job(id, "service", TestJobs.shell("worker", PARENT_AND_CHILD));
+    job.getTaskGroups().get(0).setShutdownDelay(Duration.ofSeconds(3).toNanos());
+    client.getJobsApi().register(job);
+    AllocationListStub old = TestJobs.awaitAllocation(client, id, TestJobs.status("running"));
+    List<Long> oldPids = parentAndChild(old);
+
+    job.getTaskGroups().get(0).getTasks().get(0).setEnv(Map.of("RELEASE", "2"));
+    client.getJobsApi().register(job);
+
+    AllocationListStub replacement =
+        TestJobs.awaitAllocation(
+            client,
+            id,
+            a -> !a.getId().equals(old.getId()) && a.getClientStatus().equals("running"));
+    AllocationListStub draining =
+        client.getJobsApi().allocations(id).getValue().stream()
+            .filter(a -> a.getId().equals(old.getId()))
+            .findFirst()
+            .orElseThrow();
+    assertThat(draining.getDesiredStatus()).isEqualTo("stop");
+    assertThat(draining.getClientStatus()).isEqualTo("running");
+    assertThat(oldPids).allMatch(HostProcesses::alive);
+    assertThat(draining.getTaskStates().get("worker").getEvents())
+        .extracting(e -> e.getType())
+        .contains("Waiting for shutdown delay");
+    assertThat(replacement.getDesiredStatus()).isEqualTo("run");
+
+    await().atMost(PATIENCE).until(() -> oldPids.stream().noneMatch(HostProcesses::alive));
+    TestJobs.awaitAllocation(
+        client, id, a -> a.getId().equals(old.getId()) && a.getClientStatus().equals("complete"));
+  }
+
   @Test
   void closingTheStandInKillsEveryTaskProcess() throws Exception {
     String id = TestJobs.uniqueId("close");

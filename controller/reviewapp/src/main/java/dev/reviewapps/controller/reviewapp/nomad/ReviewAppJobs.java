@@ -67,6 +67,9 @@ public final class ReviewAppJobs {
    * @param release the resources of a migrate or seed task
    * @param healthInterval how often Nomad checks the web process
    * @param healthTimeout how long one check may take
+   * @param webShutdownDelay how long a replaced web allocation keeps running after Nomad told it to
+   *     stop (the group's {@code shutdown_delay}): the route still points at it until the new
+   *     release's web allocations pass their check, so this is what makes a deploy free of errors
    */
   public record Settings(
       List<String> datacenters,
@@ -74,12 +77,16 @@ public final class ReviewAppJobs {
       Footprint redis,
       Footprint release,
       Duration healthInterval,
-      Duration healthTimeout) {
+      Duration healthTimeout,
+      Duration webShutdownDelay) {
     public Settings {
       datacenters = List.copyOf(datacenters);
     }
 
-    /** dc1, the given driver, small Redis and release tasks, a check every 5 s. */
+    /**
+     * dc1, the given driver, small Redis and release tasks, a check every 5 s, no shutdown delay
+     * (the configuration's default is 30 s; tests that do not deploy twice need none).
+     */
     public static Settings defaults(TaskDriver driver) {
       return new Settings(
           List.of("dc1"),
@@ -87,7 +94,8 @@ public final class ReviewAppJobs {
           new Footprint(100, 64),
           new Footprint(200, 256),
           Duration.ofSeconds(5),
-          Duration.ofSeconds(2));
+          Duration.ofSeconds(2),
+          Duration.ZERO);
     }
   }
 
@@ -250,7 +258,8 @@ public final class ReviewAppJobs {
             .setChecks(List.of(check));
     return group(TaskRole.WEB, web.count(), task)
         .setNetworks(List.of(network(HTTP_PORT)))
-        .setServices(List.of(service));
+        .setServices(List.of(service))
+        .setShutdownDelay(settings.webShutdownDelay().toNanos());
   }
 
   private TaskGroup batchGroup(TaskRole role, AppRelease release, String command) {

@@ -48,6 +48,12 @@ public final class ReviewAppConfigSection implements ConfigSection<ReviewAppConf
     s.add(
         setting("nomad.datacenter", "REVIEW_APPS_NOMAD_DATACENTER", "dc1", "comma-separated list"));
     s.add(setting("nomad.driver", "REVIEW_APPS_NOMAD_DRIVER", "docker", "docker or raw_exec"));
+    s.add(
+        setting(
+            "nomad.webShutdownDelay",
+            null,
+            "30s",
+            "old web keeps serving this long after a deploy"));
     for (TaskRole role : TaskRole.values()) {
       s.add(
           setting(
@@ -156,7 +162,8 @@ public final class ReviewAppConfigSection implements ConfigSection<ReviewAppConf
             defaults.redis(),
             defaults.release(),
             defaults.healthInterval(),
-            defaults.healthTimeout());
+            defaults.healthTimeout(),
+            v.duration(P + "nomad.webShutdownDelay", Duration.ZERO, Duration.ofMinutes(10)));
 
     Optional<String> region = optional(v, "aws.region");
     Optional<URI> endpoint =

@@ -8,6 +8,7 @@ import com.hashicorp.nomad.apimodel.Job;
 import com.hashicorp.nomad.javasdk.NomadJson;
 import dev.reviewapps.controller.reviewapp.SampleSpecs;
 import dev.reviewapps.controller.reviewapp.aws.Footprint;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -76,6 +77,28 @@ class ReviewAppJobsTest {
     JsonNode redis = job.get("TaskGroups").get(0);
     assertThat(redis.get("Tasks").get(0).get("Config").get("image").asText()).isEqualTo("redis:7");
     assertThat(redis.get("Tasks").get(0).get("Env").isNull()).isTrue();
+  }
+
+  @Test
+  void aReplacedWebAllocationKeepsServingForTheShutdownDelay() throws Exception {
+    ReviewAppJobs.Settings d = ReviewAppJobs.Settings.defaults(new TaskDriver.Docker());
+    ReviewAppJobs jobs =
+        new ReviewAppJobs(
+            new ReviewAppJobs.Settings(
+                d.datacenters(),
+                d.driver(),
+                d.redis(),
+                d.release(),
+                d.healthInterval(),
+                d.healthTimeout(),
+                Duration.ofSeconds(30)));
+    JsonNode job = wire(jobs.serviceJob(release("3f2a9c1e"), true));
+
+    assertThat(job.get("TaskGroups").get(1).get("ShutdownDelay").asLong())
+        .isEqualTo(30_000_000_000L);
+    // Redis is never replaced by a deploy, and the worker takes no traffic: no delay for them.
+    assertThat(job.get("TaskGroups").get(0).path("ShutdownDelay").asLong(0)).isZero();
+    assertThat(job.get("TaskGroups").get(2).path("ShutdownDelay").asLong(0)).isZero();
   }
 
   @Test

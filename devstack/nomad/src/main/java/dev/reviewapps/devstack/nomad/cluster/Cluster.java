@@ -759,7 +759,7 @@ public final class Cluster implements AutoCloseable {
       runningChecks.clear();
       runners = allocs.values().stream().flatMap(a -> a.runner.stream()).toList();
     }
-    List<CompletableFuture<Void>> stopping = runners.stream().map(AllocRunner::stop).toList();
+    List<CompletableFuture<Void>> stopping = runners.stream().map(AllocRunner::stopNow).toList();
     try {
       CompletableFuture.allOf(stopping.toArray(CompletableFuture[]::new))
           .get(grace.toMillis(), TimeUnit.MILLISECONDS);

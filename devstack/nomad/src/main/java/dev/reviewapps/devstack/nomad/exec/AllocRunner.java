@@ -3,6 +3,7 @@ package dev.reviewapps.devstack.nomad.exec;
 import dev.reviewapps.devstack.nomad.job.TaskSpec;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -10,6 +11,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
 
 /**
@@ -22,6 +24,7 @@ public final class AllocRunner {
   private final AllocLaunch launch;
   private final Map<String, TaskRun> tasks = new LinkedHashMap<>();
   private final Runnable changed;
+  private final ScheduledExecutorService timer;
   private boolean mainLaunched;
   private boolean poststartLaunched;
   private boolean poststopLaunched;
@@ -40,6 +43,7 @@ public final class AllocRunner {
       Runnable changed) {
     this.launch = launch;
     this.changed = changed;
+    this.timer = timer;
     TaskRun.Listener listener = new TaskRun.Listener(changed, this::taskStarted, this::taskDead);
     for (TaskSpec task : launch.group().tasks()) {
       tasks.put(task.name(), new TaskRun(launch, task, images, timer, listener));
@@ -70,13 +74,40 @@ public final class AllocRunner {
     first.forEach(TaskRun::launch);
   }
 
-  /** Stops every task; the future completes when all are dead. */
+  /**
+   * Stops every task after the group's {@code shutdown_delay}: Nomad deregisters the services first
+   * and waits that long before the kill signal, so that clients still routed to the allocation are
+   * served while traffic moves elsewhere. The future completes when all are dead.
+   */
   public CompletableFuture<Void> stop() {
+    Duration delay = launch.group().shutdownDelay();
+    synchronized (this) {
+      if (stopping) {
+        return whenDead();
+      }
+      stopping = true;
+    }
+    if (delay.isZero()) {
+      killAll();
+    } else {
+      tasks.values().forEach(t -> t.waitingForShutdownDelay(delay));
+      changed.run();
+      timer.schedule(this::killAll, delay.toMillis(), TimeUnit.MILLISECONDS);
+    }
+    return whenDead();
+  }
+
+  /** Stops every task at once, without the shutdown delay (server shutdown). */
+  public CompletableFuture<Void> stopNow() {
     synchronized (this) {
       stopping = true;
     }
-    tasks.values().forEach(t -> t.kill(Optional.empty()));
+    killAll();
     return whenDead();
+  }
+
+  private void killAll() {
+    tasks.values().forEach(t -> t.kill(Optional.empty()));
   }
 
   /** Completes when every task is dead. */

@@ -336,6 +336,18 @@ final class TaskRun {
     p.exit().whenComplete((code, e) -> force.cancel(false));
   }
 
+  /** Records that the kill waits for the group's shutdown delay, as Nomad's task events do. */
+  synchronized void waitingForShutdownDelay(Duration delay) {
+    if (process.isPresent() && !stopping) {
+      addEvent(
+          TaskEvent.of(
+              "Waiting for shutdown delay",
+              "Waiting for shutdown_delay of "
+                  + GoDuration.format(delay)
+                  + " before killing the task."));
+    }
+  }
+
   /** Kills every process of the task at once, without the grace period (server shutdown). */
   void killNow() {
     Optional<TaskProcess> running;

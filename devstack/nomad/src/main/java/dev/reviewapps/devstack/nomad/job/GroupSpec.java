@@ -1,7 +1,9 @@
 package dev.reviewapps.devstack.nomad.job;
 
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 
 /**
  * A task group: the unit that is placed as one allocation.
@@ -21,13 +23,15 @@ public record GroupSpec(
     RestartPolicy restart,
     List<PortSpec> ports,
     List<ServiceSpec> services,
-    Map<String, String> meta) {
+    Map<String, String> meta,
+    Duration shutdownDelay) {
 
   public GroupSpec {
     tasks = List.copyOf(tasks);
     ports = List.copyOf(ports);
     services = List.copyOf(services);
     meta = Map.copyOf(meta);
+    Objects.requireNonNull(shutdownDelay, "shutdownDelay");
   }
 
   /** CPU the group asks for, in MHz: the sum of its tasks. */

@@ -159,9 +159,20 @@ public final class JobParser {
         }
       }
     }
+    long shutdownDelay = group.path("ShutdownDelay").asLong(0);
+    if (shutdownDelay < 0) {
+      problems.add(prefix + "ShutdownDelay must be >= 0");
+    }
     return Optional.of(
         new GroupSpec(
-            name.get(), count, tasks, restart, ports, services, stringMap(group.get("Meta"))));
+            name.get(),
+            count,
+            tasks,
+            restart,
+            ports,
+            services,
+            stringMap(group.get("Meta")),
+            Duration.ofNanos(Math.max(0, shutdownDelay))));
   }
 
   private static Optional<TaskSpec> task(
