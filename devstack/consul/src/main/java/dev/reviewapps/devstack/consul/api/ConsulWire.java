@@ -13,12 +13,14 @@ import dev.reviewapps.devstack.http.Exchange;
 import dev.reviewapps.devstack.http.HttpError;
 import dev.reviewapps.devstack.http.Reply;
 import java.math.BigInteger;
+import java.util.ArrayList;
 import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Consul's wire conventions shared by the endpoints: the JSON shapes of entries and sessions, the
@@ -29,6 +31,8 @@ final class ConsulWire {
 
   private final Optional<AclRules> acl;
   private final String datacenter;
+  private final Map<String, Encoded> encoded = new ConcurrentHashMap<>();
+  private static final int MAX_ENCODED = 200_000;
 
   ConsulWire(Optional<AclRules> acl, String datacenter) {
     this.acl = acl;
@@ -121,6 +125,52 @@ final class ConsulWire {
     node.put("ModifyIndex", e.modifyIndex());
     return node;
   }
+
+  /**
+   * A listing of entries as Consul's JSON array, each entry encoded once and then reused for as
+   * long as the stored entry is the same object (entries are immutable; a write replaces the
+   * object). A watcher of a prefix with thousands of keys is sent the whole listing on every
+   * change; encoding only what changed keeps that near a memory copy, as a real Consul's is.
+   */
+  Reply entriesJson(Exchange exchange, List<KvEntry> list) {
+    if (exchange.hasParam("pretty")) {
+      return json(exchange, entries(list));
+    }
+    if (encoded.size() > MAX_ENCODED) {
+      encoded.clear(); // keys of a churning key space come and go; never grow without bound
+    }
+    List<byte[]> parts = new ArrayList<>(list.size());
+    int size = 2 + Math.max(0, list.size() - 1);
+    for (KvEntry e : list) {
+      Encoded cached = encoded.get(e.key());
+      if (cached == null || cached.entry() != e) {
+        try {
+          cached = new Encoded(e, JSON.writeValueAsBytes(entry(e)));
+        } catch (JsonProcessingException ex) {
+          throw new IllegalStateException("cannot encode entry", ex);
+        }
+        encoded.put(e.key(), cached);
+      }
+      parts.add(cached.json());
+      size += cached.json().length;
+    }
+    byte[] body = new byte[size];
+    int at = 0;
+    body[at++] = '[';
+    for (int i = 0; i < parts.size(); i++) {
+      if (i > 0) {
+        body[at++] = ',';
+      }
+      byte[] part = parts.get(i);
+      System.arraycopy(part, 0, body, at, part.length);
+      at += part.length;
+    }
+    body[at] = ']';
+    return Reply.json(200, body);
+  }
+
+  /** An entry's JSON, valid while the store holds this very object. */
+  private record Encoded(KvEntry entry, byte[] json) {}
 
   static ArrayNode entries(List<KvEntry> list) {
     ArrayNode array = JSON.createArrayNode();

@@ -73,8 +73,7 @@ final class KvEndpoint {
       return new BlockingQuery.Answer(
           read.index(), Reply.of(200, sniffContentType(entry.value()), entry.value()));
     }
-    return new BlockingQuery.Answer(
-        read.index(), ConsulWire.json(exchange, ConsulWire.entries(List.of(entry))));
+    return new BlockingQuery.Answer(read.index(), wire.entriesJson(exchange, List.of(entry)));
   }
 
   private BlockingQuery.Answer listEntries(Exchange exchange, Authorizer caller, String prefix) {
@@ -87,8 +86,7 @@ final class KvEndpoint {
       return new BlockingQuery.Answer(read.index(), filtered(Reply.empty(404), read, visible));
     }
     return new BlockingQuery.Answer(
-        read.index(),
-        filtered(ConsulWire.json(exchange, ConsulWire.entries(visible)), read, visible));
+        read.index(), filtered(wire.entriesJson(exchange, visible), read, visible));
   }
 
   private static Reply filtered(Reply reply, Reads.Prefix read, List<KvEntry> visible) {
