@@ -21,6 +21,8 @@ prometheus_checks() (
   promtool test rules review-apps.rules.test.yml
 )
 part "promtool rules and unit tests" prometheus_checks
+part "systemd unit, Dockerfile, Nomad job" "$DEPLOY/test-packaging.sh"
+part "router production config" "$DEPLOY/test-router.sh"
 part "dashboard and alert metrics exported by a running controller" "$DEPLOY/test-dashboard.sh"
 
 if [ ${#failed[@]} -gt 0 ]; then
