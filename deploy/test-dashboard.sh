@@ -101,9 +101,36 @@ stack_wait controller 60 "two reconciles of the spec" reconciled ||
   { stack_fail controller "$work/logs/controller.log"; exit 1; }
 echo "controller exports $(grep -vc '^#' "$work/metrics.txt") samples"
 
-if "$PY" "$NAMES" check "$work/exprs.tsv" "$work/metrics.txt"; then
-  echo "dashboard and alert rules: every queried metric is exported"
+# A Prometheus scraping it every second answers each panel's query: a label or a join that
+# matches nothing would leave an empty panel even with every name right.
+prom_port=$(free_port)
+mkdir -p "$work/prometheus"
+cat >"$work/prometheus/prometheus.yml" <<EOF
+global:
+  scrape_interval: 1s
+scrape_configs:
+  - job_name: review-apps-controller
+    static_configs:
+      - targets: ['127.0.0.1:$http_port']
+EOF
+prometheus --config.file="$work/prometheus/prometheus.yml" --storage.tsdb.path="$work/prometheus/data" \
+  --web.listen-address="127.0.0.1:$prom_port" >"$work/logs/prometheus.log" 2>&1 &
+stack_track prometheus $!
+prom="http://127.0.0.1:$prom_port"
+# Five scrapes: enough for rate() over the 30 s that stands in for $__rate_interval.
+scraped() {
+  curl -fsS -m 2 "$prom/api/v1/query" --data-urlencode \
+    'query=count_over_time(up{job="review-apps-controller"}[1m]) >= 5' | grep -q '"value"'
+}
+stack_wait prometheus 60 "five scrapes of the controller" scraped ||
+  { stack_fail prometheus "$work/logs/prometheus.log"; exit 1; }
+
+status=0
+"$PY" "$NAMES" check "$work/exprs.tsv" "$work/metrics.txt" || status=1
+"$PY" "$NAMES" evaluate "$work/exprs.tsv" "$work/metrics.txt" "$prom" review-apps-controller || status=1
+if [ "$status" = 0 ]; then
+  echo "dashboard and alert rules: every queried metric is exported; every panel answers"
 else
-  echo "FAIL: the dashboard or the alert rules query metrics this controller does not export (above)" >&2
+  echo "FAIL: the dashboard or the alert rules query metrics this controller does not export, or a panel answers nothing (above)" >&2
   exit 1
 fi

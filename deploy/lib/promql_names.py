@@ -6,10 +6,14 @@ a fresh Debian machine).
   promql_names.py exprs DASHBOARD RULES      one line per expression: source<TAB>expr
   promql_names.py check EXPRS METRICS         names in EXPRS missing from the scrape METRICS
   promql_names.py recording EXPRS             the expressions as a rules file for promtool
+  promql_names.py evaluate EXPRS METRICS PROMETHEUS_URL JOB
+                                              each dashboard expression answers something
 """
 import json
 import re
 import sys
+import urllib.parse
+import urllib.request
 
 KEYWORDS = {"and", "or", "unless", "bool", "by", "without", "on", "ignoring", "group_left",
             "group_right", "offset", "inf", "nan", "atan2"}
@@ -106,6 +110,28 @@ def main():
             for var, val in GRAFANA_VARS:
                 e = e.replace(var, val)
             print(f"      - record: dashboard_expression_{n}\n        expr: {json.dumps(e)}")
+    elif cmd == "evaluate":
+        # An instant query per dashboard expression against a Prometheus that scrapes the
+        # controller: an empty answer is a panel that would say "No data" (a label that does
+        # not exist, a join that matches nothing). Expressions using a metric the controller
+        # does not export are left to `check`, which names them.
+        have = exported(sys.argv[3])
+        url, job = sys.argv[4], sys.argv[5]
+        empty, total = [], 0
+        for line in open(sys.argv[2]):
+            src, e = line.rstrip("\n").split("\t", 1)
+            if not src.startswith("dashboard panel") or not names_in(e) <= have:
+                continue
+            q = e.replace("$__rate_interval", "30s").replace("${job}", job).replace("$job", job)
+            with urllib.request.urlopen(url + "/api/v1/query?" + urllib.parse.urlencode({"query": q}), timeout=10) as r:
+                data = json.load(r)["data"]
+            total += 1
+            if data["resultType"] in ("vector", "matrix") and not data["result"]:
+                empty.append((src, q))
+        print(f"{total} dashboard expressions evaluated by Prometheus, {total - len(empty)} answered")
+        for src, q in empty:
+            print(f"  EMPTY {src}: {q}")
+        sys.exit(1 if empty else 0)
     elif cmd == "check":
         have = exported(sys.argv[3])
         used = {}
