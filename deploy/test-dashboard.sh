@@ -33,6 +33,9 @@ work=$STACK_DIR
 cp "$DEVSTACK_JAR" "$work/devstack.jar" && DEVSTACK_JAR="$work/devstack.jar"
 cp "$CONTROLLER_JAR" "$work/review-apps.jar" && CONTROLLER_JAR="$work/review-apps.jar"
 
+# Grafana's shape: schema version, the ${datasource} variable on every query, unique ids, panels
+# inside the grid and not on top of each other.
+"$PY" "$NAMES" lint "$DEPLOY/grafana/review-apps.json" || { echo "FAIL: dashboard shape (above)" >&2; exit 1; }
 # The dashboard's PromQL parses (Grafana's variables replaced by values PromQL accepts).
 "$PY" "$NAMES" exprs "$DEPLOY/grafana/review-apps.json" "$DEPLOY/prometheus/review-apps.rules.yml" \
   >"$work/exprs.tsv"

@@ -6,6 +6,7 @@ a fresh Debian machine).
   promql_names.py exprs DASHBOARD RULES      one line per expression: source<TAB>expr
   promql_names.py check EXPRS METRICS         names in EXPRS missing from the scrape METRICS
   promql_names.py recording EXPRS             the expressions as a rules file for promtool
+  promql_names.py lint DASHBOARD              Grafana's shape: ids, data source, grid
   promql_names.py evaluate EXPRS METRICS PROMETHEUS_URL JOB
                                               each dashboard expression answers something
 """
@@ -110,6 +111,41 @@ def main():
             for var, val in GRAFANA_VARS:
                 e = e.replace(var, val)
             print(f"      - record: dashboard_expression_{n}\n        expr: {json.dumps(e)}")
+    elif cmd == "lint":
+        dash = json.load(open(sys.argv[2]))
+        problems = []
+        if not 36 <= dash.get("schemaVersion", 0) <= 41:
+            problems.append(f"schemaVersion {dash.get('schemaVersion')}, expected about 39")
+        if not any(v.get("name") == "datasource" and v.get("type") == "datasource" and v.get("query") == "prometheus"
+                   for v in dash.get("templating", {}).get("list", [])):
+            problems.append("no ${datasource} variable of type prometheus")
+        ids, cells = set(), {}
+        for p in dash["panels"]:
+            if p["id"] in ids:
+                problems.append(f"panel id {p['id']} twice")
+            ids.add(p["id"])
+            g = p["gridPos"]
+            if g["x"] < 0 or g["x"] + g["w"] > 24:
+                problems.append(f'panel "{p["title"]}" outside the 24 columns')
+            for x in range(g["x"], g["x"] + g["w"]):
+                for y in range(g["y"], g["y"] + g["h"]):
+                    if (x, y) in cells:
+                        problems.append(f'panels "{cells[(x, y)]}" and "{p["title"]}" overlap')
+                        break
+                    cells[(x, y)] = p["title"]
+                else:
+                    continue
+                break
+            if p["type"] != "row":
+                sources = [p.get("datasource")] + [t.get("datasource") for t in p.get("targets", [])]
+                if any(d != {"type": "prometheus", "uid": "${datasource}"} for d in sources):
+                    problems.append(f'panel "{p["title"]}" does not use the ${{datasource}} variable')
+                if not p.get("targets"):
+                    problems.append(f'panel "{p["title"]}" has no query')
+        for pr in problems:
+            print("  " + pr)
+        print(f"dashboard: {len(dash['panels'])} panels; " + ("shape ok" if not problems else f"{len(problems)} problems"))
+        sys.exit(1 if problems else 0)
     elif cmd == "evaluate":
         # An instant query per dashboard expression against a Prometheus that scrapes the
         # controller: an empty answer is a panel that would say "No data" (a label that does
