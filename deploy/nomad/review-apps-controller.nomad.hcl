@@ -80,8 +80,8 @@ job "review-apps-controller" {
   type        = "service"
 
   group "controller" {
-    # Two: the leader and a standby. More only shortens nothing: the hand-over time is bounded
-    # by the Consul session (2 x TTL + lock-delay), not by the number of standbys.
+    # Two: the leader and a standby. A third would not shorten a hand-over, which the Consul
+    # session bounds (2 x TTL + lock-delay), only survive a second node failure.
     count = 2
 
     # Never both on one node: losing that node would lose the standby too.
