@@ -13,31 +13,31 @@ work=$(mktemp -d /tmp/review-apps-packaging-test.XXXXXX)
 trap 'rm -rf "$work"' EXIT
 
 # --- systemd --------------------------------------------------------------------------------
-unit="$DEPLOY/systemd/review-apps-controller.service"
 if command -v systemd-analyze >/dev/null; then
-  # verify prints parse problems ("Failed to parse ..., ignoring") without failing: any output
-  # is a failure here.
-  cp "$unit" "$work/"
-  if ! (cd "$work" && systemd-analyze verify ./review-apps-controller.service) >"$work/verify.log" 2>&1 ||
-    [ -s "$work/verify.log" ]; then
-    echo "FAIL: systemd-analyze verify:" >&2
-    cat "$work/verify.log" >&2
-    exit 1
-  fi
-  echo "systemd: systemd-analyze verify accepts review-apps-controller.service"
-  # Exposure 0 (locked down) to 10 (unprotected); the hardening must keep it low.
-  if (cd "$work" && systemd-analyze security --offline=yes ./review-apps-controller.service) \
-    >"$work/security.log" 2>&1; then
-    score=$(sed -n 's/.*Overall exposure level for review-apps-controller.service: \([0-9.]*\).*/\1/p' "$work/security.log")
-    if ! awk -v s="$score" 'BEGIN {exit !(s != "" && s <= 2.5)}'; then
-      echo "FAIL: systemd-analyze security: exposure '$score', expected at most 2.5" >&2
-      tail -n 40 "$work/security.log" >&2
+  for unit in review-apps-controller review-apps-router; do
+    # verify prints parse problems ("Failed to parse ..., ignoring") without failing: any output
+    # is a failure here. It also checks that ExecStart's binary (java, nginx) exists.
+    cp "$DEPLOY/systemd/$unit.service" "$work/"
+    if ! (cd "$work" && systemd-analyze verify "./$unit.service") >"$work/verify.log" 2>&1 ||
+      [ -s "$work/verify.log" ]; then
+      echo "FAIL: systemd-analyze verify $unit.service:" >&2
+      cat "$work/verify.log" >&2
       exit 1
     fi
-    echo "systemd: security exposure $score (at most 2.5)"
-  else
-    echo "systemd: SKIP security score (this systemd-analyze has no --offline)"
-  fi
+    echo "systemd: systemd-analyze verify accepts $unit.service"
+    # Exposure 0 (locked down) to 10 (unprotected); the hardening must keep it low.
+    if (cd "$work" && systemd-analyze security --offline=yes "./$unit.service") >"$work/security.log" 2>&1; then
+      score=$(sed -n "s/.*Overall exposure level for $unit.service: \([0-9.]*\).*/\1/p" "$work/security.log")
+      if ! awk -v s="$score" 'BEGIN {exit !(s != "" && s <= 2.5)}'; then
+        echo "FAIL: systemd-analyze security $unit.service: exposure '$score', expected at most 2.5" >&2
+        tail -n 40 "$work/security.log" >&2
+        exit 1
+      fi
+      echo "systemd: $unit.service security exposure $score (at most 2.5)"
+    else
+      echo "systemd: SKIP security score (this systemd-analyze has no --offline)"
+    fi
+  done
 else
   echo "systemd: SKIP systemd-analyze verify: systemd-analyze is not installed"
 fi

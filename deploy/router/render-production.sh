@@ -4,7 +4,7 @@
 # with production defaults, plus a TLS listener, which the template does not have: its lines
 # go in right after the template's public `listen` line.
 #
-#   deploy/router/render-production.sh > /srv/review-apps-router/nginx.conf
+#   deploy/router/render-production.sh > /etc/review-apps/router-nginx.conf
 #
 # Defaults (override any through the environment):
 #   ROUTER_CONFIG=/etc/review-apps/router.json   ROUTER_LISTEN=0.0.0.0:80
