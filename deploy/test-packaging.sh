@@ -4,7 +4,9 @@
 # source exists, the jar path is the one the pom writes, every reactor module reaches the build
 # stage, the entrypoint, port and user), the Nomad job (no nomad binary here either: stanzas,
 # stop timeout, health check, no secret in the file; `nomad fmt -check` when nomad is
-# installed). Each check prints what it proved or why it was skipped.
+# installed), and the controller configurations shipped (the Nomad job's template, the systemd
+# example) are accepted by the controller itself. Each check prints what it proved or why it
+# was skipped.
 set -euo pipefail
 DEPLOY=$(cd "$(dirname "$0")" && pwd)
 REPO_ROOT=$(cd "$DEPLOY/.." && pwd)
@@ -187,3 +189,66 @@ if docker info >/dev/null 2>&1; then
 else
   echo "docker: SKIP image build: no Docker engine runs on this machine"
 fi
+
+# --- the shipped configurations are ones the controller accepts ------------------------------
+# The Nomad job's template (rendered with its variables' defaults and sample values) and the
+# systemd example: a misspelt key or a bad value makes the controller exit 2 at once, naming it.
+# Every address is overridden through the environment to a loopback port where nothing listens,
+# so the accepted controller reaches nothing outside; it is stopped once /healthz answers.
+source "$REPO_ROOT/scripts/lib/services.sh"
+CONTROLLER_JAR=${CONTROLLER_JAR:-$REPO_ROOT/controller/target/review-apps.jar}
+[ -f "$CONTROLLER_JAR" ] || { echo "FAIL: missing $CONTROLLER_JAR (run: make build)" >&2; exit 1; }
+"$PY" - "$DEPLOY/nomad/review-apps-controller.nomad.hcl" >"$work/nomad-controller.json" <<'PYEOF'
+import re, sys
+hcl = open(sys.argv[1]).read()
+defaults = {m.group(1): m.group(2).replace('\\"', '"') for m in re.finditer(
+    r'variable\s+"(\w+)"\s*\{[^}]*?default\s*=\s*"((?:[^"\\]|\\.)*)"', hcl, re.S)}
+# Sample values for the variables without a default, as `nomad job run -var` would give them.
+defaults.update({"host_template": "{name}.review.example.com",
+                 "postgres_jdbc_url": "jdbc:postgresql://shared-pg.internal:5432/postgres",
+                 "postgres_endpoint": "shared-pg.internal:5432"})
+m = re.search(r'destination\s*=\s*"local/controller.json".*?data\s*=\s*<<-EOT\n(.*?)\n\s*EOT', hcl, re.S)
+body = m.group(1)
+body = re.sub(r"\$\{var\.(\w+)\}", lambda v: defaults[v.group(1)], body)
+# consul-template, as Nomad renders it on a node.
+body = re.sub(r'\{\{\s*env\s+"attr\.unique\.network\.ip-address"\s*\}\}', "10.0.0.7", body)
+if "{{" in body or "${" in body:
+    sys.exit("unrendered template expression left: " + body)
+print(body)
+PYEOF
+for conf in "$work/nomad-controller.json" "$DEPLOY/systemd/controller.json.example"; do
+  nowhere=$(free_port)
+  port=$(free_port)
+  env -u CONSUL_HTTP_TOKEN -u NOMAD_TOKEN -u REVIEW_APPS_POSTGRES_PASSWORD \
+    CONSUL_HTTP_ADDR="http://127.0.0.1:$nowhere" NOMAD_ADDR="http://127.0.0.1:$nowhere" \
+    REVIEW_APPS_HTTP_BIND=127.0.0.1 REVIEW_APPS_HTTP_PORT="$port" \
+    REVIEW_APPS_POSTGRES_JDBC_URL="jdbc:postgresql://127.0.0.1:$nowhere/postgres" \
+    REVIEW_APPS_AWS_ENDPOINT="http://127.0.0.1:$nowhere" REVIEW_APPS_CAPACITY_PROVIDER=static \
+    java -Xmx128m -XX:+UseSerialGC -XX:TieredStopAtLevel=1 -jar "$CONTROLLER_JAR" controller \
+    --config "$conf" >"$work/controller.log" 2>&1 &
+  pid=$!
+  deadline=$((SECONDS + 90))
+  until curl -fsS -o /dev/null -m 2 "http://127.0.0.1:$port/healthz" 2>/dev/null; do
+    if ((SECONDS >= deadline)); then
+      kill -KILL "$pid" 2>/dev/null || true
+      echo "FAIL: the controller with $(basename "$conf") did not serve /healthz within 90 s" >&2
+      tail -n 20 "$work/controller.log" >&2
+      exit 1
+    fi
+    if ! kill -0 "$pid" 2>/dev/null; then
+      wait "$pid" && rc=0 || rc=$?
+      echo "FAIL: the controller refuses $(basename "$conf") (exit $rc):" >&2
+      grep -v '^[0-9:,]* |-' "$work/controller.log" | tail -n 20 >&2
+      exit 1
+    fi
+    sleep 0.1
+  done
+  kill -TERM "$pid"
+  for _ in $(seq 300); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
+  kill -KILL "$pid" 2>/dev/null || true
+  wait "$pid" 2>/dev/null || true
+  case $conf in
+    *nomad-controller.json) echo "config: the controller accepts the Nomad job's configuration template (rendered with its defaults)" ;;
+    *) echo "config: the controller accepts $(basename "$conf")" ;;
+  esac
+done
