@@ -23,7 +23,7 @@ import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 import software.amazon.awssdk.core.checksums.RequestChecksumCalculation;
 import software.amazon.awssdk.core.exception.SdkClientException;
 import software.amazon.awssdk.core.sync.RequestBody;
-import software.amazon.awssdk.http.apache.ApacheHttpClient;
+import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.regions.providers.DefaultAwsRegionProviderChain;
 import software.amazon.awssdk.services.s3.S3Client;
@@ -147,7 +147,9 @@ final class AssetsCommand implements Runnable {
               .or(() -> terminal().variable("AWS_ENDPOINT_URL"));
       S3ClientBuilder builder =
           S3Client.builder()
-              .httpClientBuilder(ApacheHttpClient.builder())
+              // The JDK's HTTP client: enough for one upload run, and the SDK has deprecated
+              // its Apache 4 client.
+              .httpClientBuilder(UrlConnectionHttpClient.builder())
               .credentialsProvider(credentials(custom.isPresent()));
       Optional<String> named =
           Optional.ofNullable(region)
