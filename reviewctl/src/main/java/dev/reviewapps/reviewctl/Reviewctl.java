@@ -171,8 +171,7 @@ public final class Reviewctl implements Runnable {
     }
     if (e instanceof ConsulUnavailable c) {
       // The address helps when it is the wrong one; it never carries the token.
-      return c.getMessage()
-          + (c.status().isEmpty() ? " (Consul at " + settings().consul() + ")" : "");
+      return c.getMessage() + (c.status().isEmpty() ? " at " + settings().consul() : "");
     }
     if (e instanceof NomadException n) {
       return "Nomad answered: " + n.getMessage();
