@@ -8,14 +8,7 @@ set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/reviewctl.sh"
 
 branch="${1:-${REVIEW_APP_BRANCH:-}}"
-if [[ -z "$branch" ]]; then
-  echo "cleanup.sh: no branch: give it as the argument or REVIEW_APP_BRANCH" >&2
-  exit 1
-fi
-if ! is_review_branch "$branch"; then
-  echo "cleanup.sh: $branch is not a deploy-* branch: nothing to clean up"
-  exit 0
-fi
+review_branch cleanup.sh "$branch"
 
 name="$(reviewctl name "$branch")"
 if [[ -n "${REVIEW_APP_CLEANUP_WAIT:-}" ]]; then

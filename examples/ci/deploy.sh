@@ -15,14 +15,7 @@ template="${REVIEW_APP_SPEC_TEMPLATE:-$here/reviewapp.template.json}"
 assets_dir="${REVIEW_APP_ASSETS_DIR:-public}"
 timeout="${REVIEW_APP_WAIT_TIMEOUT:-10m}"
 
-if [[ -z "$branch" ]]; then
-  echo "deploy.sh: no branch: set REVIEW_APP_BRANCH (or run in CircleCI / GitHub Actions)" >&2
-  exit 1
-fi
-if ! is_review_branch "$branch"; then
-  echo "deploy.sh: $branch is not a deploy-* branch: no review app"
-  exit 0
-fi
+review_branch deploy.sh "$branch"
 if [[ -z "$commit" ]]; then
   echo "deploy.sh: no commit: set REVIEW_APP_COMMIT" >&2
   exit 1

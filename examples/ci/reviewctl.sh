@@ -14,6 +14,14 @@ reviewctl() {
 }
 
 # Only branches named deploy-* get a review app (the original design's CircleCI filter).
-is_review_branch() {
-  [[ "$1" == deploy-* ]]
+# review_branch SCRIPT BRANCH: fails without a branch, ends the script (exit 0) for any other.
+review_branch() {
+  if [[ -z "$2" ]]; then
+    echo "$1: no branch: set REVIEW_APP_BRANCH (or give it as described at the top of $1)" >&2
+    exit 1
+  fi
+  if [[ "$2" != deploy-* ]]; then
+    echo "$1: $2 is not a deploy-* branch: nothing to do"
+    exit 0
+  fi
 }

@@ -14,24 +14,13 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 class ApplyGetDeleteTest {
-  private static ConsulWorld world;
+  @RegisterExtension static final ConsulWorld world = new ConsulWorld();
   @TempDir Path dir;
-
-  @BeforeAll
-  static void start() throws IOException {
-    world = ConsulWorld.start();
-  }
-
-  @AfterAll
-  static void stop() throws IOException {
-    world.close();
-  }
 
   private Path file(String name, String text) throws IOException {
     return Files.writeString(dir.resolve(name), text);

@@ -12,10 +12,6 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
-import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
-import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
-import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.model.S3Object;
 
@@ -27,15 +23,7 @@ class AssetsPushTest {
   @BeforeAll
   static void start() throws IOException {
     aws = AwsStandIn.start(AwsConfig.forTests());
-    s3 =
-        S3Client.builder()
-            .endpointOverride(aws.endpoint())
-            .region(Region.US_EAST_1)
-            .forcePathStyle(true)
-            .credentialsProvider(
-                StaticCredentialsProvider.create(AwsBasicCredentials.create("AKID", "secret")))
-            .httpClientBuilder(UrlConnectionHttpClient.builder())
-            .build();
+    s3 = TestS3.client(aws);
     s3.createBucket(r -> r.bucket("shop-assets"));
   }
 

@@ -22,11 +22,8 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
-import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
-import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
-import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
-import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.model.S3Object;
 
@@ -41,7 +38,7 @@ class CiScriptsTest {
   private static final String COMMIT = "3f2a9c1e0b7d4a5c6e8f9a0b1c2d3e4f5a6b7c8d";
   private static final String BUCKET = "shop-assets";
 
-  private static ConsulWorld world;
+  @RegisterExtension static final ConsulWorld world = new ConsulWorld();
   private static AwsStandIn aws;
   private static S3Client s3;
   private static PlayingController controller;
@@ -51,17 +48,8 @@ class CiScriptsTest {
 
   @BeforeAll
   static void start() throws IOException {
-    world = ConsulWorld.start();
     aws = AwsStandIn.start(AwsConfig.forTests());
-    s3 =
-        S3Client.builder()
-            .endpointOverride(aws.endpoint())
-            .region(Region.US_EAST_1)
-            .forcePathStyle(true)
-            .credentialsProvider(
-                StaticCredentialsProvider.create(AwsBasicCredentials.create("AKID", "secret")))
-            .httpClientBuilder(UrlConnectionHttpClient.builder())
-            .build();
+    s3 = TestS3.client(aws);
     s3.createBucket(r -> r.bucket(BUCKET));
     controller = new PlayingController(world.kv, world.layout);
     String classpath =
@@ -83,7 +71,6 @@ class CiScriptsTest {
     controller.close();
     s3.close();
     aws.close();
-    world.close();
   }
 
   record Result(int exitCode, String out, String err) {}
@@ -177,7 +164,7 @@ class CiScriptsTest {
 
     assertThat(deploy.exitCode()).isZero();
     assertThat(deploy.out())
-        .isEqualTo("deploy.sh: feature-x is not a deploy-* branch: no review app\n");
+        .isEqualTo("deploy.sh: feature-x is not a deploy-* branch: nothing to do\n");
     assertThat(cleanup.exitCode()).isZero();
     assertThat(world.kv.keys(world.layout.specs())).noneMatch(k -> k.contains("feature-x"));
   }

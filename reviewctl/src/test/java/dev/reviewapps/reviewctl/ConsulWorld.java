@@ -15,29 +15,49 @@ import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.util.Map;
 import java.util.Optional;
+import org.junit.jupiter.api.extension.AfterAllCallback;
+import org.junit.jupiter.api.extension.BeforeAllCallback;
+import org.junit.jupiter.api.extension.ExtensionContext;
 
-/** A devstack Consul, a store to look at it with, and a reviewctl pointed at it. */
-final class ConsulWorld implements AutoCloseable {
-  final ConsulStandIn consul;
-  final KeyValueStore kv;
+/**
+ * A devstack Consul, a store to look at it with, and a reviewctl pointed at it. As a static
+ * {@code @RegisterExtension} field it starts before a class's tests and stops after them.
+ */
+final class ConsulWorld implements AutoCloseable, BeforeAllCallback, AfterAllCallback {
+  ConsulStandIn consul;
+  KeyValueStore kv;
   final KeyLayout layout = new KeyLayout("review-apps/");
-  private final ConsulConnection connection;
+  private ConsulConnection connection;
 
-  private ConsulWorld(ConsulStandIn consul, Optional<String> token) {
-    this.consul = consul;
+  private void open(ConsulStandIn standIn, Optional<String> token) {
+    this.consul = standIn;
     this.connection =
         new ConsulConnection(
-            new ConsulEndpoint(URI.create(consul.baseUrl()), token), new SimpleMeterRegistry());
+            new ConsulEndpoint(URI.create(standIn.baseUrl()), token), new SimpleMeterRegistry());
     this.kv = new ConsulApiStore(connection);
   }
 
   static ConsulWorld start() throws IOException {
-    return new ConsulWorld(ConsulStandIn.start(ConsulConfig.defaults()), Optional.empty());
+    ConsulWorld world = new ConsulWorld();
+    world.open(ConsulStandIn.start(ConsulConfig.defaults()), Optional.empty());
+    return world;
   }
 
   /** With ACLs on; the test store uses {@code token}. */
   static ConsulWorld start(ConsulConfig config, String token) throws IOException {
-    return new ConsulWorld(ConsulStandIn.start(config), Optional.of(token));
+    ConsulWorld world = new ConsulWorld();
+    world.open(ConsulStandIn.start(config), Optional.of(token));
+    return world;
+  }
+
+  @Override
+  public void beforeAll(ExtensionContext context) throws IOException {
+    open(ConsulStandIn.start(ConsulConfig.defaults()), Optional.empty());
+  }
+
+  @Override
+  public void afterAll(ExtensionContext context) throws IOException {
+    close();
   }
 
   /** reviewctl with CONSUL_HTTP_ADDR as host:port, the way a shell would set it. */

@@ -32,19 +32,19 @@ import java.util.Optional;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** logs and describe against a Nomad stand-in really running the tasks. */
 class LogsAndDescribeTest {
   private static final String APP = "deploy-logs";
   private static final String FIRST_RELEASE = "0123456789";
-  private static ConsulWorld world;
+  @RegisterExtension static final ConsulWorld world = new ConsulWorld();
   private static NomadStandIn nomad;
   private static NomadApiClient client;
   private static String firstMigrateAlloc;
 
   @BeforeAll
   static void start() throws Exception {
-    world = ConsulWorld.start();
     nomad = NomadStandIn.start(NomadConfig.defaults());
     client =
         new NomadApiClient(new NomadApiConfiguration.Builder().setAddress(nomad.baseUrl()).build());
@@ -65,7 +65,6 @@ class LogsAndDescribeTest {
   static void stop() throws IOException {
     client.close();
     nomad.close();
-    world.close();
   }
 
   private static TaskGroup group(String role, String script) {

@@ -7,29 +7,17 @@ import dev.reviewapps.model.status.ConditionStatus;
 import dev.reviewapps.model.status.ConditionType;
 import dev.reviewapps.model.status.Phase;
 import dev.reviewapps.model.status.ReviewAppStatus;
-import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 class WaitTest {
   private static final Duration PATIENCE = Duration.ofSeconds(30);
-  private static ConsulWorld world;
-
-  @BeforeAll
-  static void start() throws IOException {
-    world = ConsulWorld.start();
-  }
-
-  @AfterAll
-  static void stop() throws IOException {
-    world.close();
-  }
+  @RegisterExtension static final ConsulWorld world = new ConsulWorld();
 
   private void apply(String name, String commit) {
     assertThat(world.cli().input(Specs.spec(name, commit)).run("apply", "-f", "-").exitCode())
