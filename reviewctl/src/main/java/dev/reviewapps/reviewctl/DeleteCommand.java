@@ -1,8 +1,8 @@
 package dev.reviewapps.reviewctl;
 
-import java.time.Duration;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
@@ -24,13 +24,7 @@ final class DeleteCommand extends AppCommand implements Callable<Integer> {
   @Option(names = "--wait", description = "Wait until status and inventory are gone.")
   boolean waitForTeardown;
 
-  @Option(
-      names = "--timeout",
-      paramLabel = "DURATION",
-      defaultValue = "10m",
-      converter = Durations.class,
-      description = "With --wait: how long (default 10m).")
-  Duration timeout;
+  @Mixin Timeout timeout;
 
   @Option(
       names = "--ignore-not-found",
@@ -57,7 +51,7 @@ final class DeleteCommand extends AppCommand implements Callable<Integer> {
       return ExitCode.OK;
     }
     StatusWait.Outcome outcome =
-        new StatusWait(store(), layout(), terminal().clock()).deleted(name, timeout);
-    return WaitCommand.report(out(), name, "Deleted", timeout, outcome);
+        new StatusWait(store(), layout(), terminal().clock()).deleted(name, timeout.value);
+    return WaitCommand.report(out(), name, "Deleted", timeout.value, outcome);
   }
 }

@@ -4,6 +4,7 @@ import java.io.PrintStream;
 import java.time.Duration;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
@@ -32,20 +33,14 @@ final class WaitCommand extends AppCommand implements Callable<Integer> {
       description = "Ready (default) or Deleted.")
   Goal goal;
 
-  @Option(
-      names = "--timeout",
-      paramLabel = "DURATION",
-      defaultValue = "10m",
-      converter = Durations.class,
-      description = "How long to wait, e.g. 90s, 10m, 1h (default 10m).")
-  Duration timeout;
+  @Mixin Timeout timeout;
 
   @Override
   public Integer call() {
     StatusWait wait = new StatusWait(store(), layout(), terminal().clock());
     StatusWait.Outcome outcome =
-        goal == Goal.Ready ? wait.ready(name, timeout) : wait.deleted(name, timeout);
-    return report(out(), name, goal.name(), timeout, outcome);
+        goal == Goal.Ready ? wait.ready(name, timeout.value) : wait.deleted(name, timeout.value);
+    return report(out(), name, goal.name(), timeout.value, outcome);
   }
 
   /** Prints the outcome and returns its exit code; shared with {@code delete --wait}. */
