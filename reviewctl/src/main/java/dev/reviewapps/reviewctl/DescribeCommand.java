@@ -18,6 +18,7 @@ import dev.reviewapps.model.validation.Violation;
 import java.io.PrintStream;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
@@ -87,7 +88,13 @@ final class DescribeCommand extends AppCommand implements Callable<Integer> {
       rows.add(new String[] {"  TIME", "SOURCE", "EVENT"});
       events
           .subList(Math.max(0, events.size() - eventCount), events.size())
-          .forEach(e -> rows.add(new String[] {"  " + e.at(), e.source(), e.text()}));
+          // Nomad's nanoseconds sort the events; seconds are enough to read them.
+          .forEach(
+              e ->
+                  rows.add(
+                      new String[] {
+                        "  " + e.at().truncatedTo(ChronoUnit.SECONDS), e.source(), e.text()
+                      }));
       Table.print(out, rows);
     }
     return ExitCode.OK;
@@ -128,7 +135,16 @@ final class DescribeCommand extends AppCommand implements Callable<Integer> {
   }
 
   private static String process(ProcessSpec p) {
-    return p.count() + " x " + p.command() + " (" + p.cpuMhz() + " MHz, " + p.memoryMb() + " MB)";
+    return p.count()
+        + " x "
+        + p.command()
+        + " ("
+        + p.cpuMhz()
+        + " MHz, "
+        + p.memoryMb()
+        + " MB"
+        + p.healthPath().map(h -> ", health check " + h).orElse("")
+        + ")";
   }
 
   private void status(PrintStream out, AppView app, Optional<ReviewAppStatus> status, Instant now) {

@@ -23,7 +23,7 @@ final class Table {
           line.append(" ".repeat(widths[c] - row[c].length() + 3));
         }
       }
-      out.println(line);
+      out.println(line.toString().stripTrailing());
     }
   }
 }

@@ -5,6 +5,7 @@ import java.io.PrintStream;
 import java.time.Clock;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 
 /**
  * What a reviewctl run sees of the world outside its arguments: environment variables, standard
@@ -28,10 +29,8 @@ public record Terminal(
   }
 
   /** The variable's value when set and not blank. */
-  public java.util.Optional<String> variable(String name) {
+  public Optional<String> variable(String name) {
     String value = env.get(name);
-    return value == null || value.isBlank()
-        ? java.util.Optional.empty()
-        : java.util.Optional.of(value.strip());
+    return value == null || value.isBlank() ? Optional.empty() : Optional.of(value.strip());
   }
 }

@@ -175,6 +175,7 @@ class LogsAndDescribeTest {
         .contains("Phase:       Deploying")
         .contains("URL:         http://deploy-logs.review.test")
         .contains("  Commit:    abcdef12")
+        .contains("  Web:       1 x bin/web (500 MHz, 512 MB, health check /health)")
         .contains("Observed:    spec index " + world.specIndex(APP))
         .contains("Last error:  web: health check failing")
         .contains("Expires:     2026-11-29T07:00:00Z")
