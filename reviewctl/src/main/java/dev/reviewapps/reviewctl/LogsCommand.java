@@ -38,7 +38,26 @@ final class LogsCommand extends AppCommand implements Callable<Integer> {
   String alloc;
 
   @Override
-  public Integer call() throws IOException, NomadException {
+  public Integer call() throws NomadException {
+    try {
+      return printLog();
+    } catch (IOException e) {
+      // Connection refused, timeout, reset: name the address, which is what is usually wrong.
+      throw new CliError(
+          "logs "
+              + name
+              + " "
+              + role
+              + ": Nomad at "
+              + root().settings().nomad()
+              + " unreachable ("
+              + e.getClass().getSimpleName()
+              + ")",
+          e);
+    }
+  }
+
+  private int printLog() throws IOException, NomadException {
     List<AllocationListStub> allocations =
         new NomadTasks(root().clients().nomad()).allocations(name, role);
     if (allocations.isEmpty()) {

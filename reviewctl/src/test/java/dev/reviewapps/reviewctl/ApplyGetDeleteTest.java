@@ -256,6 +256,16 @@ class ApplyGetDeleteTest {
       assertThat(denied.exitCode()).isEqualTo(ExitCode.ERROR);
       assertThat(denied.err()).hasLineCount(1).contains("403").doesNotContain("wrong-secret-456");
 
+      // Not even the stack trace of --debug carries it.
+      Cli.Run debug =
+          acl.cli()
+              .input(Specs.spec("deploy-acl", "1234567"))
+              .run("apply", "-f", "-", "--token", "wrong-secret-456", "--debug");
+      assertThat(debug.err())
+          .contains("ConsulUnavailable")
+          .contains("\tat dev.reviewapps.")
+          .doesNotContain("wrong-secret-456");
+
       Cli.Run allowed =
           acl.cli()
               .input(Specs.spec("deploy-acl", "1234567"))

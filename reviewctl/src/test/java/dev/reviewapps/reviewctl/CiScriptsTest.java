@@ -220,6 +220,25 @@ class CiScriptsTest {
   }
 
   @Test
+  void theWrapperSaysToBuildWhenTheJarIsMissing() throws Exception {
+    ProcessBuilder wrapper =
+        new ProcessBuilder("bash", REPO.resolve("bin/reviewctl").toString(), "get")
+            .redirectErrorStream(true);
+    wrapper.environment().put("REVIEWCTL_JAR", checkout.resolve("missing.jar").toString());
+    Process run = wrapper.start();
+    String out = new String(run.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+
+    assertThat(run.waitFor()).isEqualTo(1);
+    assertThat(out)
+        .isEqualTo(
+            "reviewctl: "
+                + checkout.resolve("missing.jar")
+                + " is missing: run 'make build' in "
+                + REPO
+                + " first\n");
+  }
+
+  @Test
   void theCiConfigsParseAndFilterDeployBranches() throws Exception {
     JsonNode circle = yaml(CI.resolve("circleci/config.yml"));
     for (JsonNode job : circle.at("/workflows/review_app/jobs")) {

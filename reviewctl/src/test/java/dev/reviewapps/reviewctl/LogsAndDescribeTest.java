@@ -135,6 +135,23 @@ class LogsAndDescribeTest {
   }
 
   @Test
+  void anUnreachableNomadIsOneLineNamingTheAddress() throws IOException {
+    int closedPort;
+    try (ServerSocket s = new ServerSocket(0)) {
+      closedPort = s.getLocalPort();
+    }
+
+    Cli.Run run = cli().run("logs", APP, "web", "--nomad", "127.0.0.1:" + closedPort);
+
+    assertThat(run.exitCode()).isEqualTo(ExitCode.ERROR);
+    assertThat(run.err())
+        .isEqualTo(
+            "reviewctl: logs deploy-logs web: Nomad at 127.0.0.1:"
+                + closedPort
+                + " unreachable (HttpHostConnectException)\n");
+  }
+
+  @Test
   void describeShowsSpecConditionsInventoryExpiryAndNomadEvents() {
     world.cli().input(Specs.spec(APP, "abcdef12")).run("apply", "-f", "-");
     Instant created = Instant.parse("2026-11-26T07:00:00Z");
