@@ -100,7 +100,8 @@ class CiScriptsTest {
     Path out = Files.createTempFile(tools, "out", ".txt");
     Path err = Files.createTempFile(tools, "err", ".txt");
     Process p = pb.redirectOutput(out.toFile()).redirectError(err.toFile()).start();
-    assertThat(p.waitFor(180, TimeUnit.SECONDS)).as("script finished").isTrue();
+    // Each reviewctl call is a JVM start: generous for a loaded two-core machine.
+    assertThat(p.waitFor(300, TimeUnit.SECONDS)).as("script finished").isTrue();
     return new Result(p.exitValue(), Files.readString(out), Files.readString(err));
   }
 
