@@ -1,6 +1,7 @@
 package dev.reviewapps.reviewctl;
 
 import dev.reviewapps.controller.consul.BlockingQuery;
+import dev.reviewapps.controller.consul.ConsulUnavailable;
 import dev.reviewapps.controller.consul.KeyLayout;
 import dev.reviewapps.controller.consul.KeyValueStore;
 import dev.reviewapps.controller.consul.KvEntry;
@@ -13,11 +14,16 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Optional;
+import java.util.function.Supplier;
 
 /**
  * Waits for an app to become Ready or to be gone, with Consul blocking queries on the key that has
  * to change next: no sleeping, no polling loop. Each query waits at most until the deadline (Consul
  * rounds to whole seconds), so a timeout is exceeded by about a second at most.
+ *
+ * <p>Once Consul has answered, losing it (an agent restart during a ten-minute deploy wait) is
+ * ridden out: the call is retried with a growing pause until the deadline. A Consul that never
+ * answered (a wrong address) fails at once; an HTTP error (403) is never retried.
  */
 final class StatusWait {
   /** Consul's own cap is 10 minutes; shorter queries keep a lost connection from hiding long. */
@@ -35,9 +41,12 @@ final class StatusWait {
     record TimedOut(String lastSeen) implements Outcome {}
   }
 
+  private static final Duration LONGEST_PAUSE = Duration.ofSeconds(8);
+
   private final KeyValueStore store;
   private final KeyLayout layout;
   private final Clock clock;
+  private boolean answered;
 
   StatusWait(KeyValueStore store, KeyLayout layout, Clock clock) {
     this.store = store;
@@ -56,11 +65,12 @@ final class StatusWait {
     String lastSeen = "no status yet";
     while (true) {
       KvEntry spec =
-          store
-              .get(layout.spec(name))
+          ask(() -> store.get(layout.spec(name)), deadline)
               .orElseThrow(
                   () -> new CliError("wait " + name + ": no spec named " + name + " in Consul"));
-      KvListing listing = store.read(layout.status(name), query(index, deadline));
+      long from = index;
+      KvListing listing =
+          ask(() -> store.read(layout.status(name), query(from, deadline)), deadline);
       // Consul asks clients to start over when an index goes backwards.
       index = listing.index() < index ? 0 : listing.index();
       Optional<ReviewAppStatus> status =
@@ -98,9 +108,9 @@ final class StatusWait {
   Outcome deleted(String name, Duration timeout) {
     Instant deadline = clock.instant().plus(timeout);
     while (true) {
-      Optional<KvEntry> status = store.get(layout.status(name));
-      Optional<KvEntry> inventory = store.get(layout.inventory(name));
-      Optional<KvEntry> spec = store.get(layout.spec(name));
+      Optional<KvEntry> status = ask(() -> store.get(layout.status(name)), deadline);
+      Optional<KvEntry> inventory = ask(() -> store.get(layout.inventory(name)), deadline);
+      Optional<KvEntry> spec = ask(() -> store.get(layout.spec(name)), deadline);
       // Block on whichever key still has to go, status first (the controller drops it last).
       Optional<KvEntry> pending = status.or(() -> inventory).or(() -> spec);
       if (pending.isEmpty()) {
@@ -114,7 +124,36 @@ final class StatusWait {
         return new Outcome.TimedOut("still in Consul: " + left.strip());
       }
       // A present key's index is its ModifyIndex: the query returns when it changes or goes.
-      store.read(pending.get().key(), query(pending.get().modifyIndex(), deadline));
+      KvEntry next = pending.get();
+      ask(() -> store.read(next.key(), query(next.modifyIndex(), deadline)), deadline);
+    }
+  }
+
+  /** One Consul call, retried while Consul is unreachable after having answered before. */
+  private <T> T ask(Supplier<T> call, Instant deadline) {
+    Duration pause = Duration.ofSeconds(1);
+    while (true) {
+      try {
+        T answer = call.get();
+        answered = true;
+        return answer;
+      } catch (ConsulUnavailable e) {
+        Duration left = Duration.between(clock.instant(), deadline);
+        if (!answered || e.status().isPresent() || left.compareTo(pause) <= 0) {
+          throw e;
+        }
+        try {
+          // A pause before asking again: Consul is down, there is no state to block on.
+          Thread.sleep(pause.toMillis());
+        } catch (InterruptedException interrupted) {
+          Thread.currentThread().interrupt();
+          throw e;
+        }
+        pause =
+            pause.multipliedBy(2).compareTo(LONGEST_PAUSE) > 0
+                ? LONGEST_PAUSE
+                : pause.multipliedBy(2);
+      }
     }
   }
 

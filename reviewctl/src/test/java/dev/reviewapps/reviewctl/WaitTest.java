@@ -3,17 +3,31 @@ package dev.reviewapps.reviewctl;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import dev.reviewapps.controller.consul.ConsulApiStore;
+import dev.reviewapps.controller.consul.ConsulConnection;
+import dev.reviewapps.controller.consul.ConsulEndpoint;
+import dev.reviewapps.controller.consul.KeyValueStore;
+import dev.reviewapps.devstack.consul.ConsulConfig;
+import dev.reviewapps.devstack.consul.ConsulStandIn;
+import dev.reviewapps.model.json.ReviewAppJson;
 import dev.reviewapps.model.status.ConditionStatus;
 import dev.reviewapps.model.status.ConditionType;
 import dev.reviewapps.model.status.Phase;
 import dev.reviewapps.model.status.ReviewAppStatus;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.net.URI;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.io.TempDir;
 
 class WaitTest {
   private static final Duration PATIENCE = Duration.ofSeconds(30);
@@ -57,6 +71,42 @@ class WaitTest {
     Cli.Run run = waiting.orTimeout(30, java.util.concurrent.TimeUnit.SECONDS).join();
     assertThat(run.exitCode()).isZero();
     assertThat(run.out()).isEqualTo("reviewapp/deploy-wait Ready http://deploy-wait.review.test\n");
+  }
+
+  @Test
+  void waitRidesOutAConsulRestart(@TempDir Path data) throws IOException {
+    int port;
+    try (ServerSocket s = new ServerSocket(0)) {
+      port = s.getLocalPort();
+    }
+    // Kept on disk, so the restarted agent has the same KV and indexes, as a real one would.
+    ConsulConfig config = ConsulConfig.defaults().withPort(port).withDataDir(data);
+    Cli cli = new Cli(Map.of("CONSUL_HTTP_ADDR", "127.0.0.1:" + port));
+    ConsulStandIn first = ConsulStandIn.start(config);
+    assertThat(
+            cli.input(Specs.spec("deploy-restart", "6666666f")).run("apply", "-f", "-").exitCode())
+        .isZero();
+    CompletableFuture<Cli.Run> waiting =
+        CompletableFuture.supplyAsync(() -> cli.run("wait", "deploy-restart", "--timeout", "2m"));
+    await().atMost(PATIENCE).until(() -> first.parkedQueries() > 0);
+
+    first.close();
+    try (ConsulStandIn second = ConsulStandIn.start(config);
+        ConsulConnection connection =
+            new ConsulConnection(
+                new ConsulEndpoint(URI.create(second.baseUrl()), Optional.empty()),
+                new SimpleMeterRegistry())) {
+      KeyValueStore kv = new ConsulApiStore(connection);
+      long index = kv.get(world.layout.spec("deploy-restart")).orElseThrow().modifyIndex();
+      kv.put(
+          world.layout.status("deploy-restart"),
+          ReviewAppJson.writeStatus(Specs.ready(index, "http://restart.test", Instant.now())));
+
+      Cli.Run run = waiting.orTimeout(60, java.util.concurrent.TimeUnit.SECONDS).join();
+      assertThat(run.err()).isEmpty();
+      assertThat(run.exitCode()).isZero();
+      assertThat(run.out()).isEqualTo("reviewapp/deploy-restart Ready http://restart.test\n");
+    }
   }
 
   @Test
