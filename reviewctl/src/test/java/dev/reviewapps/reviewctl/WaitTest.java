@@ -144,7 +144,8 @@ class WaitTest {
 
     assertThat(Duration.ofNanos(System.nanoTime() - started))
         .isGreaterThanOrEqualTo(Duration.ofSeconds(2))
-        .isLessThan(Duration.ofSeconds(10));
+        // Far below the default 10m; loose enough for a loaded machine.
+        .isLessThan(Duration.ofSeconds(30));
     assertThat(run.exitCode()).isEqualTo(ExitCode.TIMEOUT);
     assertThat(run.err())
         .isEqualTo(
