@@ -1,0 +1,36 @@
+package dev.reviewapps.reviewctl;
+
+import dev.reviewapps.controller.consul.KeyLayout;
+import dev.reviewapps.controller.consul.KeyValueStore;
+import java.io.PrintStream;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Spec;
+
+/** What every subcommand reaches through the root command: terminal, settings and clients. */
+abstract class AppCommand {
+  @Spec CommandSpec spec;
+
+  Reviewctl root() {
+    return (Reviewctl) spec.root().userObject();
+  }
+
+  Terminal terminal() {
+    return root().terminal();
+  }
+
+  PrintStream out() {
+    return terminal().out();
+  }
+
+  KeyValueStore store() {
+    return root().clients().store();
+  }
+
+  KeyLayout layout() {
+    return root().clients().layout();
+  }
+
+  Apps apps() {
+    return new Apps(store(), layout());
+  }
+}

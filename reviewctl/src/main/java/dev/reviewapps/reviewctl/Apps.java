@@ -1,0 +1,70 @@
+package dev.reviewapps.reviewctl;
+
+import dev.reviewapps.controller.consul.BlockingQuery;
+import dev.reviewapps.controller.consul.KeyLayout;
+import dev.reviewapps.controller.consul.KeyValueStore;
+import dev.reviewapps.controller.consul.KvEntry;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeSet;
+
+/** Reads {@link AppView}s from Consul: one by name, or every app under the prefix. */
+final class Apps {
+  private final KeyValueStore store;
+  private final KeyLayout layout;
+
+  Apps(KeyValueStore store, KeyLayout layout) {
+    this.store = store;
+    this.layout = layout;
+  }
+
+  AppView one(String name) {
+    return new AppView(
+        name,
+        store.get(layout.spec(name)),
+        store.get(layout.status(name)),
+        store.get(layout.inventory(name)));
+  }
+
+  /** The app, or a "no review app named" error when Consul holds nothing about it. */
+  AppView existing(String name, String operation) {
+    AppView app = one(name);
+    if (!app.exists()) {
+      throw new CliError(operation + " " + name + ": no review app named " + name);
+    }
+    return app;
+  }
+
+  /** Every app with a spec, a status or an inventory, sorted by name. */
+  List<AppView> all() {
+    Map<String, KvEntry> specs = byName(layout.specs());
+    Map<String, KvEntry> statuses = byName(layout.statuses());
+    Map<String, KvEntry> inventories = byName(layout.inventories());
+    TreeSet<String> names = new TreeSet<>(specs.keySet());
+    names.addAll(statuses.keySet());
+    names.addAll(inventories.keySet());
+    return names.stream()
+        .map(
+            n ->
+                new AppView(
+                    n,
+                    Optional.ofNullable(specs.get(n)),
+                    Optional.ofNullable(statuses.get(n)),
+                    Optional.ofNullable(inventories.get(n))))
+        .toList();
+  }
+
+  private Map<String, KvEntry> byName(String prefix) {
+    Map<String, KvEntry> entries = new HashMap<>();
+    for (KvEntry e : store.list(prefix, BlockingQuery.NONE).entries()) {
+      String name = e.key().substring(prefix.length());
+      // Only direct children are apps; anything deeper is not ours to list.
+      if (!name.isEmpty() && !name.contains("/")) {
+        entries.put(name, e);
+      }
+    }
+    return entries;
+  }
+}
