@@ -3,10 +3,12 @@ SHELL := /bin/bash
 MVN   ?= mvn
 MVNFLAGS ?= -B --no-transfer-progress
 # Debian packages the build, the tests, the demo and the benchmarks use (python3-yaml: the CI
-# config checks of reviewctl).
+# config checks of reviewctl; systemd: systemd-analyze for the units in deploy/; openssl: the
+# router's TLS test).
 APT_PACKAGES := openjdk-17-jdk-headless maven git curl procps iproute2 util-linux \
   python3 python3-psycopg2 python3-redis python3-yaml \
-  postgresql redis-server nginx libnginx-mod-http-lua lua-cjson prometheus wrk lua-busted lua-socket
+  postgresql redis-server nginx libnginx-mod-http-lua lua-cjson prometheus wrk lua-busted lua-socket \
+  systemd openssl
 
 .PHONY: all deps build test test-java test-lua bench bench-router demo clean format
 
