@@ -30,7 +30,8 @@ import java.util.TreeMap;
  *       web} (count from the spec, dynamic port {@code http}, an HTTP health check) and {@code
  *       worker} (when the spec has one);
  *   <li>the batch job {@code <name>-migrate-<release>} for each release (image and commit);
- *   <li>the batch job {@code <name>-seed}, run once.
+ *   <li>the batch job {@code <name>-seed}, run once;
+ *   <li>the batch job {@code <name>-predestroy}, run when the app is torn down.
  * </ul>
  *
  * Every job carries {@code Meta} naming the app ({@code review-app}); the groups that change with a
@@ -101,6 +102,11 @@ public final class ReviewAppJobs {
     return app + "-seed";
   }
 
+  /** The predestroy job's ID. */
+  public static String predestroyJobId(String app) {
+    return app + "-predestroy";
+  }
+
   /** The migrate job's ID for one release. */
   public static String migrateJobId(String app, String releaseKey) {
     return app + "-migrate-" + releaseKey;
@@ -150,6 +156,18 @@ public final class ReviewAppJobs {
         "batch",
         release,
         List.of(batchGroup(TaskRole.SEED, release, command)));
+  }
+
+  /**
+   * The predestroy batch job, run before the app's database goes; {@code release} carries the last
+   * applied spec, the database and (while it still runs) the app's Redis.
+   */
+  public Job predestroyJob(AppRelease release, String command) {
+    return job(
+        predestroyJobId(release.name()),
+        "batch",
+        release,
+        List.of(batchGroup(TaskRole.PREDESTROY, release, command)));
   }
 
   /** The {@code spec-hash} a built job carries (on its process groups, or on the job). */
