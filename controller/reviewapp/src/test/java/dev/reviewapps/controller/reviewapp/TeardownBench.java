@@ -4,10 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import dev.reviewapps.controller.engine.Engine;
-import dev.reviewapps.controller.engine.EngineSettings;
-import dev.reviewapps.controller.engine.ReconcileMetrics;
-import dev.reviewapps.controller.engine.TerminalErrors;
-import dev.reviewapps.controller.engine.WorkQueueMetrics;
 import dev.reviewapps.controller.reviewapp.credentials.DatabaseCredentials;
 import dev.reviewapps.controller.reviewapp.inventory.Inventory;
 import dev.reviewapps.controller.reviewapp.inventory.InventoryStore;
@@ -23,14 +19,11 @@ import dev.reviewapps.controller.reviewapp.testing.ReviewAppWorld;
 import dev.reviewapps.model.ReviewApp;
 import dev.reviewapps.model.json.ReviewAppJson;
 import dev.reviewapps.model.naming.AppName;
-import dev.reviewapps.model.naming.HostTemplate;
 import io.micrometer.core.instrument.Timer;
-import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.Statement;
-import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -63,8 +56,7 @@ import software.amazon.awssdk.core.sync.RequestBody;
 class TeardownBench {
 
   private static final int APPS = 200;
-  private static final int WORKERS = 8;
-  private static final HostTemplate HOSTS = new HostTemplate("{name}.review.test");
+  private static final int WORKERS = ReviewAppBenchmarkTest.WORKERS;
 
   @Test
   void twoHundredAppsAreTornDown() throws Exception {
@@ -102,52 +94,20 @@ class TeardownBench {
           "BENCH teardown: %d apps seeded in %.1f s (%d processes)%n",
           APPS, (System.nanoTime() - seeding) / 1e9, pids.size());
 
-      SimpleMeterRegistry registry = new SimpleMeterRegistry();
       Map<String, Long> goneAt = new ConcurrentHashMap<>();
-      Teardown teardown =
-          new Teardown(
-              world.kv,
-              world.layout,
+      TearingDownController controller =
+          TearingDownController.build(
+              world,
               providers,
-              jobs,
               TeardownSettings.defaults(Duration.ofMillis(500), Duration.ofSeconds(1)),
               TeardownGate.OPEN,
-              registry,
-              Clock.systemUTC(),
               (app, stage) -> {
                 if (stage == Teardown.Stage.INVENTORY) {
                   goneAt.put(app, System.nanoTime());
                 }
-              });
-      ReviewAppReconciler reconciler =
-          new ReviewAppReconciler(
-              world.kv,
-              world.layout,
-              providers,
-              jobs,
-              DatabaseSettings.shared(world.sharedEndpoint()),
-              new ReviewAppSettings(HOSTS, "http", Duration.ofMillis(500), Duration.ofSeconds(30)),
-              registry,
-              Clock.systemUTC(),
-              teardown,
-              ReviewAppReconciler.StepObserver.NONE);
-      Engine engine =
-          new Engine(
-              new EngineSettings(
-                  "reviewapp",
-                  world.layout,
-                  WORKERS,
-                  Duration.ofMillis(200),
-                  Duration.ofSeconds(10),
-                  50,
-                  100,
-                  Duration.ofSeconds(5),
-                  Duration.ofMinutes(10)),
-              world.kv,
-              reconciler,
-              TerminalErrors.ignore(),
-              WorkQueueMetrics.none(),
-              ReconcileMetrics.none());
+              },
+              Duration.ofMillis(500));
+      Engine engine = ReviewAppBenchmarkTest.engine(world, controller.reconciler());
       long started = System.nanoTime();
       engine.start();
       await()
@@ -170,7 +130,7 @@ class TeardownBench {
       assertThat(world.s3.listObjectsV2(r -> r.bucket(ReviewAppWorld.ASSETS_BUCKET)).keyCount())
           .isZero();
 
-      Timer duration = registry.get("review_apps_teardown_duration").timer();
+      Timer duration = controller.registry().get("review_apps_teardown_duration").timer();
       double meanGone =
           goneAt.values().stream().mapToLong(t -> t - started).average().orElse(0) / 1e9;
       double maxGone = goneAt.values().stream().mapToLong(t -> t - started).max().orElse(0) / 1e9;
@@ -198,7 +158,7 @@ class TeardownBench {
     ReviewApp app =
         ReviewAppJson.parse(specJson.getBytes(StandardCharsets.UTF_8)).toOptional().orElseThrow();
     SharedDatabase db = SharedDatabase.forApp(name, Optional.empty());
-    String host = HOSTS.host(new AppName(name));
+    String host = TearingDownController.HOSTS.host(new AppName(name));
     String jobId = ReviewAppJobs.serviceJobId(name);
     Inventory inventory =
         Inventory.empty(name)

@@ -5,19 +5,15 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import dev.reviewapps.controller.engine.Result;
-import dev.reviewapps.controller.reviewapp.nomad.ReviewAppJobs;
-import dev.reviewapps.controller.reviewapp.nomad.TaskDriver;
 import dev.reviewapps.controller.reviewapp.teardown.Teardown;
 import dev.reviewapps.controller.reviewapp.teardown.TeardownGate;
 import dev.reviewapps.controller.reviewapp.teardown.TeardownSettings;
 import dev.reviewapps.controller.reviewapp.testing.ReviewAppWorld;
 import dev.reviewapps.devstack.aws.faults.FaultRule;
 import dev.reviewapps.model.json.ReviewAppJson;
-import dev.reviewapps.model.naming.HostTemplate;
 import dev.reviewapps.model.status.ConditionType;
 import dev.reviewapps.model.status.Phase;
 import dev.reviewapps.model.status.ReviewAppStatus;
-import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.Socket;
@@ -32,7 +28,6 @@ import java.nio.file.attribute.PosixFilePermissions;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
-import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -59,7 +54,6 @@ import software.amazon.awssdk.services.rds.model.DbInstanceNotFoundException;
  */
 class TeardownTest {
 
-  private static final HostTemplate HOSTS = new HostTemplate("{name}.review.test");
   private static final HttpClient HTTP =
       HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
 
@@ -93,51 +87,18 @@ class TeardownTest {
     world.close();
   }
 
-  /** A controller as one process would have it: a reconciler with its teardown. */
-  private record Controller(ReviewAppReconciler reconciler, SimpleMeterRegistry registry) {
-    double teardowns(String result) {
-      return registry.get("review_apps_teardowns").tag("result", result).counter().count();
-    }
-  }
-
-  private static Controller controller(
+  private static TearingDownController controller(
       TeardownSettings settings, TeardownGate gate, Teardown.StageObserver observer) {
-    SimpleMeterRegistry registry = new SimpleMeterRegistry();
     // A new object graph over the same stores, as a restarted controller builds it.
-    ReviewAppProviders providers = world.providers();
-    ReviewAppJobs jobs =
-        new ReviewAppJobs(ReviewAppJobs.Settings.defaults(TaskDriver.RawExec.withDefaults()));
-    Teardown teardown =
-        new Teardown(
-            world.kv,
-            world.layout,
-            providers,
-            jobs,
-            settings,
-            gate,
-            registry,
-            Clock.systemUTC(),
-            observer);
-    ReviewAppReconciler reconciler =
-        new ReviewAppReconciler(
-            world.kv,
-            world.layout,
-            providers,
-            jobs,
-            DatabaseSettings.shared(world.sharedEndpoint()),
-            new ReviewAppSettings(HOSTS, "http", Duration.ofMillis(200), Duration.ofSeconds(30)),
-            registry,
-            Clock.systemUTC(),
-            teardown,
-            ReviewAppReconciler.StepObserver.NONE);
-    return new Controller(reconciler, registry);
+    return TearingDownController.build(
+        world, world.providers(), settings, gate, observer, Duration.ofMillis(200));
   }
 
   private static TeardownSettings settings() {
     return TeardownSettings.defaults(Duration.ofMillis(200), Duration.ofMillis(200));
   }
 
-  private static Controller controller() {
+  private static TearingDownController controller() {
     return controller(settings(), TeardownGate.OPEN, Teardown.StageObserver.NONE);
   }
 
@@ -297,7 +258,7 @@ class TeardownTest {
   void aDeletedSharedAppLeavesNothingBehindAndTheOtherAppKeepsServing() throws Exception {
     String name = "deploy-td-gone";
     String other = "deploy-td-stays";
-    Controller controller = controller();
+    TearingDownController controller = controller();
     putSpec(name, withPredestroy(Apps.shared(name, "aaaa0001"), predestroyRuns.toString()));
     putSpec(other, Apps.shared(other, "aaaa0002"));
     driveAll(controller.reconciler(), List.of(name, other), TeardownTest::ready);
@@ -340,10 +301,10 @@ class TeardownTest {
   void rdsInstancesAreDeletedWithAFinalSnapshotOnlyWhenConfigured() throws Exception {
     String kept = "deploy-td-rds-snap";
     String dropped = "deploy-td-rds-nosnap";
-    Controller withSnapshot =
+    TearingDownController withSnapshot =
         controller(
             settings().withFinalSnapshot(true), TeardownGate.OPEN, Teardown.StageObserver.NONE);
-    Controller without = controller();
+    TearingDownController without = controller();
     putSpec(kept, Apps.instance(kept, "bbbb0001"));
     putSpec(dropped, Apps.instance(dropped, "bbbb0002"));
     // Deleted as soon as its instance is available: the rest of the app is still starting.
@@ -387,7 +348,7 @@ class TeardownTest {
       crashAt.put("deploy-td-crash-" + stage.name().toLowerCase(), stage);
     }
     List<String> names = crashAt.keySet().stream().sorted().toList();
-    Controller provisioning = controller();
+    TearingDownController provisioning = controller();
     for (String name : names) {
       putSpec(name, withPredestroy(Apps.shared(name, "cccc0001"), predestroyRuns.toString()));
     }
@@ -400,7 +361,7 @@ class TeardownTest {
     }
 
     Set<String> crashed = ConcurrentHashMap.newKeySet();
-    Controller crashing =
+    TearingDownController crashing =
         controller(
             settings(),
             TeardownGate.OPEN,
@@ -418,7 +379,7 @@ class TeardownTest {
     }
 
     // A freshly started controller finishes every teardown.
-    Controller fresh = controller();
+    TearingDownController fresh = controller();
     driveAll(fresh.reconciler(), names, TeardownTest::gone);
     for (String name : names) {
       assertNothingLeft(name, pids.get(name));
@@ -430,7 +391,7 @@ class TeardownTest {
   @Test
   void aFailingStageIsRetriedAndNoLaterStageRunsBeforeItSucceeds() throws Exception {
     String name = "deploy-td-s3-down";
-    Controller controller = controller();
+    TearingDownController controller = controller();
     putSpec(name, Apps.shared(name, "dddd0001"));
     driveAll(controller.reconciler(), List.of(name), TeardownTest::databaseReady);
     putAssets(name, 4);
@@ -468,7 +429,7 @@ class TeardownTest {
   @Test
   void aFailingPredestroyIsRetriedABoundedNumberOfTimesThenTheTeardownGoesOn() throws Exception {
     String name = "deploy-td-bad-script";
-    Controller controller =
+    TearingDownController controller =
         controller(
             settings().withPredestroy(2, Duration.ofMinutes(2)),
             TeardownGate.OPEN,
@@ -506,7 +467,7 @@ class TeardownTest {
           asked.incrementAndGet();
           return hold.get();
         };
-    Controller controller =
+    TearingDownController controller =
         controller(settings().withHoldRecheck(Duration.ofSeconds(7)), gate, (app, stage) -> {});
     putSpec(name, Apps.shared(name, "ffff0001"));
     driveAll(controller.reconciler(), List.of(name), TeardownTest::databaseReady);
@@ -540,7 +501,7 @@ class TeardownTest {
   void aSpecThatComesBackDuringItsTeardownIsProvisionedAfreshOnceTheTeardownIsDone()
       throws Exception {
     String name = "deploy-td-back";
-    Controller controller = controller();
+    TearingDownController controller = controller();
     putSpec(name, Apps.shared(name, "abab0001"));
     driveAll(controller.reconciler(), List.of(name), TeardownTest::ready);
     long oidBefore = databaseOid("ra_deploy_td_back");
@@ -574,7 +535,7 @@ class TeardownTest {
   @Test
   void aStatusLeftByASpecThatNeverProvisionedIsDeleted() throws Exception {
     String name = "deploy-td-never";
-    Controller controller = controller();
+    TearingDownController controller = controller();
     putSpec(name, Apps.shared(name, "not a commit"));
     assertThatThrownBy(() -> controller.reconciler().reconcile(name))
         .isInstanceOf(dev.reviewapps.controller.engine.TerminalError.class);

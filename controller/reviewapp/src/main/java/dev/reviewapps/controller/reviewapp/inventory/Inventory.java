@@ -44,28 +44,6 @@ public record Inventory(
     Objects.requireNonNull(teardown, "teardown");
   }
 
-  /** An inventory whose teardown has not begun. */
-  public Inventory(
-      String app,
-      List<Resource> resources,
-      Optional<String> databaseEndpoint,
-      Optional<String> databaseName,
-      Optional<String> migratedRelease,
-      boolean seeded,
-      List<Footprint> allocations,
-      Optional<String> appliedSpec) {
-    this(
-        app,
-        resources,
-        databaseEndpoint,
-        databaseName,
-        migratedRelease,
-        seeded,
-        allocations,
-        appliedSpec,
-        Optional.empty());
-  }
-
   /** The inventory of an app for which nothing exists yet. */
   public static Inventory empty(String app) {
     return new Inventory(
@@ -76,6 +54,7 @@ public record Inventory(
         Optional.empty(),
         false,
         List.of(),
+        Optional.empty(),
         Optional.empty());
   }
 

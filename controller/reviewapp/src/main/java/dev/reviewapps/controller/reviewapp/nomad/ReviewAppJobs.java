@@ -145,17 +145,16 @@ public final class ReviewAppJobs {
 
   /** The migrate batch job of the spec's release. */
   public Job migrateJob(AppRelease release, String command) {
-    String id = migrateJobId(release.name(), releaseKey(release.spec()));
-    return job(id, "batch", release, List.of(batchGroup(TaskRole.MIGRATE, release, command)));
+    return batchJob(
+        migrateJobId(release.name(), releaseKey(release.spec())),
+        TaskRole.MIGRATE,
+        release,
+        command);
   }
 
   /** The seed batch job. */
   public Job seedJob(AppRelease release, String command) {
-    return job(
-        seedJobId(release.name()),
-        "batch",
-        release,
-        List.of(batchGroup(TaskRole.SEED, release, command)));
+    return batchJob(seedJobId(release.name()), TaskRole.SEED, release, command);
   }
 
   /**
@@ -163,11 +162,11 @@ public final class ReviewAppJobs {
    * applied spec, the database and (while it still runs) the app's Redis.
    */
   public Job predestroyJob(AppRelease release, String command) {
-    return job(
-        predestroyJobId(release.name()),
-        "batch",
-        release,
-        List.of(batchGroup(TaskRole.PREDESTROY, release, command)));
+    return batchJob(predestroyJobId(release.name()), TaskRole.PREDESTROY, release, command);
+  }
+
+  private Job batchJob(String id, TaskRole role, AppRelease release, String command) {
+    return job(id, "batch", release, List.of(batchGroup(role, release, command)));
   }
 
   /** The {@code spec-hash} a built job carries (on its process groups, or on the job). */
