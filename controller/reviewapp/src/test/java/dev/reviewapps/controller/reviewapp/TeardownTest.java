@@ -78,6 +78,7 @@ class TeardownTest {
             + " || echo none)\n"
             + "echo \"$db items=$items redis=${REDIS_URL:-none}\" >> \"$1/$REVIEW_APP_NAME\"\n"
             + "[ \"$2\" = fail ] && exit 3\n"
+            + "[ \"$2\" = hang ] && exec sleep 600\n"
             + "exit 0\n");
     Files.setPosixFilePermissions(predestroyScript, PosixFilePermissions.fromString("rwxr-xr-x"));
   }
@@ -446,6 +447,45 @@ class TeardownTest {
     assertThat(predestroyRunsOf(name))
         .hasSize(4)
         .allSatisfy(line -> assertThat(line).startsWith("ra_deploy_td_bad_script "));
+    assertThat(
+            controller
+                .registry()
+                .get("review_apps_predestroy")
+                .tag("outcome", "gave-up")
+                .counter()
+                .count())
+        .isEqualTo(1);
+  }
+
+  @Test
+  void aPredestroyThatHangsIsGivenUpAfterItsTimeoutAndItsProcessStopped() throws Exception {
+    String name = "deploy-td-hangs";
+    Set<Long> pids = ConcurrentHashMap.newKeySet();
+    TearingDownController controller =
+        controller(
+            settings().withPredestroy(1, Duration.ofSeconds(3)),
+            TeardownGate.OPEN,
+            (app, stage) -> {
+              if (stage == Teardown.Stage.PREDESTROY) {
+                try {
+                  // The hanging script's process, still running when the teardown moves on.
+                  pids.addAll(pidsOf(name));
+                } catch (Exception e) {
+                  throw new IllegalStateException(e);
+                }
+              }
+            });
+    putSpec(
+        name, withPredestroy(Apps.shared(name, "eeee0002"), predestroyRuns.toString() + " hang"));
+    driveAll(controller.reconciler(), List.of(name), TeardownTest::databaseReady);
+    deleteSpec(name);
+    long started = System.nanoTime();
+    driveAll(controller.reconciler(), List.of(name), TeardownTest::gone);
+
+    assertThat(Duration.ofNanos(System.nanoTime() - started)).isLessThan(Duration.ofSeconds(60));
+    assertThat(pids).isNotEmpty();
+    assertNothingLeft(name, pids);
+    assertThat(predestroyRunsOf(name)).hasSize(1);
     assertThat(
             controller
                 .registry()
