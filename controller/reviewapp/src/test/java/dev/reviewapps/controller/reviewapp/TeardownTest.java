@@ -538,6 +538,26 @@ class TeardownTest {
   }
 
   @Test
+  void aSpecThatComesBackWhileItsTeardownIsHeldKeepsItsAppAndLosesTheHoldReason() throws Exception {
+    String name = "deploy-td-held-back";
+    TearingDownController controller =
+        controller(settings(), app -> Optional.of("guard holds"), Teardown.StageObserver.NONE);
+    putSpec(name, Apps.shared(name, "abab0003"));
+    driveAll(controller.reconciler(), List.of(name), TeardownTest::databaseReady);
+    deleteSpec(name);
+    controller.reconciler().reconcile(name);
+    assertThat(status(name).orElseThrow().lastError()).contains("teardown held: guard holds");
+
+    putSpec(name, Apps.shared(name, "abab0003"));
+    controller.reconciler().reconcile(name);
+    assertThat(status(name).orElseThrow().lastError()).isEmpty();
+    assertThat(world.kv.get(world.layout.inventory(name)).orElseThrow().text())
+        .doesNotContain("\"teardown\"");
+    assertThat(exists("SELECT 1 FROM pg_database WHERE datname = ?", "ra_deploy_td_held_back"))
+        .isTrue();
+  }
+
+  @Test
   void aSpecThatComesBackDuringItsTeardownIsProvisionedAfreshOnceTheTeardownIsDone()
       throws Exception {
     String name = "deploy-td-back";

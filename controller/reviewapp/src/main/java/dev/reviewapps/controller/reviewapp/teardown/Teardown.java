@@ -491,13 +491,13 @@ public final class Teardown implements ReviewAppReconciler.AbsentSpec {
                 .withLastError(Optional.empty()));
   }
 
-  /** A held teardown: the phase stays, status says why nothing is deleted. */
+  /**
+   * A held teardown: the phase stays, {@code lastError} says why nothing is deleted. Not {@code
+   * message}: the reconciler recomputes {@code lastError} on every run, so the reason goes away by
+   * itself when the spec comes back before the teardown began, while a message would stay.
+   */
   private void writeHeld(String app, String reason) {
-    statuses.update(
-        app,
-        s ->
-            s.withLastError(Optional.of("teardown held: " + reason))
-                .withMessage(Optional.of("teardown held: " + reason)));
+    statuses.update(app, s -> s.withLastError(Optional.of("teardown held: " + reason)));
   }
 
   /**
