@@ -4,7 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.reviewapps.controller.engine.Result;
+import dev.reviewapps.controller.engine.TerminalError;
 import dev.reviewapps.controller.reviewapp.teardown.Teardown;
 import dev.reviewapps.controller.reviewapp.teardown.TeardownGate;
 import dev.reviewapps.controller.reviewapp.teardown.TeardownSettings;
@@ -270,8 +272,19 @@ class TeardownTest {
     assertThat(pids).hasSizeGreaterThanOrEqualTo(3);
     assertThat(listening(web)).isTrue();
 
+    String password =
+        new ObjectMapper()
+            .readTree(world.kv.get(world.layout.prefix() + "secrets/" + name).orElseThrow().value())
+            .get("password")
+            .asText();
+
     deleteSpec(name);
     assertThat(controller.reconciler().reconcile(name)).isInstanceOf(Result.RequeueAfter.class);
+    // The predestroy job carries DATABASE_URL; neither status nor inventory does.
+    assertThat(world.kv.get(world.layout.status(name)).orElseThrow().text())
+        .doesNotContain(password);
+    assertThat(world.kv.get(world.layout.inventory(name)).orElseThrow().text())
+        .doesNotContain(password);
     // Under way: Deleting, the route gone first, the database still there for predestroy.
     ReviewAppStatus deleting = status(name).orElseThrow();
     assertThat(deleting.phase()).isEqualTo(Phase.Deleting);
@@ -598,7 +611,7 @@ class TeardownTest {
     TearingDownController controller = controller();
     putSpec(name, Apps.shared(name, "not a commit"));
     assertThatThrownBy(() -> controller.reconciler().reconcile(name))
-        .isInstanceOf(dev.reviewapps.controller.engine.TerminalError.class);
+        .isInstanceOf(TerminalError.class);
     assertThat(status(name)).isPresent();
     deleteSpec(name);
     assertThat(controller.reconciler().reconcile(name)).isEqualTo(Result.done());
