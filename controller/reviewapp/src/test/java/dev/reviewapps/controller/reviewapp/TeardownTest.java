@@ -232,7 +232,10 @@ class TeardownTest {
         .statusCode();
   }
 
-  /** Nothing of the app is left in any system; {@code pids} were its processes. */
+  /**
+   * Nothing of the app is left in any system; {@code pids} were its processes. Nomad lists jobs by
+   * ID prefix, so no app name in this class may be the prefix of another.
+   */
   private static void assertNothingLeft(String name, Set<Long> pids) throws Exception {
     String db = "ra_" + name.replace('-', '_');
     assertThat(world.kv.get(world.layout.spec(name))).as("spec of %s", name).isEmpty();
@@ -552,7 +555,7 @@ class TeardownTest {
 
   @Test
   void aSpecThatComesBackWhileItsTeardownIsHeldKeepsItsAppAndLosesTheHoldReason() throws Exception {
-    String name = "deploy-td-held-back";
+    String name = "deploy-td-returns-held";
     TearingDownController controller =
         controller(settings(), app -> Optional.of("guard holds"), Teardown.StageObserver.NONE);
     putSpec(name, Apps.shared(name, "abab0003"));
@@ -566,7 +569,7 @@ class TeardownTest {
     assertThat(status(name).orElseThrow().lastError()).isEmpty();
     assertThat(world.kv.get(world.layout.inventory(name)).orElseThrow().text())
         .doesNotContain("\"teardown\"");
-    assertThat(exists("SELECT 1 FROM pg_database WHERE datname = ?", "ra_deploy_td_held_back"))
+    assertThat(exists("SELECT 1 FROM pg_database WHERE datname = ?", "ra_deploy_td_returns_held"))
         .isTrue();
   }
 
