@@ -58,6 +58,11 @@ record TearingDownController(ReviewAppReconciler reconciler, SimpleMeterRegistry
     return new TearingDownController(reconciler, registry);
   }
 
+  /** The count of {@code review_apps_predestroy_total{outcome}}. */
+  double predestroys(String outcome) {
+    return registry.get("review_apps_predestroy").tag("outcome", outcome).counter().count();
+  }
+
   /** The count of {@code review_apps_teardowns_total{result}}. */
   double teardowns(String result) {
     return registry.get("review_apps_teardowns").tag("result", result).counter().count();

@@ -101,13 +101,16 @@ class ReviewAppModuleTest {
         .containsEntry(TaskRole.WORKER, "exec {command}");
   }
 
+  private ReviewAppConfig section(String json) throws Exception {
+    return ConfigLoader.load(Optional.of(file(json)), Map.of())
+        .sections()
+        .get(ReviewAppConfig.class)
+        .orElseThrow();
+  }
+
   @Test
   void teardownSettingsAreReadWithTheirDefaultsAndABadFinalSnapshotValueIsNamed() throws Exception {
-    ReviewAppConfig defaults =
-        ConfigLoader.load(Optional.of(file(STACK_CONFIG)), Map.of())
-            .sections()
-            .get(ReviewAppConfig.class)
-            .orElseThrow();
+    ReviewAppConfig defaults = section(STACK_CONFIG);
     assertThat(defaults.teardown().finalSnapshot()).isFalse();
     assertThat(defaults.teardown().predestroyAttempts()).isEqualTo(3);
     assertThat(defaults.teardown().predestroyTimeout()).isEqualTo(Duration.ofMinutes(10));
@@ -118,11 +121,7 @@ class ReviewAppModuleTest {
             "\"gc\": {",
             "\"teardown\": { \"finalSnapshot\": \"true\", \"predestroyAttempts\": 5,"
                 + " \"predestroyTimeout\": \"90s\" }, \"gc\": {");
-    ReviewAppConfig read =
-        ConfigLoader.load(Optional.of(file(set)), Map.of())
-            .sections()
-            .get(ReviewAppConfig.class)
-            .orElseThrow();
+    ReviewAppConfig read = section(set);
     assertThat(read.teardown().finalSnapshot()).isTrue();
     assertThat(read.teardown().predestroyAttempts()).isEqualTo(5);
     assertThat(read.teardown().predestroyTimeout()).isEqualTo(Duration.ofSeconds(90));
