@@ -3,6 +3,7 @@ package dev.reviewapps.controller.reviewapp;
 import com.hashicorp.nomad.apimodel.Job;
 import dev.reviewapps.controller.resilience.OutsideSystem;
 import dev.reviewapps.controller.resilience.OutsideSystems;
+import dev.reviewapps.controller.reviewapp.aws.AppAssets;
 import dev.reviewapps.controller.reviewapp.aws.CapacityProvider;
 import dev.reviewapps.controller.reviewapp.aws.Footprint;
 import dev.reviewapps.controller.reviewapp.aws.RdsInstances;
@@ -14,10 +15,10 @@ import java.util.Optional;
 
 /**
  * Puts every call of the providers through the engine's resilience4j retry and circuit breaker of
- * its system ({@code postgres}, {@code rds}, {@code autoscaling}, {@code nomad}), so that their
- * metrics show up and an outage of one system stops calls to it at once. Every provider call is
- * idempotent, which is what makes retrying a whole call safe. Credentials and routes go through
- * Consul KV, which the engine guards itself ({@code GuardedStore}).
+ * its system ({@code postgres}, {@code rds}, {@code autoscaling}, {@code nomad}, {@code s3}), so
+ * that their metrics show up and an outage of one system stops calls to it at once. Every provider
+ * call is idempotent, which is what makes retrying a whole call safe. Credentials and routes go
+ * through Consul KV, which the engine guards itself ({@code GuardedStore}).
  */
 public final class GuardedProviders {
   private GuardedProviders() {}
@@ -30,7 +31,22 @@ public final class GuardedProviders {
         rds(p.rds(), systems.system(OutsideSystems.RDS)),
         capacity(p.capacity(), systems.system(OutsideSystems.AUTOSCALING)),
         nomad(p.nomad(), systems.system(OutsideSystems.NOMAD)),
-        p.routes());
+        p.routes(),
+        assets(p.assets(), systems.system(OutsideSystems.S3)));
+  }
+
+  static AppAssets assets(AppAssets inner, OutsideSystem guard) {
+    return new AppAssets() {
+      @Override
+      public int deleteAll(String app) {
+        return guard.call(() -> inner.deleteAll(app));
+      }
+
+      @Override
+      public int count(String app) {
+        return guard.call(() -> inner.count(app));
+      }
+    };
   }
 
   static SharedDatabases sharedDatabases(SharedDatabases inner, OutsideSystem guard) {
@@ -100,6 +116,16 @@ public final class GuardedProviders {
       @Override
       public void purge(String jobId) {
         guard.run(() -> inner.purge(jobId));
+      }
+
+      @Override
+      public void stop(String jobId) {
+        guard.run(() -> inner.stop(jobId));
+      }
+
+      @Override
+      public int liveAllocations(String jobId) {
+        return guard.call(() -> inner.liveAllocations(jobId));
       }
 
       @Override

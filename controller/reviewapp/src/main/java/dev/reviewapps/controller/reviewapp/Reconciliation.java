@@ -93,15 +93,6 @@ public final class Reconciliation {
     if (credentials.isEmpty() || i.databaseEndpoint().isEmpty() || i.databaseName().isEmpty()) {
       return Optional.empty();
     }
-    DatabaseCredentials c = credentials.get();
-    return Optional.of(
-        "postgresql://"
-            + c.username()
-            + ":"
-            + c.password()
-            + "@"
-            + i.databaseEndpoint().get()
-            + "/"
-            + i.databaseName().get());
+    return Optional.of(credentials.get().url(i.databaseEndpoint().get(), i.databaseName().get()));
   }
 }

@@ -1,5 +1,6 @@
 package dev.reviewapps.controller.reviewapp;
 
+import dev.reviewapps.controller.reviewapp.aws.AppAssets;
 import dev.reviewapps.controller.reviewapp.aws.CapacityProvider;
 import dev.reviewapps.controller.reviewapp.aws.RdsInstances;
 import dev.reviewapps.controller.reviewapp.credentials.CredentialStore;
@@ -8,14 +9,17 @@ import dev.reviewapps.controller.reviewapp.postgres.SharedDatabases;
 import dev.reviewapps.controller.reviewapp.routes.RouteTable;
 import java.util.Objects;
 
-/** The outside systems the reconcile steps drive, each behind its small interface. */
+/**
+ * The outside systems the reconcile steps and the teardown drive, each behind its small interface.
+ */
 public record ReviewAppProviders(
     CredentialStore credentials,
     SharedDatabases sharedDatabases,
     RdsInstances rds,
     CapacityProvider capacity,
     NomadJobs nomad,
-    RouteTable routes) {
+    RouteTable routes,
+    AppAssets assets) {
 
   public ReviewAppProviders {
     Objects.requireNonNull(credentials, "credentials");
@@ -24,5 +28,6 @@ public record ReviewAppProviders(
     Objects.requireNonNull(capacity, "capacity");
     Objects.requireNonNull(nomad, "nomad");
     Objects.requireNonNull(routes, "routes");
+    Objects.requireNonNull(assets, "assets");
   }
 }

@@ -47,7 +47,11 @@ public final class ReviewAppReconciler implements Reconciler {
 
   private static final Logger LOG = LoggerFactory.getLogger(ReviewAppReconciler.class);
 
-  /** What happens when the spec key is gone: teardown (issue 8) plugs in here. */
+  /**
+   * What happens when the spec key is gone (the teardown), and also when a spec comes back while
+   * the inventory says its teardown is under way: it is finished before the app is provisioned
+   * again.
+   */
   @FunctionalInterface
   public interface AbsentSpec {
     Result reconcile(String app) throws Exception;
@@ -170,6 +174,15 @@ public final class ReviewAppReconciler implements Reconciler {
         (k, seen) ->
             seen == null || seen.index() != index ? new SeenSpec(index, now, false) : seen);
     InventoryStore.Versioned read = inventories.read(app);
+    if (read.inventory().teardown().isPresent()) {
+      // The spec came back while its app was being torn down: the teardown finishes first (half
+      // an app cannot be provisioned), then the app is provisioned afresh in the same run.
+      Result teardown = absentSpec.reconcile(app);
+      if (!(teardown instanceof Result.Done)) {
+        return teardown;
+      }
+      read = inventories.read(app);
+    }
     List<Violation> violations = new ArrayList<>();
     Optional<ReviewApp> parsed = parse(app, specEntry.get().value(), violations);
     if (parsed.isPresent()) {

@@ -6,6 +6,7 @@ import static org.awaitility.Awaitility.await;
 import dev.reviewapps.controller.engine.Engine;
 import dev.reviewapps.controller.engine.EngineSettings;
 import dev.reviewapps.controller.engine.ReconcileMetrics;
+import dev.reviewapps.controller.engine.Reconciler;
 import dev.reviewapps.controller.engine.TerminalErrors;
 import dev.reviewapps.controller.engine.WorkQueueMetrics;
 import dev.reviewapps.controller.reviewapp.nomad.ReviewAppJobs;
@@ -35,7 +36,7 @@ import org.junit.jupiter.api.Test;
 class ReviewAppBenchmarkTest {
 
   private static final int APPS = 200;
-  private static final int WORKERS = 8;
+  static final int WORKERS = 8;
 
   static String tinyApp(String name) {
     return "{\"apiVersion\":\"reviewapps/v1\",\"kind\":\"ReviewApp\",\"metadata\":{\"name\":\""
@@ -47,6 +48,26 @@ class ReviewAppBenchmarkTest {
         + "\"processes\":{\"web\":{\"command\":\"/usr/bin/python3 -m http.server \\\"$PORT\\\""
         + " --bind \\\"$HOST\\\"\",\"count\":1,\"cpu\":50,\"memoryMB\":32,\"healthPath\":\"/\"}},"
         + "\"env\":{}}}";
+  }
+
+  /** The real engine over the world's Consul, as the benchmarks run it: 8 workers. */
+  static Engine engine(ReviewAppWorld world, Reconciler reconciler) {
+    return new Engine(
+        new EngineSettings(
+            "reviewapp",
+            world.layout,
+            WORKERS,
+            Duration.ofMillis(200),
+            Duration.ofSeconds(10),
+            50,
+            100,
+            Duration.ofSeconds(5),
+            Duration.ofMinutes(10)),
+        world.kv,
+        reconciler,
+        TerminalErrors.ignore(),
+        WorkQueueMetrics.none(),
+        ReconcileMetrics.none());
   }
 
   @Test
@@ -69,23 +90,7 @@ class ReviewAppBenchmarkTest {
               Clock.systemUTC(),
               ReviewAppReconciler.AbsentSpec.NOTHING,
               ReviewAppReconciler.StepObserver.NONE);
-      Engine engine =
-          new Engine(
-              new EngineSettings(
-                  "reviewapp",
-                  world.layout,
-                  WORKERS,
-                  Duration.ofMillis(200),
-                  Duration.ofSeconds(10),
-                  50,
-                  100,
-                  Duration.ofSeconds(5),
-                  Duration.ofMinutes(10)),
-              world.kv,
-              reconciler,
-              TerminalErrors.ignore(),
-              WorkQueueMetrics.none(),
-              ReconcileMetrics.none());
+      Engine engine = engine(world, reconciler);
       engine.start();
       long started = System.nanoTime();
       for (int i = 0; i < APPS; i++) {

@@ -11,4 +11,18 @@ public interface AppAssets {
 
   /** How many objects the app has, for the orphan sweep and tests. */
   int count(String app);
+
+  /** No assets bucket is configured: there is nothing to delete. */
+  AppAssets NONE =
+      new AppAssets() {
+        @Override
+        public int deleteAll(String app) {
+          return 0;
+        }
+
+        @Override
+        public int count(String app) {
+          return 0;
+        }
+      };
 }

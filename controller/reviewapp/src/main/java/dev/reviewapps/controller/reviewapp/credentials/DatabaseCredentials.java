@@ -13,6 +13,14 @@ public record DatabaseCredentials(String username, String password) {
     Objects.requireNonNull(password, "password");
   }
 
+  /**
+   * {@code postgresql://user:password@endpoint/database}, for the jobs' DATABASE_URL. It holds the
+   * password: it goes into a job's environment and nowhere else.
+   */
+  public String url(String endpoint, String database) {
+    return "postgresql://" + username + ":" + password + "@" + endpoint + "/" + database;
+  }
+
   @Override
   public String toString() {
     return "DatabaseCredentials[" + username + ", password hidden]";

@@ -20,6 +20,7 @@ import java.util.Optional;
  * @param allocations the footprint of each allocation of the service job, for capacity
  * @param appliedSpec the last valid spec (JSON), which an app keeps running when an invalid update
  *     arrives
+ * @param teardown present once the app's teardown has begun (its spec is gone): how far it came
  */
 public record Inventory(
     String app,
@@ -29,7 +30,8 @@ public record Inventory(
     Optional<String> migratedRelease,
     boolean seeded,
     List<Footprint> allocations,
-    Optional<String> appliedSpec) {
+    Optional<String> appliedSpec,
+    Optional<TeardownProgress> teardown) {
 
   public Inventory {
     Objects.requireNonNull(app, "app");
@@ -39,6 +41,7 @@ public record Inventory(
     Objects.requireNonNull(migratedRelease, "migratedRelease");
     allocations = List.copyOf(allocations);
     Objects.requireNonNull(appliedSpec, "appliedSpec");
+    Objects.requireNonNull(teardown, "teardown");
   }
 
   /** The inventory of an app for which nothing exists yet. */
@@ -51,6 +54,7 @@ public record Inventory(
         Optional.empty(),
         false,
         List.of(),
+        Optional.empty(),
         Optional.empty());
   }
 
@@ -74,7 +78,8 @@ public record Inventory(
         migratedRelease,
         seeded,
         allocations,
-        appliedSpec);
+        appliedSpec,
+        teardown);
   }
 
   /** This inventory without {@code resource}. */
@@ -89,7 +94,8 @@ public record Inventory(
         migratedRelease,
         seeded,
         allocations,
-        appliedSpec);
+        appliedSpec,
+        teardown);
   }
 
   /** The recorded resources of one kind. */
@@ -111,7 +117,8 @@ public record Inventory(
         migratedRelease,
         seeded,
         allocations,
-        appliedSpec);
+        appliedSpec,
+        teardown);
   }
 
   public Inventory withMigratedRelease(String release) {
@@ -123,7 +130,8 @@ public record Inventory(
         Optional.of(release),
         seeded,
         allocations,
-        appliedSpec);
+        appliedSpec,
+        teardown);
   }
 
   public Inventory withSeeded() {
@@ -135,7 +143,8 @@ public record Inventory(
         migratedRelease,
         true,
         allocations,
-        appliedSpec);
+        appliedSpec,
+        teardown);
   }
 
   public Inventory withAllocations(List<Footprint> footprints) {
@@ -147,7 +156,8 @@ public record Inventory(
         migratedRelease,
         seeded,
         footprints,
-        appliedSpec);
+        appliedSpec,
+        teardown);
   }
 
   public Inventory withAppliedSpec(String specJson) {
@@ -159,6 +169,21 @@ public record Inventory(
         migratedRelease,
         seeded,
         allocations,
-        Optional.of(specJson));
+        Optional.of(specJson),
+        teardown);
+  }
+
+  /** This inventory with the teardown's progress recorded. */
+  public Inventory withTeardown(TeardownProgress progress) {
+    return new Inventory(
+        app,
+        resources,
+        databaseEndpoint,
+        databaseName,
+        migratedRelease,
+        seeded,
+        allocations,
+        appliedSpec,
+        Optional.of(progress));
   }
 }

@@ -6,6 +6,8 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.reviewapps.controller.reviewapp.aws.Footprint;
 import java.io.IOException;
+import java.time.Instant;
+import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -21,11 +23,16 @@ import java.util.Optional;
  *  "database":{"endpoint":"10.0.0.5:5432","name":"ra_deploy_x"},
  *  "release":{"migrated":"0a1b2c3d4e","seeded":true},
  *  "allocations":[{"cpu":100,"memoryMB":64}],
- *  "appliedSpec":"{\"apiVersion\":\"reviewapps/v1\",...}"}
+ *  "appliedSpec":"{\"apiVersion\":\"reviewapps/v1\",...}",
+ *  "teardown":{"since":"2026-11-26T08:00:00Z","predestroy":{"attempts":1,
+ *              "started":"2026-11-26T08:00:01Z","outcome":"succeeded"}}}
  * }</pre>
  *
- * Unknown resource kinds are an error, not skipped: teardown must never think a resource it cannot
- * read is not there.
+ * {@code teardown} is there once the app's teardown has begun; {@code started} while a predestroy
+ * attempt runs, {@code outcome} once the command is finished with.
+ *
+ * <p>Unknown resource kinds are an error, not skipped: teardown must never think a resource it
+ * cannot read is not there.
  */
 public final class InventoryJson {
 
@@ -58,6 +65,7 @@ public final class InventoryJson {
       allocations.addObject().put("cpu", f.cpuMhz()).put("memoryMB", f.memoryMb());
     }
     inventory.appliedSpec().ifPresent(spec -> root.put("appliedSpec", spec));
+    inventory.teardown().ifPresent(t -> writeTeardown(root.putObject("teardown"), t));
     try {
       return JSON.writeValueAsBytes(root);
     } catch (IOException e) {
@@ -106,7 +114,31 @@ public final class InventoryJson {
         text(release, "migrated"),
         release.path("seeded").asBoolean(false),
         allocations,
-        text(root, "appliedSpec"));
+        text(root, "appliedSpec"),
+        root.hasNonNull("teardown")
+            ? Optional.of(readTeardown(root.get("teardown")))
+            : Optional.empty());
+  }
+
+  private static void writeTeardown(ObjectNode node, TeardownProgress t) {
+    node.put("since", t.since().toString());
+    ObjectNode predestroy = node.putObject("predestroy");
+    predestroy.put("attempts", t.predestroyAttempts());
+    t.predestroyStarted().ifPresent(s -> predestroy.put("started", s.toString()));
+    t.predestroy().ifPresent(o -> predestroy.put("outcome", o.json()));
+  }
+
+  private static TeardownProgress readTeardown(JsonNode node) {
+    JsonNode predestroy = node.path("predestroy");
+    try {
+      return new TeardownProgress(
+          Instant.parse(node.path("since").asText()),
+          predestroy.path("attempts").asInt(0),
+          text(predestroy, "started").map(Instant::parse),
+          text(predestroy, "outcome").map(TeardownProgress.PredestroyOutcome::ofJson));
+    } catch (DateTimeParseException e) {
+      throw new IllegalArgumentException("inventory has an unreadable teardown time", e);
+    }
   }
 
   private static Optional<String> text(JsonNode node, String field) {

@@ -20,6 +20,18 @@ public interface NomadJobs {
   /** Stops and purges the job; a job that does not exist is fine. */
   void purge(String jobId);
 
+  /**
+   * Stops the job without purging it ({@code nomad job stop}), so that its allocations stay listed
+   * while their processes end; a job that does not exist is fine.
+   */
+  void stop(String jobId);
+
+  /**
+   * How many allocations of the job, of any group, are still pending or running: zero once every
+   * process of a stopped job has ended (or the job does not exist).
+   */
+  int liveAllocations(String jobId);
+
   /** The allocations of one task group of a job, newest first. */
   List<GroupAllocation> allocations(String jobId, String taskGroup);
 

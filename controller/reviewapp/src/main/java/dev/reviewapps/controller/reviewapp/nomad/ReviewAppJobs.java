@@ -30,7 +30,8 @@ import java.util.TreeMap;
  *       web} (count from the spec, dynamic port {@code http}, an HTTP health check) and {@code
  *       worker} (when the spec has one);
  *   <li>the batch job {@code <name>-migrate-<release>} for each release (image and commit);
- *   <li>the batch job {@code <name>-seed}, run once.
+ *   <li>the batch job {@code <name>-seed}, run once;
+ *   <li>the batch job {@code <name>-predestroy}, run when the app is torn down.
  * </ul>
  *
  * Every job carries {@code Meta} naming the app ({@code review-app}); the groups that change with a
@@ -109,6 +110,11 @@ public final class ReviewAppJobs {
     return app + "-seed";
   }
 
+  /** The predestroy job's ID. */
+  public static String predestroyJobId(String app) {
+    return app + "-predestroy";
+  }
+
   /** The migrate job's ID for one release. */
   public static String migrateJobId(String app, String releaseKey) {
     return app + "-migrate-" + releaseKey;
@@ -147,17 +153,28 @@ public final class ReviewAppJobs {
 
   /** The migrate batch job of the spec's release. */
   public Job migrateJob(AppRelease release, String command) {
-    String id = migrateJobId(release.name(), releaseKey(release.spec()));
-    return job(id, "batch", release, List.of(batchGroup(TaskRole.MIGRATE, release, command)));
+    return batchJob(
+        migrateJobId(release.name(), releaseKey(release.spec())),
+        TaskRole.MIGRATE,
+        release,
+        command);
   }
 
   /** The seed batch job. */
   public Job seedJob(AppRelease release, String command) {
-    return job(
-        seedJobId(release.name()),
-        "batch",
-        release,
-        List.of(batchGroup(TaskRole.SEED, release, command)));
+    return batchJob(seedJobId(release.name()), TaskRole.SEED, release, command);
+  }
+
+  /**
+   * The predestroy batch job, run before the app's database goes; {@code release} carries the last
+   * applied spec, the database and (while it still runs) the app's Redis.
+   */
+  public Job predestroyJob(AppRelease release, String command) {
+    return batchJob(predestroyJobId(release.name()), TaskRole.PREDESTROY, release, command);
+  }
+
+  private Job batchJob(String id, TaskRole role, AppRelease release, String command) {
+    return job(id, "batch", release, List.of(batchGroup(role, release, command)));
   }
 
   /** The {@code spec-hash} a built job carries (on its process groups, or on the job). */

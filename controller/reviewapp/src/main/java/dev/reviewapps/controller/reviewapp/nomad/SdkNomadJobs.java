@@ -68,14 +68,46 @@ public final class SdkNomadJobs implements NomadJobs {
 
   @Override
   public void purge(String jobId) {
+    deregister(jobId, true);
+  }
+
+  @Override
+  public void stop(String jobId) {
+    deregister(jobId, false);
+  }
+
+  private void deregister(String jobId, boolean purge) {
+    String what = (purge ? "purge job " : "stop job ") + jobId;
     try {
-      nomad.getJobsApi().deregister(jobId, true);
+      nomad.getJobsApi().deregister(jobId, purge);
     } catch (ErrorResponseException e) {
       if (e.getServerErrorCode() != 404) {
-        throw failure("purge job " + jobId, e);
+        throw failure(what, e);
       }
     } catch (IOException | NomadException e) {
-      throw failure("purge job " + jobId, e);
+      throw failure(what, e);
+    }
+  }
+
+  @Override
+  public int liveAllocations(String jobId) {
+    try {
+      List<AllocationListStub> stubs = nomad.getJobsApi().allocations(jobId).getValue();
+      return (int)
+          (stubs == null ? List.<AllocationListStub>of() : stubs)
+              .stream()
+                  .filter(
+                      s ->
+                          "pending".equals(s.getClientStatus())
+                              || "running".equals(s.getClientStatus()))
+                  .count();
+    } catch (ErrorResponseException e) {
+      if (e.getServerErrorCode() == 404) {
+        return 0;
+      }
+      throw failure("list allocations of " + jobId, e);
+    } catch (IOException | NomadException e) {
+      throw failure("list allocations of " + jobId, e);
     }
   }
 

@@ -8,7 +8,8 @@ public enum TaskRole {
   WEB,
   WORKER,
   MIGRATE,
-  SEED;
+  SEED,
+  PREDESTROY;
 
   /** The task group and task name, and the key in configuration: {@code redis}, {@code web}, ... */
   public String label() {

@@ -4,6 +4,7 @@ import dev.reviewapps.controller.reviewapp.DatabaseSettings;
 import dev.reviewapps.controller.reviewapp.ReviewAppSettings;
 import dev.reviewapps.controller.reviewapp.aws.Footprint;
 import dev.reviewapps.controller.reviewapp.nomad.ReviewAppJobs;
+import dev.reviewapps.controller.reviewapp.teardown.TeardownSettings;
 import java.net.URI;
 import java.time.Duration;
 import java.util.Optional;
@@ -22,7 +23,8 @@ public record ReviewAppConfig(
     Aws aws,
     Capacity capacity,
     Assets assets,
-    Gc gc) {
+    Gc gc,
+    TeardownSettings teardown) {
 
   /** The shared PostgreSQL server as the controller reaches it (CREATEROLE and CREATEDB). */
   public record SharedPostgres(String jdbcUrl, String username, Secret password) {}

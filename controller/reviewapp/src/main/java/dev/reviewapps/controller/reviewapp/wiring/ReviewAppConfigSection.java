@@ -9,6 +9,7 @@ import dev.reviewapps.controller.reviewapp.aws.Footprint;
 import dev.reviewapps.controller.reviewapp.nomad.ReviewAppJobs;
 import dev.reviewapps.controller.reviewapp.nomad.TaskDriver;
 import dev.reviewapps.controller.reviewapp.nomad.TaskRole;
+import dev.reviewapps.controller.reviewapp.teardown.TeardownSettings;
 import dev.reviewapps.model.naming.HostTemplate;
 import java.net.URI;
 import java.time.Duration;
@@ -92,6 +93,10 @@ public final class ReviewAppConfigSection implements ConfigSection<ReviewAppConf
     s.add(setting("database.rds.recheck", null, "15s", "wait while an instance is created"));
     s.add(setting("assets.bucket", "REVIEW_APPS_ASSETS_BUCKET", "", "S3 bucket of assets"));
     s.add(setting("assets.prefix", null, "assets/", "key prefix before <name>/"));
+    s.add(setting("teardown.finalSnapshot", null, "false", "final snapshot of RDS instances"));
+    s.add(setting("teardown.predestroyAttempts", null, "3", "starts of a failing predestroy"));
+    s.add(setting("teardown.predestroyTimeout", null, "10m", "longest predestroy attempt"));
+    s.add(setting("teardown.holdRecheck", null, "30s", "wait while the gate holds a teardown"));
     s.add(setting("gc.repository", "REVIEW_APPS_GC_REPOSITORY", "", "git remote of branches"));
     s.add(setting("gc.interval", null, "10m", "how often branches are listed"));
     s.add(setting("gc.grace", null, "1h", "how long a gone branch's app is kept"));
@@ -213,6 +218,22 @@ public final class ReviewAppConfigSection implements ConfigSection<ReviewAppConf
 
     ReviewAppConfig.Assets assets =
         new ReviewAppConfig.Assets(optional(v, "assets.bucket"), v.text(P + "assets.prefix"));
+    String finalSnapshot = v.text(P + "teardown.finalSnapshot");
+    if (!finalSnapshot.equals("true") && !finalSnapshot.equals("false")) {
+      v.problem(
+          v.label(P + "teardown.finalSnapshot")
+              + ": must be true or false, got '"
+              + finalSnapshot
+              + "'");
+    }
+    TeardownSettings teardown =
+        new TeardownSettings(
+            finalSnapshot.equals("true"),
+            v.integer(P + "teardown.predestroyAttempts", 1, 100),
+            v.duration(P + "teardown.predestroyTimeout", Duration.ofSeconds(1), Duration.ofDays(1)),
+            v.duration(P + "teardown.holdRecheck", Duration.ofSeconds(1), Duration.ofHours(1)),
+            recheck,
+            databases.rdsRecheck());
     ReviewAppConfig.Gc gc =
         new ReviewAppConfig.Gc(
             optional(v, "gc.repository"),
@@ -229,7 +250,8 @@ public final class ReviewAppConfigSection implements ConfigSection<ReviewAppConf
         new ReviewAppConfig.Capacity(
             provider, asg, staticNodes, new Footprint(cpu, memory), headroom / 100.0, spare),
         assets,
-        gc);
+        gc,
+        teardown);
   }
 
   private static Optional<String> optional(ConfigValues v, String key) {

@@ -14,10 +14,12 @@ import dev.reviewapps.controller.resilience.OutsideSystems;
 import dev.reviewapps.controller.reviewapp.GuardedProviders;
 import dev.reviewapps.controller.reviewapp.ReviewAppProviders;
 import dev.reviewapps.controller.reviewapp.ReviewAppReconciler;
+import dev.reviewapps.controller.reviewapp.aws.AppAssets;
 import dev.reviewapps.controller.reviewapp.aws.AutoScalingCapacity;
 import dev.reviewapps.controller.reviewapp.aws.CapacityPlanner;
 import dev.reviewapps.controller.reviewapp.aws.CapacityProvider;
 import dev.reviewapps.controller.reviewapp.aws.RdsInstances;
+import dev.reviewapps.controller.reviewapp.aws.S3AppAssets;
 import dev.reviewapps.controller.reviewapp.aws.SdkRdsInstances;
 import dev.reviewapps.controller.reviewapp.aws.StaticCapacity;
 import dev.reviewapps.controller.reviewapp.credentials.ConsulCredentialStore;
@@ -26,6 +28,8 @@ import dev.reviewapps.controller.reviewapp.nomad.ReviewAppJobs;
 import dev.reviewapps.controller.reviewapp.nomad.SdkNomadJobs;
 import dev.reviewapps.controller.reviewapp.postgres.JdbcSharedDatabases;
 import dev.reviewapps.controller.reviewapp.routes.ConsulRouteTable;
+import dev.reviewapps.controller.reviewapp.teardown.Teardown;
+import dev.reviewapps.controller.reviewapp.teardown.TeardownGate;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Clock;
 import java.util.Optional;
@@ -36,10 +40,13 @@ import software.amazon.awssdk.auth.credentials.AwsCredentialsProviderChain;
 import software.amazon.awssdk.auth.credentials.DefaultCredentialsProvider;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 import software.amazon.awssdk.awscore.client.builder.AwsClientBuilder;
+import software.amazon.awssdk.core.checksums.RequestChecksumCalculation;
 import software.amazon.awssdk.http.apache.ApacheHttpClient;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.autoscaling.AutoScalingClient;
 import software.amazon.awssdk.services.rds.RdsClient;
+import software.amazon.awssdk.services.s3.S3Client;
+import software.amazon.awssdk.services.s3.S3ClientBuilder;
 
 /**
  * Replaces the engine's default reconciler with the {@link ReviewAppReconciler}, built from the
@@ -56,6 +63,10 @@ public final class ReviewAppModule extends AbstractModule {
     OptionalBinder.newOptionalBinder(binder(), Reconciler.class)
         .setBinding()
         .to(ReviewAppReconciler.class);
+    // Nothing holds a teardown back until the mass-deletion guard sets its own binding.
+    OptionalBinder.newOptionalBinder(binder(), TeardownGate.class)
+        .setDefault()
+        .toInstance(TeardownGate.OPEN);
   }
 
   @Provides
@@ -79,7 +90,8 @@ public final class ReviewAppModule extends AbstractModule {
       KeyLayout layout,
       OutsideSystems systems,
       MeterRegistry registry,
-      ReviewAppConfig config) {
+      ReviewAppConfig config,
+      TeardownGate gate) {
     ReviewAppConfig.SharedPostgres pg = config.sharedPostgres();
     ReviewAppProviders providers =
         new ReviewAppProviders(
@@ -93,18 +105,53 @@ public final class ReviewAppModule extends AbstractModule {
                             .build())),
             capacity(config),
             new SdkNomadJobs(nomad(config.nomad())),
-            new ConsulRouteTable(kv, layout));
+            new ConsulRouteTable(kv, layout),
+            assets(config));
+    ReviewAppProviders guarded = GuardedProviders.wrap(providers, systems);
+    ReviewAppJobs jobs = new ReviewAppJobs(config.jobs());
+    Teardown teardown =
+        new Teardown(
+            kv,
+            layout,
+            guarded,
+            jobs,
+            config.teardown(),
+            gate,
+            registry,
+            Clock.systemUTC(),
+            Teardown.StageObserver.NONE);
     return new ReviewAppReconciler(
         kv,
         layout,
-        GuardedProviders.wrap(providers, systems),
-        new ReviewAppJobs(config.jobs()),
+        guarded,
+        jobs,
         config.databases(),
         config.reviewApps(),
         registry,
         Clock.systemUTC(),
-        ReviewAppReconciler.AbsentSpec.NOTHING,
+        teardown,
         ReviewAppReconciler.StepObserver.NONE);
+  }
+
+  /**
+   * The apps' S3 assets when a bucket is configured, else nothing to delete. Against an endpoint
+   * override (devstack's S3 over plain HTTP) path-style addressing and plain bodies, as DESIGN.md
+   * notes.
+   */
+  private static AppAssets assets(ReviewAppConfig config) {
+    if (config.assets().bucket().isEmpty()) {
+      return AppAssets.NONE;
+    }
+    S3ClientBuilder builder =
+        aws(S3Client.builder(), config.aws()).httpClientBuilder(ApacheHttpClient.builder());
+    if (config.aws().endpoint().isPresent()) {
+      builder
+          .forcePathStyle(true)
+          .serviceConfiguration(c -> c.chunkedEncodingEnabled(false))
+          .requestChecksumCalculation(RequestChecksumCalculation.WHEN_REQUIRED);
+    }
+    return new S3AppAssets(
+        builder.build(), config.assets().bucket().get(), config.assets().prefix());
   }
 
   private static NomadApiClient nomad(ReviewAppConfig.Nomad nomad) {

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.reviewapps.controller.reviewapp.aws.Footprint;
 import java.nio.charset.StandardCharsets;
+import java.time.Instant;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
@@ -28,6 +29,24 @@ class InventoryJsonTest {
     assertThat(InventoryJson.read(InventoryJson.write(full))).isEqualTo(full);
     Inventory empty = Inventory.empty("deploy-y");
     assertThat(InventoryJson.read(InventoryJson.write(empty))).isEqualTo(empty);
+  }
+
+  @Test
+  void aTeardownUnderWayReadsBackWithItsPredestroyProgress() {
+    Instant since = Instant.parse("2026-11-26T08:00:00Z");
+    Inventory running =
+        full.withTeardown(TeardownProgress.begun(since).predestroyAttempt(since.plusSeconds(1)));
+    assertThat(InventoryJson.read(InventoryJson.write(running))).isEqualTo(running);
+    Inventory ended =
+        running.withTeardown(
+            running
+                .teardown()
+                .orElseThrow()
+                .predestroyEnded(TeardownProgress.PredestroyOutcome.GAVE_UP));
+    assertThat(InventoryJson.read(InventoryJson.write(ended))).isEqualTo(ended);
+    assertThat(new String(InventoryJson.write(ended), StandardCharsets.UTF_8))
+        .contains("\"outcome\":\"gave-up\"");
+    assertThat(InventoryJson.read(InventoryJson.write(full)).teardown()).isEmpty();
   }
 
   @Test

@@ -10,6 +10,7 @@ import dev.reviewapps.controller.consul.KeyValueStore;
 import dev.reviewapps.controller.reviewapp.aws.AutoScalingCapacity;
 import dev.reviewapps.controller.reviewapp.aws.CapacityPlanner;
 import dev.reviewapps.controller.reviewapp.aws.Footprint;
+import dev.reviewapps.controller.reviewapp.aws.S3AppAssets;
 import dev.reviewapps.controller.reviewapp.aws.SdkRdsInstances;
 import dev.reviewapps.controller.reviewapp.credentials.ConsulCredentialStore;
 import dev.reviewapps.controller.reviewapp.credentials.PasswordGenerator;
@@ -29,10 +30,12 @@ import java.nio.file.Path;
 import java.util.Optional;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
+import software.amazon.awssdk.core.checksums.RequestChecksumCalculation;
 import software.amazon.awssdk.http.apache.ApacheHttpClient;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.autoscaling.AutoScalingClient;
 import software.amazon.awssdk.services.rds.RdsClient;
+import software.amazon.awssdk.services.s3.S3Client;
 
 /**
  * Everything a review app touches, for real and on loopback: a PostgreSQL 15 server, the devstack
@@ -43,6 +46,11 @@ public final class ReviewAppWorld implements AutoCloseable {
 
   /** The Auto Scaling Group of the review apps' Nomad clients. */
   public static final String GROUP = "review-apps-nomad";
+
+  /** The S3 bucket of the apps' assets, and the key prefix before {@code <name>/}. */
+  public static final String ASSETS_BUCKET = "review-assets";
+
+  public static final String ASSETS_PREFIX = "assets/";
 
   /** The key prefix in Consul. */
   public final KeyLayout layout = new KeyLayout("review-apps/");
@@ -55,6 +63,7 @@ public final class ReviewAppWorld implements AutoCloseable {
   public final NomadApiClient nomadClient;
   public final RdsClient rds;
   public final AutoScalingClient autoScaling;
+  public final S3Client s3;
   private final ConsulConnection consulConnection;
 
   private ReviewAppWorld(
@@ -86,6 +95,18 @@ public final class ReviewAppWorld implements AutoCloseable {
             .credentialsProvider(keys)
             .httpClientBuilder(ApacheHttpClient.builder())
             .build();
+    this.s3 =
+        S3Client.builder()
+            .endpointOverride(aws.endpoint())
+            .region(Region.US_EAST_1)
+            .credentialsProvider(keys)
+            .forcePathStyle(true)
+            // Plain HTTP: no aws-chunked bodies (see DESIGN.md).
+            .serviceConfiguration(c -> c.chunkedEncodingEnabled(false))
+            .requestChecksumCalculation(RequestChecksumCalculation.WHEN_REQUIRED)
+            .httpClientBuilder(ApacheHttpClient.builder())
+            .build();
+    s3.createBucket(r -> r.bucket(ASSETS_BUCKET));
     autoScaling.createAutoScalingGroup(
         r ->
             r.autoScalingGroupName(GROUP)
@@ -127,7 +148,13 @@ public final class ReviewAppWorld implements AutoCloseable {
         new AutoScalingCapacity(
             autoScaling, GROUP, new CapacityPlanner(new Footprint(4000, 8192), 0.1, 0)),
         new SdkNomadJobs(nomadClient),
-        new ConsulRouteTable(kv, layout));
+        new ConsulRouteTable(kv, layout),
+        assets());
+  }
+
+  /** The apps' assets in this world's S3 bucket. */
+  public S3AppAssets assets() {
+    return new S3AppAssets(s3, ASSETS_BUCKET, ASSETS_PREFIX);
   }
 
   /** {@code host:port} of the shared server, as jobs reach it. */
@@ -155,7 +182,8 @@ public final class ReviewAppWorld implements AutoCloseable {
         nomad;
         consulConnection;
         rds;
-        autoScaling) {
+        autoScaling;
+        s3) {
       nomadClient.close();
     }
   }

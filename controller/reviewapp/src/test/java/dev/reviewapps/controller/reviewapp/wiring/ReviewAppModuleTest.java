@@ -101,6 +101,41 @@ class ReviewAppModuleTest {
         .containsEntry(TaskRole.WORKER, "exec {command}");
   }
 
+  private ReviewAppConfig section(String json) throws Exception {
+    return ConfigLoader.load(Optional.of(file(json)), Map.of())
+        .sections()
+        .get(ReviewAppConfig.class)
+        .orElseThrow();
+  }
+
+  @Test
+  void teardownSettingsAreReadWithTheirDefaultsAndABadFinalSnapshotValueIsNamed() throws Exception {
+    ReviewAppConfig defaults = section(STACK_CONFIG);
+    assertThat(defaults.teardown().finalSnapshot()).isFalse();
+    assertThat(defaults.teardown().predestroyAttempts()).isEqualTo(3);
+    assertThat(defaults.teardown().predestroyTimeout()).isEqualTo(Duration.ofMinutes(10));
+    assertThat(defaults.teardown().holdRecheck()).isEqualTo(Duration.ofSeconds(30));
+
+    String set =
+        STACK_CONFIG.replace(
+            "\"gc\": {",
+            "\"teardown\": { \"finalSnapshot\": \"true\", \"predestroyAttempts\": 5,"
+                + " \"predestroyTimeout\": \"90s\" }, \"gc\": {");
+    ReviewAppConfig read = section(set);
+    assertThat(read.teardown().finalSnapshot()).isTrue();
+    assertThat(read.teardown().predestroyAttempts()).isEqualTo(5);
+    assertThat(read.teardown().predestroyTimeout()).isEqualTo(Duration.ofSeconds(90));
+
+    String bad = set.replace("\"finalSnapshot\": \"true\"", "\"finalSnapshot\": \"maybe\"");
+    assertThatThrownBy(() -> ConfigLoader.load(Optional.of(file(bad)), Map.of()))
+        .isInstanceOfSatisfying(
+            InvalidConfig.class,
+            e ->
+                assertThat(e.problems())
+                    .contains(
+                        "reviewapp.teardown.finalSnapshot: must be true or false, got 'maybe'"));
+  }
+
   @Test
   void badSettingsAreReportedWithFieldAndVariableAndNeverThePassword() throws Exception {
     String json =
