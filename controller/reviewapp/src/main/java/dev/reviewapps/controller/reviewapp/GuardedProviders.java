@@ -10,6 +10,7 @@ import dev.reviewapps.controller.reviewapp.nomad.NomadJobs;
 import dev.reviewapps.controller.reviewapp.postgres.SharedDatabase;
 import dev.reviewapps.controller.reviewapp.postgres.SharedDatabases;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -49,6 +50,11 @@ public final class GuardedProviders {
       public void drop(SharedDatabase database) {
         guard.run(() -> inner.drop(database));
       }
+
+      @Override
+      public Map<String, String> tagged() {
+        return guard.call(inner::tagged);
+      }
     };
   }
 
@@ -78,6 +84,11 @@ public final class GuardedProviders {
       public void delete(String identifier, Optional<String> finalSnapshotIdentifier) {
         guard.run(() -> inner.delete(identifier, finalSnapshotIdentifier));
       }
+
+      @Override
+      public Map<String, String> tagged() {
+        return guard.call(inner::tagged);
+      }
     };
   }
 
@@ -105,6 +116,11 @@ public final class GuardedProviders {
       @Override
       public List<GroupAllocation> allocations(String jobId, String taskGroup) {
         return guard.call(() -> inner.allocations(jobId, taskGroup));
+      }
+
+      @Override
+      public Map<String, String> reviewAppJobs() {
+        return guard.call(inner::reviewAppJobs);
       }
     };
   }

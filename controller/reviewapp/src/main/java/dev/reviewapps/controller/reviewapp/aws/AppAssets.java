@@ -1,5 +1,7 @@
 package dev.reviewapps.controller.reviewapp.aws;
 
+import java.util.Set;
+
 /**
  * The static assets CI pushed for an app (JavaScript, CSS, images served through the CDN), kept
  * under one prefix per app. Teardown removes them.
@@ -11,4 +13,9 @@ public interface AppAssets {
 
   /** How many objects the app has, for the orphan sweep and tests. */
   int count(String app);
+
+  /**
+   * The apps that have objects (the names of the folders under the prefix), for the orphan sweep.
+   */
+  Set<String> apps();
 }

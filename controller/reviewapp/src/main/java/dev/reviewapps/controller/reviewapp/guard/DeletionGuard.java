@@ -72,6 +72,7 @@ public final class DeletionGuard implements TeardownGate {
     this.clock = clock;
     Gauge.builder("review_apps_deletion_guard_held", heldApps, AtomicInteger::get)
         .description("Review apps whose deletion the mass-deletion guard holds back")
+        .strongReference(true)
         .register(registry);
   }
 

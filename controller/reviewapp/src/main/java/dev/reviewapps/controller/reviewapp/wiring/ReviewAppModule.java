@@ -28,6 +28,7 @@ import dev.reviewapps.controller.reviewapp.postgres.JdbcSharedDatabases;
 import dev.reviewapps.controller.reviewapp.routes.ConsulRouteTable;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Clock;
+import java.util.Map;
 import java.util.Optional;
 import java.util.function.Supplier;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
@@ -191,6 +192,11 @@ public final class ReviewAppModule extends AbstractModule {
     @Override
     public void delete(String identifier, Optional<String> finalSnapshotIdentifier) {
       rds().delete(identifier, finalSnapshotIdentifier);
+    }
+
+    @Override
+    public Map<String, String> tagged() {
+      return rds().tagged();
     }
   }
 }
