@@ -3,6 +3,7 @@ package dev.reviewapps.controller.reviewapp;
 import com.hashicorp.nomad.apimodel.Job;
 import dev.reviewapps.controller.resilience.OutsideSystem;
 import dev.reviewapps.controller.resilience.OutsideSystems;
+import dev.reviewapps.controller.reviewapp.aws.AppAssets;
 import dev.reviewapps.controller.reviewapp.aws.CapacityProvider;
 import dev.reviewapps.controller.reviewapp.aws.Footprint;
 import dev.reviewapps.controller.reviewapp.aws.RdsInstances;
@@ -12,6 +13,7 @@ import dev.reviewapps.controller.reviewapp.postgres.SharedDatabases;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * Puts every call of the providers through the engine's resilience4j retry and circuit breaker of
@@ -88,6 +90,27 @@ public final class GuardedProviders {
       @Override
       public Map<String, String> tagged() {
         return guard.call(inner::tagged);
+      }
+    };
+  }
+
+  /** The S3 assets of the apps, each call through the {@code s3} retry and breaker. */
+  public static AppAssets assets(AppAssets inner, OutsideSystems systems) {
+    OutsideSystem guard = systems.system(OutsideSystems.S3);
+    return new AppAssets() {
+      @Override
+      public int deleteAll(String app) {
+        return guard.call(() -> inner.deleteAll(app));
+      }
+
+      @Override
+      public int count(String app) {
+        return guard.call(() -> inner.count(app));
+      }
+
+      @Override
+      public Set<String> apps() {
+        return guard.call(inner::apps);
       }
     };
   }

@@ -3,33 +3,48 @@ package dev.reviewapps.controller.reviewapp.wiring;
 import com.google.inject.AbstractModule;
 import com.google.inject.Provides;
 import com.google.inject.Singleton;
+import com.google.inject.multibindings.Multibinder;
 import com.google.inject.multibindings.OptionalBinder;
 import com.hashicorp.nomad.javasdk.NomadApiClient;
 import com.hashicorp.nomad.javasdk.NomadApiConfiguration;
 import dev.reviewapps.controller.config.ControllerConfig;
 import dev.reviewapps.controller.consul.KeyLayout;
 import dev.reviewapps.controller.consul.KeyValueStore;
+import dev.reviewapps.controller.engine.LeaderTask;
 import dev.reviewapps.controller.engine.Reconciler;
+import dev.reviewapps.controller.git.BranchSource;
+import dev.reviewapps.controller.git.GitHubBranchSource;
+import dev.reviewapps.controller.git.GitLsRemoteBranchSource;
 import dev.reviewapps.controller.resilience.OutsideSystems;
 import dev.reviewapps.controller.reviewapp.GuardedProviders;
 import dev.reviewapps.controller.reviewapp.ReviewAppProviders;
 import dev.reviewapps.controller.reviewapp.ReviewAppReconciler;
+import dev.reviewapps.controller.reviewapp.aws.AppAssets;
 import dev.reviewapps.controller.reviewapp.aws.AutoScalingCapacity;
 import dev.reviewapps.controller.reviewapp.aws.CapacityPlanner;
 import dev.reviewapps.controller.reviewapp.aws.CapacityProvider;
 import dev.reviewapps.controller.reviewapp.aws.RdsInstances;
+import dev.reviewapps.controller.reviewapp.aws.S3AppAssets;
 import dev.reviewapps.controller.reviewapp.aws.SdkRdsInstances;
 import dev.reviewapps.controller.reviewapp.aws.StaticCapacity;
 import dev.reviewapps.controller.reviewapp.credentials.ConsulCredentialStore;
 import dev.reviewapps.controller.reviewapp.credentials.PasswordGenerator;
+import dev.reviewapps.controller.reviewapp.gc.Expiry;
+import dev.reviewapps.controller.reviewapp.gc.GcRecords;
+import dev.reviewapps.controller.reviewapp.gc.SpecGc;
+import dev.reviewapps.controller.reviewapp.guard.DeletionGuard;
+import dev.reviewapps.controller.reviewapp.guard.GuardCheck;
 import dev.reviewapps.controller.reviewapp.nomad.ReviewAppJobs;
 import dev.reviewapps.controller.reviewapp.nomad.SdkNomadJobs;
+import dev.reviewapps.controller.reviewapp.orphans.OrphanSweep;
 import dev.reviewapps.controller.reviewapp.postgres.JdbcSharedDatabases;
+import dev.reviewapps.controller.reviewapp.quota.Quota;
 import dev.reviewapps.controller.reviewapp.routes.ConsulRouteTable;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Clock;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.function.Supplier;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
@@ -37,10 +52,13 @@ import software.amazon.awssdk.auth.credentials.AwsCredentialsProviderChain;
 import software.amazon.awssdk.auth.credentials.DefaultCredentialsProvider;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 import software.amazon.awssdk.awscore.client.builder.AwsClientBuilder;
+import software.amazon.awssdk.core.checksums.RequestChecksumCalculation;
 import software.amazon.awssdk.http.apache.ApacheHttpClient;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.autoscaling.AutoScalingClient;
 import software.amazon.awssdk.services.rds.RdsClient;
+import software.amazon.awssdk.services.s3.S3Client;
+import software.amazon.awssdk.services.s3.S3ClientBuilder;
 
 /**
  * Replaces the engine's default reconciler with the {@link ReviewAppReconciler}, built from the
@@ -57,6 +75,11 @@ public final class ReviewAppModule extends AbstractModule {
     OptionalBinder.newOptionalBinder(binder(), Reconciler.class)
         .setBinding()
         .to(ReviewAppReconciler.class);
+    // Leader-only periodic work of issue 8: spec GC (branches, TTL), the guard's re-check, orphans.
+    Multibinder<LeaderTask> tasks = Multibinder.newSetBinder(binder(), LeaderTask.class);
+    tasks.addBinding().to(SpecGc.class);
+    tasks.addBinding().to(GuardCheck.class);
+    tasks.addBinding().to(OrphanSweep.class);
   }
 
   @Provides
@@ -78,9 +101,30 @@ public final class ReviewAppModule extends AbstractModule {
   ReviewAppReconciler reconciler(
       KeyValueStore kv,
       KeyLayout layout,
-      OutsideSystems systems,
+      ReviewAppProviders providers,
       MeterRegistry registry,
-      ReviewAppConfig config) {
+      ReviewAppConfig config,
+      Quota quota,
+      Expiry expiry) {
+    return new ReviewAppReconciler(
+        kv,
+        layout,
+        providers,
+        new ReviewAppJobs(config.jobs()),
+        config.databases(),
+        config.reviewApps(),
+        registry,
+        Clock.systemUTC(),
+        ReviewAppReconciler.AbsentSpec.NOTHING,
+        ReviewAppReconciler.StepObserver.NONE,
+        new LifecyclePolicies(quota, expiry, config.lifecycle().quotaRecheck()));
+  }
+
+  /** The providers with the real clients, every call guarded (shared by reconciler and sweep). */
+  @Provides
+  @Singleton
+  ReviewAppProviders providers(
+      KeyValueStore kv, KeyLayout layout, OutsideSystems systems, ReviewAppConfig config) {
     ReviewAppConfig.SharedPostgres pg = config.sharedPostgres();
     ReviewAppProviders providers =
         new ReviewAppProviders(
@@ -95,17 +139,132 @@ public final class ReviewAppModule extends AbstractModule {
             capacity(config),
             new SdkNomadJobs(nomad(config.nomad())),
             new ConsulRouteTable(kv, layout));
-    return new ReviewAppReconciler(
+    return GuardedProviders.wrap(providers, systems);
+  }
+
+  /**
+   * The mass-deletion guard; also the teardown's {@code TeardownGate} (pass it where the teardown
+   * is built instead of {@code TeardownGate.OPEN}).
+   */
+  @Provides
+  @Singleton
+  DeletionGuard deletionGuard(
+      KeyValueStore kv, KeyLayout layout, ReviewAppConfig config, MeterRegistry registry) {
+    return new DeletionGuard(
+        kv, layout, config.lifecycle().guardLimits(), registry, Clock.systemUTC());
+  }
+
+  @Provides
+  @Singleton
+  GuardCheck guardCheck(DeletionGuard guard, ReviewAppConfig config) {
+    return new GuardCheck(guard, config.lifecycle().guardInterval());
+  }
+
+  @Provides
+  @Singleton
+  GcRecords gcRecords(KeyValueStore kv, KeyLayout layout) {
+    return new GcRecords(kv, layout);
+  }
+
+  @Provides
+  @Singleton
+  Expiry expiry(GcRecords records, ReviewAppConfig config) {
+    return new Expiry(records, config.lifecycle().defaultTtl(), Clock.systemUTC());
+  }
+
+  @Provides
+  @Singleton
+  Quota quota(KeyValueStore kv, KeyLayout layout, ReviewAppConfig config) {
+    return new Quota(kv, layout, config.lifecycle().quotaMax());
+  }
+
+  @Provides
+  @Singleton
+  SpecGc specGc(
+      KeyValueStore kv,
+      KeyLayout layout,
+      GcRecords records,
+      Expiry expiry,
+      DeletionGuard guard,
+      ReviewAppConfig config,
+      MeterRegistry registry) {
+    return new SpecGc(
         kv,
         layout,
-        GuardedProviders.wrap(providers, systems),
-        new ReviewAppJobs(config.jobs()),
-        config.databases(),
-        config.reviewApps(),
-        registry,
+        branchSource(config),
+        records,
+        expiry,
+        guard,
+        config.gc().interval(),
+        config.gc().grace(),
         Clock.systemUTC(),
-        ReviewAppReconciler.AbsentSpec.NOTHING,
-        ReviewAppReconciler.StepObserver.NONE);
+        registry);
+  }
+
+  /** Where branches are listed; none without a repository (then only TTLs are collected). */
+  static Optional<BranchSource> branchSource(ReviewAppConfig config) {
+    ReviewAppConfig.Lifecycle l = config.lifecycle();
+    return config
+        .gc()
+        .repository()
+        .map(
+            repository ->
+                switch (l.source()) {
+                  case GIT -> new GitLsRemoteBranchSource(repository, l.listingTimeout());
+                  case GITHUB ->
+                      new GitHubBranchSource(
+                          l.githubApi(),
+                          repository.substring(0, repository.indexOf('/')),
+                          repository.substring(repository.indexOf('/') + 1),
+                          l.githubToken().map(Secret::value),
+                          l.listingTimeout());
+                });
+  }
+
+  @Provides
+  @Singleton
+  OrphanSweep orphanSweep(
+      KeyValueStore kv,
+      KeyLayout layout,
+      ReviewAppProviders providers,
+      OutsideSystems systems,
+      ReviewAppConfig config,
+      MeterRegistry registry) {
+    Optional<AppAssets> assets =
+        config
+            .assets()
+            .bucket()
+            .map(
+                bucket ->
+                    GuardedProviders.assets(
+                        new LazyAssets(
+                            () ->
+                                new S3AppAssets(
+                                    s3(config.aws()), bucket, config.assets().prefix())),
+                        systems));
+    return new OrphanSweep(
+        kv,
+        layout,
+        providers,
+        assets,
+        config.reviewApps().hosts(),
+        config.lifecycle().orphansDryRun(),
+        config.lifecycle().orphansInterval(),
+        registry);
+  }
+
+  private static S3Client s3(ReviewAppConfig.Aws aws) {
+    S3ClientBuilder builder =
+        aws(S3Client.builder(), aws)
+            // Plain-HTTP endpoints (the stand-in): no aws-chunked bodies, checksums only when
+            // required (DESIGN.md); path-style, as a bucket host name would not resolve there.
+            .serviceConfiguration(c -> c.chunkedEncodingEnabled(false))
+            .requestChecksumCalculation(RequestChecksumCalculation.WHEN_REQUIRED)
+            .httpClientBuilder(ApacheHttpClient.builder());
+    if (aws.endpoint().isPresent()) {
+      builder.forcePathStyle(true);
+    }
+    return builder.build();
   }
 
   private static NomadApiClient nomad(ReviewAppConfig.Nomad nomad) {
@@ -148,6 +307,41 @@ public final class ReviewAppModule extends AbstractModule {
       builder.region(Region.US_EAST_1);
     }
     return builder;
+  }
+
+  /**
+   * The S3 client is built on first use, as RDS's: a controller without AWS region or credentials
+   * must still start (the sweep then reports that it cannot list assets).
+   */
+  private static final class LazyAssets implements AppAssets {
+    private final Supplier<AppAssets> factory;
+    private Optional<AppAssets> built = Optional.empty();
+
+    LazyAssets(Supplier<AppAssets> factory) {
+      this.factory = factory;
+    }
+
+    private synchronized AppAssets assets() {
+      if (built.isEmpty()) {
+        built = Optional.of(factory.get());
+      }
+      return built.get();
+    }
+
+    @Override
+    public int deleteAll(String app) {
+      return assets().deleteAll(app);
+    }
+
+    @Override
+    public int count(String app) {
+      return assets().count(app);
+    }
+
+    @Override
+    public Set<String> apps() {
+      return assets().apps();
+    }
   }
 
   /**
