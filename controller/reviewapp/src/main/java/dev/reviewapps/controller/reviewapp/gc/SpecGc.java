@@ -135,7 +135,8 @@ public final class SpecGc implements LeaderTask {
       }
     }
     for (String app : records.apps()) {
-      if (!specNames.contains(app)) {
+      // Read again: a spec written since the listing may have just recorded its first sighting.
+      if (!specNames.contains(app) && kv.get(layout.spec(app)).isEmpty()) {
         records.delete(app);
         expiry.forget(app);
       }

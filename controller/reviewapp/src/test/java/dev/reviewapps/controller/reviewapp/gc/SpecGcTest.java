@@ -1,8 +1,10 @@
 package dev.reviewapps.controller.reviewapp.gc;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import dev.reviewapps.controller.consul.KeyLayout;
+import dev.reviewapps.controller.engine.LeaderTasks;
 import dev.reviewapps.controller.git.BranchListingException;
 import dev.reviewapps.controller.git.BranchSource;
 import dev.reviewapps.controller.git.GitLsRemoteBranchSource;
@@ -88,6 +90,43 @@ class SpecGcTest {
     assertThat(specs()).containsExactlyInAnyOrder("deploy-b", "deploy-c");
     assertThat(registry.counter("review_apps_gc_deletions_total", "reason", "branch").count())
         .isEqualTo(1);
+  }
+
+  @Test
+  void onTheLeadersScheduleTheSpecOfADeletedBranchGoesWithinOneGcPeriod() throws Exception {
+    Duration period = Duration.ofMillis(500);
+    GcRecords records = new GcRecords(consul.kv, layout);
+    SpecGc gc =
+        new SpecGc(
+            consul.kv,
+            layout,
+            Optional.of(lsRemote()),
+            records,
+            new Expiry(records, Optional.empty(), clock),
+            guard(GuardLimits.DEFAULTS),
+            period,
+            Duration.ZERO,
+            clock,
+            registry);
+    LeaderTasks leader = new LeaderTasks(List.of(gc), registry);
+    leader.start();
+    try {
+      await().atMost(Duration.ofSeconds(10)).until(() -> gcRuns() >= 1);
+      git(work, "push", "--quiet", bare.toString(), "--delete", "deploy-b");
+      double runsBefore = gcRuns();
+      await()
+          .atMost(Duration.ofSeconds(10))
+          .until(() -> !specs().contains("deploy-b") || gcRuns() >= runsBefore + 2);
+      assertThat(specs()).containsExactlyInAnyOrder("deploy-a", "deploy-c");
+    } finally {
+      leader.stop();
+    }
+  }
+
+  private double gcRuns() {
+    return registry.find("review_apps_leader_task_runs_total").tag("task", "gc").counters().stream()
+        .mapToDouble(c -> c.count())
+        .sum();
   }
 
   @Test
