@@ -253,6 +253,9 @@ public final class ReviewAppModule extends AbstractModule {
         registry);
   }
 
+  // The Apache 4 client, deprecated by the SDK, is the one the RDS and Auto Scaling clients use:
+  // its httpclient version is pinned for consul-api and nomad-sdk (DESIGN.md).
+  @SuppressWarnings("deprecation")
   private static S3Client s3(ReviewAppConfig.Aws aws) {
     S3ClientBuilder builder =
         aws(S3Client.builder(), aws)
@@ -314,18 +317,14 @@ public final class ReviewAppModule extends AbstractModule {
    * must still start (the sweep then reports that it cannot list assets).
    */
   private static final class LazyAssets implements AppAssets {
-    private final Supplier<AppAssets> factory;
-    private Optional<AppAssets> built = Optional.empty();
+    private final Lazy<AppAssets> assets;
 
     LazyAssets(Supplier<AppAssets> factory) {
-      this.factory = factory;
+      this.assets = new Lazy<>(factory);
     }
 
-    private synchronized AppAssets assets() {
-      if (built.isEmpty()) {
-        built = Optional.of(factory.get());
-      }
-      return built.get();
+    private AppAssets assets() {
+      return assets.get();
     }
 
     @Override
@@ -349,18 +348,14 @@ public final class ReviewAppModule extends AbstractModule {
    * without any AWS region or credentials (a shared-PostgreSQL-only cluster) must still start.
    */
   private static final class LazyRds implements RdsInstances {
-    private final Supplier<RdsInstances> factory;
-    private Optional<RdsInstances> built = Optional.empty();
+    private final Lazy<RdsInstances> rds;
 
     LazyRds(Supplier<RdsInstances> factory) {
-      this.factory = factory;
+      this.rds = new Lazy<>(factory);
     }
 
-    private synchronized RdsInstances rds() {
-      if (built.isEmpty()) {
-        built = Optional.of(factory.get());
-      }
-      return built.get();
+    private RdsInstances rds() {
+      return rds.get();
     }
 
     @Override
@@ -391,6 +386,23 @@ public final class ReviewAppModule extends AbstractModule {
     @Override
     public Map<String, String> tagged() {
       return rds().tagged();
+    }
+  }
+
+  /** A value made on first use (once, whichever thread asks first). */
+  private static final class Lazy<T> {
+    private final Supplier<T> factory;
+    private Optional<T> built = Optional.empty();
+
+    Lazy(Supplier<T> factory) {
+      this.factory = factory;
+    }
+
+    synchronized T get() {
+      if (built.isEmpty()) {
+        built = Optional.of(factory.get());
+      }
+      return built.get();
     }
   }
 }

@@ -10,24 +10,21 @@ import dev.reviewapps.controller.git.BranchSource;
 import dev.reviewapps.controller.git.GitLsRemoteBranchSource;
 import dev.reviewapps.controller.reviewapp.guard.DeletionGuard;
 import dev.reviewapps.controller.reviewapp.guard.GuardLimits;
+import dev.reviewapps.controller.reviewapp.testing.BareRepository;
 import dev.reviewapps.controller.reviewapp.testing.LocalConsul;
 import dev.reviewapps.controller.reviewapp.testing.TestClock;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
-import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicBoolean;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -37,39 +34,20 @@ import org.junit.jupiter.api.io.TempDir;
 class SpecGcTest {
   private static final Duration GRACE = Duration.ofHours(1);
 
-  private static LocalConsul consul;
+  @RegisterExtension static final LocalConsul consul = new LocalConsul();
 
   @TempDir Path dir;
-  private Path bare;
-  private Path work;
+  private BareRepository repository;
   private KeyLayout layout;
   private final TestClock clock = new TestClock(Instant.parse("2026-11-26T08:00:00Z"));
   private final MeterRegistry registry = new SimpleMeterRegistry();
   private int commits;
 
-  @BeforeAll
-  static void startConsul() throws IOException {
-    consul = LocalConsul.start();
-  }
-
-  @AfterAll
-  static void stopConsul() throws Exception {
-    consul.close();
-  }
-
   @BeforeEach
   void repositoryWithThreeDeployBranches() throws Exception {
     layout = consul.freshLayout();
-    bare = dir.resolve("shop.git");
-    work = dir.resolve("work");
-    git(dir, "init", "--quiet", "--bare", bare.toString());
-    git(dir, "init", "--quiet", "-b", "main", work.toString());
-    Files.writeString(work.resolve("README"), "shop\n");
-    git(work, "add", "README");
-    git(work, "-c", "user.name=ci", "-c", "user.email=ci@example.com", "commit", "-qm", "first");
+    repository = BareRepository.create(dir, "deploy-a", "deploy-b", "deploy-c");
     for (String branch : List.of("deploy-a", "deploy-b", "deploy-c")) {
-      git(work, "branch", branch);
-      git(work, "push", "--quiet", bare.toString(), branch);
       putSpec(branch, branch, Optional.empty());
     }
   }
@@ -77,7 +55,7 @@ class SpecGcTest {
   @Test
   void aBranchDeletedInTheRepositoryLosesItsSpecAfterTheGraceAndNotBefore() throws Exception {
     SpecGc gc = gc(lsRemote(), GuardLimits.DEFAULTS);
-    git(work, "push", "--quiet", bare.toString(), "--delete", "deploy-a");
+    repository.delete("deploy-a");
 
     gc.runOnce();
     assertThat(specs()).as("within the grace").contains("deploy-a");
@@ -112,7 +90,7 @@ class SpecGcTest {
     leader.start();
     try {
       await().atMost(Duration.ofSeconds(10)).until(() -> gcRuns() >= 1);
-      git(work, "push", "--quiet", bare.toString(), "--delete", "deploy-b");
+      repository.delete("deploy-b");
       double runsBefore = gcRuns();
       await()
           .atMost(Duration.ofSeconds(10))
@@ -131,7 +109,7 @@ class SpecGcTest {
 
   @Test
   void aRestartedControllerKeepsCountingTheGraceFromTheFirstMissingListing() throws Exception {
-    git(work, "push", "--quiet", bare.toString(), "--delete", "deploy-a");
+    repository.delete("deploy-a");
     gc(lsRemote(), GuardLimits.DEFAULTS).runOnce();
     clock.advance(GRACE);
 
@@ -143,10 +121,10 @@ class SpecGcTest {
   @Test
   void aBranchPushedAgainWithinTheGraceCancelsTheDeletion() throws Exception {
     SpecGc gc = gc(lsRemote(), GuardLimits.DEFAULTS);
-    git(work, "push", "--quiet", bare.toString(), "--delete", "deploy-a");
+    repository.delete("deploy-a");
     gc.runOnce();
     clock.advance(GRACE.dividedBy(2));
-    git(work, "push", "--quiet", bare.toString(), "deploy-a");
+    repository.push("deploy-a");
     gc.runOnce();
 
     clock.advance(GRACE);
@@ -171,7 +149,7 @@ class SpecGcTest {
   @Test
   void anEmptyListingTripsTheGuardUntilAnOperatorConfirms() throws Exception {
     for (String branch : List.of("deploy-a", "deploy-b", "deploy-c")) {
-      git(work, "push", "--quiet", bare.toString(), "--delete", branch);
+      repository.delete(branch);
     }
     DeletionGuard guard = guard(new GuardLimits(10, 0.5, 1));
     SpecGc gc = gc(lsRemote(), guard);
@@ -192,7 +170,7 @@ class SpecGcTest {
 
   @Test
   void aSpecRewrittenWhileTheBranchesAreListedIsKept() throws Exception {
-    git(work, "push", "--quiet", bare.toString(), "--delete", "deploy-a");
+    repository.delete("deploy-a");
     AtomicBoolean rewriteDuringListing = new AtomicBoolean();
     BranchSource rewritingMeanwhile =
         new BranchSource() {
@@ -287,7 +265,7 @@ class SpecGcTest {
   }
 
   private BranchSource lsRemote() {
-    return new GitLsRemoteBranchSource(bare.toString(), Duration.ofSeconds(30));
+    return new GitLsRemoteBranchSource(repository.path().toString(), Duration.ofSeconds(30));
   }
 
   private List<String> specs() {
@@ -312,16 +290,5 @@ class SpecGcTest {
             + "\"processes\":{\"web\":{\"command\":\"run\"}}"
             + ttl.map(t -> ",\"ttl\":\"" + t + "\"").orElse("")
             + "}}");
-  }
-
-  private static void git(Path cwd, String... args) throws IOException, InterruptedException {
-    List<String> command = new ArrayList<>(List.of("git"));
-    command.addAll(List.of(args));
-    Process process =
-        new ProcessBuilder(command).directory(cwd.toFile()).redirectErrorStream(true).start();
-    String output = new String(process.getInputStream().readAllBytes());
-    if (process.waitFor() != 0) {
-      throw new IllegalStateException("git " + String.join(" ", args) + ": " + output);
-    }
   }
 }

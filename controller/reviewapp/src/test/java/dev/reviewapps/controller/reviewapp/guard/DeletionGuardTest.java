@@ -7,14 +7,12 @@ import dev.reviewapps.controller.reviewapp.testing.LocalConsul;
 import dev.reviewapps.controller.reviewapp.testing.TestClock;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
-import java.io.IOException;
 import java.time.Instant;
 import java.util.List;
 import java.util.stream.IntStream;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * The guard as the teardown asks it, against the devstack Consul. A teardown here is what the real
@@ -25,20 +23,10 @@ class DeletionGuardTest {
   private static final List<String> APPS =
       IntStream.rangeClosed(1, 6).mapToObj(i -> "deploy-" + i).toList();
 
-  private static LocalConsul consul;
+  @RegisterExtension static final LocalConsul consul = new LocalConsul();
   private KeyLayout layout;
   private DeletionGuard guard;
   private final MeterRegistry registry = new SimpleMeterRegistry();
-
-  @BeforeAll
-  static void startConsul() throws IOException {
-    consul = LocalConsul.start();
-  }
-
-  @AfterAll
-  static void stopConsul() throws Exception {
-    consul.close();
-  }
 
   @BeforeEach
   void sixRunningApps() {

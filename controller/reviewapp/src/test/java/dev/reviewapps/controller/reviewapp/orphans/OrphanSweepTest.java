@@ -44,6 +44,7 @@ class OrphanSweepTest {
   private static S3AppAssets assets;
 
   @BeforeAll
+  @SuppressWarnings("deprecation") // the Apache 4 client, as everywhere in this module
   static void startWorld() throws Exception {
     world = ReviewAppWorld.start(64_000, 64_000);
     providers = world.providers();
