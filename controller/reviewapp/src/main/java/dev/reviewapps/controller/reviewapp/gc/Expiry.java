@@ -54,6 +54,17 @@ public final class Expiry {
     return at;
   }
 
+  /**
+   * Takes the first sightings from records read in bulk (a new leader's first pass), so that each
+   * is not read again one by one.
+   */
+  public void remember(Map<String, GcRecord> records) {
+    records.forEach(
+        (app, r) ->
+            r.seenAt()
+                .ifPresent(at -> sightings.putIfAbsent(app, new Sighting(r.specIndex(), at))));
+  }
+
   /** Forgets an app whose spec is gone. */
   public void forget(String app) {
     sightings.remove(app);

@@ -3,15 +3,16 @@ package dev.reviewapps.controller.reviewapp.gc;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.reviewapps.controller.consul.BlockingQuery;
 import dev.reviewapps.controller.consul.KeyLayout;
 import dev.reviewapps.controller.consul.KeyValueStore;
 import dev.reviewapps.controller.consul.KvEntry;
-import dev.reviewapps.controller.reviewapp.guard.AppKeys;
 import java.io.IOException;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
+import java.util.HashMap;
+import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
 import java.util.function.UnaryOperator;
 
 /**
@@ -60,9 +61,16 @@ public final class GcRecords {
     throw new IllegalStateException("gc record of " + app + " kept changing");
   }
 
-  /** The apps that have a record. */
-  public Set<String> apps() {
-    return AppKeys.under(kv, prefix);
+  /** Every record: one recursive read, so that a pass over many apps reads each once. */
+  public Map<String, GcRecord> all() {
+    Map<String, GcRecord> all = new HashMap<>();
+    for (KvEntry entry : kv.list(prefix, BlockingQuery.NONE).entries()) {
+      String app = entry.key().substring(prefix.length());
+      if (!app.isEmpty() && !app.contains("/")) {
+        all.put(app, parse(entry));
+      }
+    }
+    return all;
   }
 
   /** Forgets an app whose spec is gone. */

@@ -98,6 +98,8 @@ public final class SpecGc implements LeaderTask {
     // one read here, and the check-and-set delete keeps it.
     List<KvEntry> specs = kv.list(layout.specs(), BlockingQuery.NONE).entries();
     Optional<Set<String>> listed = listBranches();
+    Map<String, GcRecord> known = records.all();
+    expiry.remember(known);
     Map<String, Candidate> candidates = new TreeMap<>();
     Set<String> specNames = new HashSet<>();
     Instant now = clock.instant();
@@ -117,7 +119,12 @@ public final class SpecGc implements LeaderTask {
         candidates.put(app, new Candidate(spec, "its TTL ran out at " + expires.get(), "ttl"));
       }
       if (listed.isPresent() && parsed.isPresent()) {
-        branchGone(app, parsed.get().spec().branch(), listed.get(), now)
+        branchGone(
+                app,
+                parsed.get().spec().branch(),
+                listed.get(),
+                known.getOrDefault(app, GcRecord.EMPTY),
+                now)
             .filter(since -> !candidates.containsKey(app))
             .ifPresent(
                 since ->
@@ -134,7 +141,7 @@ public final class SpecGc implements LeaderTask {
                             "branch")));
       }
     }
-    for (String app : records.apps()) {
+    for (String app : known.keySet()) {
       // Read again: a spec written since the listing may have just recorded its first sighting.
       if (!specNames.contains(app) && kv.get(layout.spec(app)).isEmpty()) {
         records.delete(app);
@@ -151,15 +158,19 @@ public final class SpecGc implements LeaderTask {
   /**
    * Records whether the branch is missing; returns since when, once that is longer than the grace.
    */
-  private Optional<Instant> branchGone(String app, String branch, Set<String> listed, Instant now) {
+  private Optional<Instant> branchGone(
+      String app, String branch, Set<String> listed, GcRecord known, Instant now) {
     if (listed.contains(branch)) {
-      if (records.read(app).branchMissingSince().isPresent()) {
+      if (known.branchMissingSince().isPresent()) {
         records.update(app, GcRecord::branchPresent);
         LOG.info("branch {} of app {} is back; its grace period is cancelled", branch, app);
       }
       return Optional.empty();
     }
-    Instant since = records.update(app, r -> r.branchMissing(now)).branchMissingSince().orElse(now);
+    Instant since =
+        known.branchMissingSince().isPresent()
+            ? known.branchMissingSince().get()
+            : records.update(app, r -> r.branchMissing(now)).branchMissingSince().orElse(now);
     return now.isBefore(since.plus(grace)) ? Optional.empty() : Optional.of(since);
   }
 
