@@ -5,14 +5,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.reviewapps.controller.engine.Result;
 import dev.reviewapps.controller.reviewapp.gc.Expiry;
 import dev.reviewapps.controller.reviewapp.gc.GcRecords;
-import dev.reviewapps.controller.reviewapp.nomad.ReviewAppJobs;
-import dev.reviewapps.controller.reviewapp.nomad.TaskDriver;
 import dev.reviewapps.controller.reviewapp.quota.Quota;
 import dev.reviewapps.controller.reviewapp.testing.ReviewAppWorld;
 import dev.reviewapps.controller.reviewapp.testing.TestClock;
 import dev.reviewapps.controller.reviewapp.wiring.LifecyclePolicies;
 import dev.reviewapps.model.json.ReviewAppJson;
-import dev.reviewapps.model.naming.HostTemplate;
 import dev.reviewapps.model.status.ConditionStatus;
 import dev.reviewapps.model.status.ConditionType;
 import dev.reviewapps.model.status.Phase;
@@ -47,19 +44,10 @@ class QuotaAndExpiryTest {
   private ReviewAppReconciler reconciler(int quota) {
     Expiry expiry =
         new Expiry(new GcRecords(world.kv, world.layout), Optional.of(Duration.ofHours(72)), clock);
-    return new ReviewAppReconciler(
-        world.kv,
-        world.layout,
-        world.providers(),
-        new ReviewAppJobs(ReviewAppJobs.Settings.defaults(TaskDriver.RawExec.withDefaults())),
-        DatabaseSettings.shared(world.sharedEndpoint()),
-        new ReviewAppSettings(
-            new HostTemplate("{name}.review.test"),
-            "http",
-            Duration.ofMillis(200),
-            Duration.ofSeconds(30)),
-        new SimpleMeterRegistry(),
+    return world.reconciler(
+        Duration.ofMillis(200),
         clock,
+        new SimpleMeterRegistry(),
         ReviewAppReconciler.AbsentSpec.NOTHING,
         ReviewAppReconciler.StepObserver.NONE,
         new LifecyclePolicies(

@@ -8,13 +8,10 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.reviewapps.controller.engine.Result;
 import dev.reviewapps.controller.engine.TerminalError;
-import dev.reviewapps.controller.reviewapp.nomad.ReviewAppJobs;
-import dev.reviewapps.controller.reviewapp.nomad.TaskDriver;
 import dev.reviewapps.controller.reviewapp.testing.ReviewAppWorld;
 import dev.reviewapps.devstack.aws.faults.FaultRule;
 import dev.reviewapps.model.json.ParseResult;
 import dev.reviewapps.model.json.ReviewAppJson;
-import dev.reviewapps.model.naming.HostTemplate;
 import dev.reviewapps.model.status.ConditionType;
 import dev.reviewapps.model.status.Phase;
 import dev.reviewapps.model.status.ReviewAppStatus;
@@ -44,7 +41,6 @@ import org.junit.jupiter.api.Test;
  */
 class ReviewAppReconcilerTest {
 
-  private static final HostTemplate HOSTS = new HostTemplate("{name}.review.test");
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final HttpClient HTTP =
       HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
@@ -62,17 +58,13 @@ class ReviewAppReconcilerTest {
   }
 
   static ReviewAppReconciler reconciler(ReviewAppReconciler.StepObserver observer) {
-    return new ReviewAppReconciler(
-        world.kv,
-        world.layout,
-        world.providers(),
-        new ReviewAppJobs(ReviewAppJobs.Settings.defaults(TaskDriver.RawExec.withDefaults())),
-        DatabaseSettings.shared(world.sharedEndpoint()),
-        new ReviewAppSettings(HOSTS, "http", Duration.ofMillis(200), Duration.ofSeconds(30)),
-        new SimpleMeterRegistry(),
+    return world.reconciler(
+        Duration.ofMillis(200),
         Clock.systemUTC(),
+        new SimpleMeterRegistry(),
         ReviewAppReconciler.AbsentSpec.NOTHING,
-        observer);
+        observer,
+        ReviewAppReconciler.Policies.NONE);
   }
 
   private static void putSpec(String name, String json) {
