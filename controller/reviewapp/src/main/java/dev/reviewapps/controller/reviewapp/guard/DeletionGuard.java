@@ -192,39 +192,46 @@ public final class DeletionGuard implements TeardownGate {
       return;
     }
     Hold next = new Hold(reason, Set.copyOf(apps));
-    if (next.equals(holds.put(holder, next))) {
-      return;
+    if (!next.equals(holds.put(holder, next))) {
+      LOG.warn(
+          "mass-deletion guard: holding {} app(s), nothing of them is deleted: {}. Apps: {}. If"
+              + " this is intended, confirm with `reviewctl guard confirm` or `consul kv put {}"
+              + " '{\"apps\":[...]}'`; the hold clears by itself when the deletions fall back"
+              + " under the limits.",
+          apps.size(),
+          reason,
+          new TreeSet<>(apps),
+          layout.guardConfirm());
     }
     publish();
-    LOG.warn(
-        "mass-deletion guard: holding {} app(s), nothing of them is deleted: {}. Apps: {}. If this"
-            + " is intended, confirm with `reviewctl guard confirm` or `consul kv put {}"
-            + " '{\"apps\":[...]}'`; the hold clears by itself when the deletions fall back under"
-            + " the limits.",
-        apps.size(),
-        reason,
-        new TreeSet<>(apps),
-        layout.guardConfirm());
   }
 
   private synchronized void release(String holder) {
     if (holds.remove(holder) != null) {
       LOG.info("mass-deletion guard: the {} hold cleared", holder);
-      publish();
     }
+    publish();
   }
 
-  /** Writes the union of the holds to the held key (or deletes it) and sets the gauge. */
+  /**
+   * Writes the union of the holds to the held key (or deletes it) and sets the gauge, when it
+   * differs from what was last written: a write that failed (Consul away) is tried again next time.
+   */
   private void publish() {
     Set<String> apps = new TreeSet<>();
     holds.values().forEach(h -> apps.addAll(h.apps()));
     heldApps.set(apps.size());
+    String reason = String.join("; ", holds.values().stream().map(Hold::reason).toList());
+    if (apps.isEmpty()
+        ? published.isEmpty()
+        : published.filter(p -> p.apps().equals(apps) && p.reason().equals(reason)).isPresent()) {
+      return;
+    }
     if (apps.isEmpty()) {
       kv.delete(layout.guardHeld());
       published = Optional.empty();
       return;
     }
-    String reason = String.join("; ", holds.values().stream().map(Hold::reason).toList());
     Instant since = published.map(Published::since).orElseGet(clock::instant);
     ObjectNode node = JSON.createObjectNode();
     node.put("reason", reason);
