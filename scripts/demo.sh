@@ -96,7 +96,7 @@ cat <<EOF
  Tear the branch down (what CI does when deploy-demo is deleted, like
  \`consul kv delete $STACK_PREFIX/specs/$NAME\`):
                        curl -X DELETE $CONSUL_HTTP/v1/kv/$STACK_PREFIX/specs/$NAME
- (teardown from the inventory is issue 8: until it lands, the controller leaves the app running).
+ then watch the status go to Deleting and the route, jobs and database disappear.
 
  Logs: $STACK_DIR/logs       Ctrl-C stops everything.
 ============================================================================================

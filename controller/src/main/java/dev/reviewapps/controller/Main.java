@@ -5,7 +5,8 @@ import picocli.CommandLine.Command;
 
 /**
  * Entry point of {@code review-apps.jar}: {@code controller --config FILE} runs the operator. The
- * {@code reviewctl} CLI is to join as a further subcommand.
+ * {@code reviewctl} CLI is a jar of its own (module {@code reviewctl/}), so that CI images need
+ * none of the server's libraries.
  */
 @Command(
     name = "review-apps",

@@ -1,2 +1,2 @@
-/** The {@code review-apps} command line: {@code controller} now, {@code reviewctl} to come. */
+/** The {@code review-apps} command line: {@code controller} (the CLI {@code reviewctl} is its own module). */
 package dev.reviewapps.controller;

@@ -1,6 +1,10 @@
 package dev.reviewapps.controller.consul;
 
+import com.ecwid.consul.SingleUrlParameters;
+import com.ecwid.consul.transport.HttpResponse;
+import com.ecwid.consul.v1.OperationException;
 import com.ecwid.consul.v1.QueryParams;
+import com.ecwid.consul.v1.Request;
 import com.ecwid.consul.v1.Response;
 import com.ecwid.consul.v1.kv.model.GetBinaryValue;
 import com.ecwid.consul.v1.kv.model.GetValue;
@@ -97,6 +101,29 @@ public final class ConsulApiStore implements KeyValueStore {
   }
 
   @Override
+  public boolean deleteIfUnchanged(String key, long modifyIndex) {
+    // consul-api's deleteKVValue drops Consul's true/false answer and has no cas parameter, so
+    // this one call goes through its raw client (same HTTP client, token header and counters).
+    String path = "/v1/kv/" + key;
+    Request request =
+        Request.Builder.newBuilder()
+            .setEndpoint(path)
+            .addUrlParameter(new SingleUrlParameters("cas", Long.toString(modifyIndex)))
+            .build();
+    HttpResponse response =
+        ConsulCalls.call(
+            "check-and-set delete " + key,
+            () -> {
+              HttpResponse raw = connection.quickRaw().makeDeleteRequest(request);
+              if (raw.getStatusCode() != 200) {
+                throw new OperationException(raw);
+              }
+              return raw;
+            });
+    return "true".equals(response.getContent() == null ? "" : response.getContent().strip());
+  }
+
+  @Override
   public boolean acquire(String key, byte[] value, String session) {
     PutParams params = new PutParams();
     params.setAcquireSession(session);
@@ -132,6 +159,10 @@ public final class ConsulApiStore implements KeyValueStore {
 
   private static KvEntry entry(GetBinaryValue v) {
     return new KvEntry(
-        v.getKey(), v.getValue(), v.getModifyIndex(), Optional.ofNullable(v.getSession()));
+        v.getKey(),
+        v.getValue(),
+        v.getModifyIndex(),
+        Optional.ofNullable(v.getSession()),
+        v.getCreateIndex());
   }
 }

@@ -31,6 +31,7 @@ public final class ConsulConnection implements Closeable {
 
   private final CloseableHttpClient quickHttp;
   private final CloseableHttpClient blockingHttp;
+  private final ConsulRawClient quickRaw;
   private final ConsulClient quick;
   private final ConsulClient blocking;
 
@@ -57,7 +58,8 @@ public final class ConsulConnection implements Closeable {
     this.quickHttp = http(QUICK_READ_TIMEOUT_MS, counting, token);
     this.blockingHttp = http(BLOCKING_READ_TIMEOUT_MS, counting, token);
     String host = endpoint.address().getScheme() + "://" + endpoint.address().getHost();
-    this.quick = new ConsulClient(new ConsulRawClient(host, endpoint.port(), quickHttp));
+    this.quickRaw = new ConsulRawClient(host, endpoint.port(), quickHttp);
+    this.quick = new ConsulClient(quickRaw);
     this.blocking = new ConsulClient(new ConsulRawClient(host, endpoint.port(), blockingHttp));
   }
 
@@ -91,6 +93,14 @@ public final class ConsulConnection implements Closeable {
   /** The client for calls that answer at once. */
   public ConsulClient quick() {
     return quick;
+  }
+
+  /**
+   * The raw client behind {@link #quick()}, for the one call consul-api has no method for (a
+   * check-and-set delete).
+   */
+  ConsulRawClient quickRaw() {
+    return quickRaw;
   }
 
   /** The client for blocking queries. */

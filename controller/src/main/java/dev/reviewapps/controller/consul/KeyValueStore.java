@@ -42,6 +42,16 @@ public interface KeyValueStore {
   void delete(String key);
 
   /**
+   * Deletes {@code key} only if its {@code ModifyIndex} is still {@code modifyIndex} (Consul's
+   * {@code DELETE ?cas=}), so that a value rewritten since it was read is kept.
+   *
+   * @return false when the key changed (or is gone) since it was read
+   */
+  default boolean deleteIfUnchanged(String key, long modifyIndex) {
+    throw new UnsupportedOperationException("check-and-set delete of " + key);
+  }
+
+  /**
    * Takes the lock on {@code key} for {@code session}, writing {@code value}.
    *
    * @return false when another session holds it or the lock-delay has not run out

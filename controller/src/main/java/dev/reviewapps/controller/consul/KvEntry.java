@@ -6,15 +6,22 @@ import java.util.Objects;
 import java.util.Optional;
 
 /**
- * One Consul KV entry: key, raw value, its {@code ModifyIndex} (the check-and-set token) and the
- * session holding it, if locked.
+ * One Consul KV entry: key, raw value, its {@code ModifyIndex} (the check-and-set token), the
+ * session holding it, if locked, and its {@code CreateIndex} (when the key was created: the order
+ * in which apps were asked for; 0 when unknown).
  */
-public record KvEntry(String key, byte[] value, long modifyIndex, Optional<String> session) {
+public record KvEntry(
+    String key, byte[] value, long modifyIndex, Optional<String> session, long createIndex) {
 
   public KvEntry {
     Objects.requireNonNull(key, "key");
     value = value == null ? new byte[0] : value.clone();
     Objects.requireNonNull(session, "session");
+  }
+
+  /** An entry whose {@code CreateIndex} is not known. */
+  public KvEntry(String key, byte[] value, long modifyIndex, Optional<String> session) {
+    this(key, value, modifyIndex, session, 0);
   }
 
   @Override
@@ -33,12 +40,13 @@ public record KvEntry(String key, byte[] value, long modifyIndex, Optional<Strin
         && key.equals(e.key)
         && Arrays.equals(value, e.value)
         && modifyIndex == e.modifyIndex
-        && session.equals(e.session);
+        && session.equals(e.session)
+        && createIndex == e.createIndex;
   }
 
   @Override
   public int hashCode() {
-    return Objects.hash(key, Arrays.hashCode(value), modifyIndex, session);
+    return Objects.hash(key, Arrays.hashCode(value), modifyIndex, session, createIndex);
   }
 
   @Override

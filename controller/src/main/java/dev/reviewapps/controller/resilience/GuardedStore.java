@@ -69,6 +69,13 @@ public final class GuardedStore implements KeyValueStore {
   }
 
   @Override
+  public boolean deleteIfUnchanged(String key, long modifyIndex) {
+    // A retried delete whose first answer was lost answers false (the key is gone): the caller
+    // reads again and sees it gone, as after any lost CAS.
+    return consul.call(() -> store.deleteIfUnchanged(key, modifyIndex));
+  }
+
+  @Override
   public boolean acquire(String key, byte[] value, String session) {
     return consul.call(() -> store.acquire(key, value, session));
   }

@@ -39,6 +39,20 @@ class ConsulApiStoreTest {
   }
 
   @Test
+  void checkAndSetDeleteKeepsAKeyRewrittenSinceItWasRead() {
+    kv.put("t/cas-delete", "one".getBytes(UTF_8));
+    KvEntry read = kv.get("t/cas-delete").orElseThrow();
+    kv.put("t/cas-delete", "two".getBytes(UTF_8));
+
+    assertThat(kv.deleteIfUnchanged("t/cas-delete", read.modifyIndex())).as("stale").isFalse();
+    assertThat(kv.get("t/cas-delete")).isPresent();
+    KvEntry again = kv.get("t/cas-delete").orElseThrow();
+    assertThat(again.createIndex()).as("created once").isEqualTo(read.createIndex()).isPositive();
+    assertThat(kv.deleteIfUnchanged("t/cas-delete", again.modifyIndex())).isTrue();
+    assertThat(kv.get("t/cas-delete")).isEmpty();
+  }
+
+  @Test
   void aMissingKeyIsEmptyNotAnError() {
     assertThat(kv.get("t/missing")).isEmpty();
     assertThat(kv.list("t/nothing-here/", BlockingQuery.NONE).entries()).isEmpty();

@@ -11,7 +11,9 @@ import dev.reviewapps.controller.reviewapp.nomad.NomadJobs;
 import dev.reviewapps.controller.reviewapp.postgres.SharedDatabase;
 import dev.reviewapps.controller.reviewapp.postgres.SharedDatabases;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * Puts every call of the providers through the engine's resilience4j retry and circuit breaker of
@@ -32,21 +34,7 @@ public final class GuardedProviders {
         capacity(p.capacity(), systems.system(OutsideSystems.AUTOSCALING)),
         nomad(p.nomad(), systems.system(OutsideSystems.NOMAD)),
         p.routes(),
-        assets(p.assets(), systems.system(OutsideSystems.S3)));
-  }
-
-  static AppAssets assets(AppAssets inner, OutsideSystem guard) {
-    return new AppAssets() {
-      @Override
-      public int deleteAll(String app) {
-        return guard.call(() -> inner.deleteAll(app));
-      }
-
-      @Override
-      public int count(String app) {
-        return guard.call(() -> inner.count(app));
-      }
-    };
+        assets(p.assets(), systems));
   }
 
   static SharedDatabases sharedDatabases(SharedDatabases inner, OutsideSystem guard) {
@@ -64,6 +52,11 @@ public final class GuardedProviders {
       @Override
       public void drop(SharedDatabase database) {
         guard.run(() -> inner.drop(database));
+      }
+
+      @Override
+      public Map<String, String> tagged() {
+        return guard.call(inner::tagged);
       }
     };
   }
@@ -93,6 +86,32 @@ public final class GuardedProviders {
       @Override
       public void delete(String identifier, Optional<String> finalSnapshotIdentifier) {
         guard.run(() -> inner.delete(identifier, finalSnapshotIdentifier));
+      }
+
+      @Override
+      public Map<String, String> tagged() {
+        return guard.call(inner::tagged);
+      }
+    };
+  }
+
+  /** The S3 assets of the apps, each call through the {@code s3} retry and breaker. */
+  public static AppAssets assets(AppAssets inner, OutsideSystems systems) {
+    OutsideSystem guard = systems.system(OutsideSystems.S3);
+    return new AppAssets() {
+      @Override
+      public int deleteAll(String app) {
+        return guard.call(() -> inner.deleteAll(app));
+      }
+
+      @Override
+      public int count(String app) {
+        return guard.call(() -> inner.count(app));
+      }
+
+      @Override
+      public Set<String> apps() {
+        return guard.call(inner::apps);
       }
     };
   }
@@ -131,6 +150,11 @@ public final class GuardedProviders {
       @Override
       public List<GroupAllocation> allocations(String jobId, String taskGroup) {
         return guard.call(() -> inner.allocations(jobId, taskGroup));
+      }
+
+      @Override
+      public Map<String, String> reviewAppJobs() {
+        return guard.call(inner::reviewAppJobs);
       }
     };
   }

@@ -12,6 +12,7 @@ import dev.reviewapps.controller.status.StatusWriter;
 import dev.reviewapps.model.ReviewApp;
 import dev.reviewapps.model.json.ParseResult;
 import dev.reviewapps.model.json.ReviewAppJson;
+import dev.reviewapps.model.spec.Ttl;
 import dev.reviewapps.model.status.ConditionStatus;
 import dev.reviewapps.model.status.ConditionType;
 import dev.reviewapps.model.status.Phase;
@@ -71,6 +72,31 @@ public final class ReviewAppReconciler implements Reconciler {
     StepObserver NONE = (app, step) -> {};
   }
 
+  /**
+   * The quota and the TTL (issue 8), asked on every reconcile. The defaults: no quota, no expiry.
+   */
+  public interface Policies {
+    /**
+     * Why an app that has no inventory yet must wait before anything is created for it (the quota
+     * is full), or empty when it may start.
+     */
+    default Optional<String> quotaWait(String app) {
+      return Optional.empty();
+    }
+
+    /** How long a queued app waits before it asks again. */
+    default Duration queueRecheck() {
+      return Duration.ofSeconds(15);
+    }
+
+    /** When the spec version {@code specIndex} expires (its TTL), for status; empty: never. */
+    default Optional<Instant> expiresAt(String app, long specIndex, Optional<Ttl> ttl) {
+      return Optional.empty();
+    }
+
+    Policies NONE = new Policies() {};
+  }
+
   private final KeyValueStore kv;
   private final KeyLayout layout;
   private final InventoryStore inventories;
@@ -81,6 +107,7 @@ public final class ReviewAppReconciler implements Reconciler {
   private final Clock clock;
   private final AbsentSpec absentSpec;
   private final StepObserver observer;
+  private final Policies policies;
   private final Timer timeToReady;
   private final Map<String, SeenSpec> firstSeen = new ConcurrentHashMap<>();
   private final Map<String, Phase> phases = new ConcurrentHashMap<>();
@@ -97,6 +124,34 @@ public final class ReviewAppReconciler implements Reconciler {
       Clock clock,
       AbsentSpec absentSpec,
       StepObserver observer) {
+    this(
+        kv,
+        layout,
+        providers,
+        jobs,
+        databases,
+        settings,
+        registry,
+        clock,
+        absentSpec,
+        observer,
+        Policies.NONE);
+  }
+
+  /** The same, with a quota and TTLs. */
+  public ReviewAppReconciler(
+      KeyValueStore kv,
+      KeyLayout layout,
+      ReviewAppProviders providers,
+      ReviewAppJobs jobs,
+      DatabaseSettings databases,
+      ReviewAppSettings settings,
+      MeterRegistry registry,
+      Clock clock,
+      AbsentSpec absentSpec,
+      StepObserver observer,
+      Policies policies) {
+    this.policies = policies;
     this.kv = kv;
     this.layout = layout;
     this.inventories = new InventoryStore(kv, layout);
@@ -185,6 +240,14 @@ public final class ReviewAppReconciler implements Reconciler {
     }
     List<Violation> violations = new ArrayList<>();
     Optional<ReviewApp> parsed = parse(app, specEntry.get().value(), violations);
+    if (parsed.isPresent() && read.index() == 0) {
+      // Not provisioned yet: nothing is created (not even the inventory) while the quota is full.
+      Optional<String> wait = policies.quotaWait(app);
+      if (wait.isPresent()) {
+        writeQueued(app, index, parsed.get().spec().ttl(), wait.get());
+        return Result.requeueAfter(policies.queueRecheck());
+      }
+    }
     if (parsed.isPresent()) {
       Reconciliation run = new Reconciliation(app, parsed.get().spec(), inventories, read);
       String json = new String(ReviewAppJson.write(parsed.get()), StandardCharsets.UTF_8);
@@ -290,6 +353,7 @@ public final class ReviewAppReconciler implements Reconciler {
       Optional<String> error) {
     Instant now = clock.instant();
     String url = settings.urlScheme() + "://" + route.hostOf(run.app());
+    Optional<Instant> expiresAt = policies.expiresAt(run.app(), index, run.spec().ttl());
     return statuses.update(
         run.app(),
         current -> {
@@ -328,13 +392,40 @@ public final class ReviewAppReconciler implements Reconciler {
                   phase == Phase.Ready || current.url().isPresent()
                       ? Optional.of(url)
                       : Optional.empty())
-              .withLastError(lastError);
+              .withLastError(lastError)
+              .withExpiresAt(expiresAt);
         });
+  }
+
+  /** Status of an app waiting for a quota slot: Pending, CapacityReady False/QuotaExceeded. */
+  private void writeQueued(String app, long index, Optional<Ttl> ttl, String why) {
+    Instant now = clock.instant();
+    Optional<Instant> expiresAt = policies.expiresAt(app, index, ttl);
+    ReviewAppStatus written =
+        statuses.update(
+            app,
+            current ->
+                current
+                    .withCondition(ConditionType.Valid, ConditionStatus.True, "Valid", "", now)
+                    .withCondition(
+                        ConditionType.CapacityReady,
+                        ConditionStatus.False,
+                        "QuotaExceeded",
+                        why,
+                        now)
+                    .withPhase(Phase.Pending)
+                    .withObservedIndex(index)
+                    .withExpiresAt(expiresAt));
+    if (phases.put(app, written.phase()) != Phase.Pending) {
+      LOG.info("app {} is Pending: QuotaExceeded, {}", app, why);
+    }
   }
 
   /** Status of an app whose spec was never valid: Failed, with every violation listed. */
   private void writeInvalid(String app, long index, String problems) {
     Instant now = clock.instant();
+    // The TTL of a spec that cannot be read is the configured default.
+    Optional<Instant> expiresAt = policies.expiresAt(app, index, Optional.empty());
     ReviewAppStatus written =
         statuses.update(
             app,
@@ -344,7 +435,8 @@ public final class ReviewAppReconciler implements Reconciler {
                         ConditionType.Valid, ConditionStatus.False, "InvalidSpec", problems, now)
                     .withPhase(Phase.Failed)
                     .withObservedIndex(index)
-                    .withLastError(Optional.of("invalid spec: " + problems)));
+                    .withLastError(Optional.of("invalid spec: " + problems))
+                    .withExpiresAt(expiresAt));
     phaseWritten(app, written.phase());
   }
 

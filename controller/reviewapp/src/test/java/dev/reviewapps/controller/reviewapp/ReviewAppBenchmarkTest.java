@@ -9,11 +9,8 @@ import dev.reviewapps.controller.engine.ReconcileMetrics;
 import dev.reviewapps.controller.engine.Reconciler;
 import dev.reviewapps.controller.engine.TerminalErrors;
 import dev.reviewapps.controller.engine.WorkQueueMetrics;
-import dev.reviewapps.controller.reviewapp.nomad.ReviewAppJobs;
-import dev.reviewapps.controller.reviewapp.nomad.TaskDriver;
 import dev.reviewapps.controller.reviewapp.testing.ReviewAppWorld;
 import dev.reviewapps.model.json.ReviewAppJson;
-import dev.reviewapps.model.naming.HostTemplate;
 import dev.reviewapps.model.status.Phase;
 import io.micrometer.core.instrument.Timer;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
@@ -75,21 +72,13 @@ class ReviewAppBenchmarkTest {
     try (ReviewAppWorld world = ReviewAppWorld.start(1_000_000, 1_000_000)) {
       SimpleMeterRegistry registry = new SimpleMeterRegistry();
       ReviewAppReconciler reconciler =
-          new ReviewAppReconciler(
-              world.kv,
-              world.layout,
-              world.providers(),
-              new ReviewAppJobs(ReviewAppJobs.Settings.defaults(TaskDriver.RawExec.withDefaults())),
-              DatabaseSettings.shared(world.sharedEndpoint()),
-              new ReviewAppSettings(
-                  new HostTemplate("{name}.review.test"),
-                  "http",
-                  Duration.ofMillis(500),
-                  Duration.ofSeconds(30)),
-              registry,
+          world.reconciler(
+              Duration.ofMillis(500),
               Clock.systemUTC(),
+              registry,
               ReviewAppReconciler.AbsentSpec.NOTHING,
-              ReviewAppReconciler.StepObserver.NONE);
+              ReviewAppReconciler.StepObserver.NONE,
+              ReviewAppReconciler.Policies.NONE);
       Engine engine = engine(world, reconciler);
       engine.start();
       long started = System.nanoTime();

@@ -14,7 +14,6 @@ import dev.reviewapps.controller.reviewapp.testing.ReviewAppWorld;
 import dev.reviewapps.devstack.aws.faults.FaultRule;
 import dev.reviewapps.model.json.ParseResult;
 import dev.reviewapps.model.json.ReviewAppJson;
-import dev.reviewapps.model.naming.HostTemplate;
 import dev.reviewapps.model.status.ConditionType;
 import dev.reviewapps.model.status.Phase;
 import dev.reviewapps.model.status.ReviewAppStatus;
@@ -44,7 +43,6 @@ import org.junit.jupiter.api.Test;
  */
 class ReviewAppReconcilerTest {
 
-  private static final HostTemplate HOSTS = new HostTemplate("{name}.review.test");
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final HttpClient HTTP =
       HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
@@ -74,17 +72,14 @@ class ReviewAppReconcilerTest {
       ReviewAppJobs.Settings jobs,
       SimpleMeterRegistry registry,
       Clock clock) {
-    return new ReviewAppReconciler(
-        world.kv,
-        world.layout,
-        world.providers(),
-        new ReviewAppJobs(jobs),
-        DatabaseSettings.shared(world.sharedEndpoint()),
-        new ReviewAppSettings(HOSTS, "http", Duration.ofMillis(200), Duration.ofSeconds(30)),
-        registry,
+    return world.reconciler(
+        jobs,
+        Duration.ofMillis(200),
         clock,
+        registry,
         ReviewAppReconciler.AbsentSpec.NOTHING,
-        observer);
+        observer,
+        ReviewAppReconciler.Policies.NONE);
   }
 
   private static void putSpec(String name, String json) {

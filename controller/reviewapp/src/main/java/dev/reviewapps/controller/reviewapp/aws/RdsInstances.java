@@ -1,5 +1,6 @@
 package dev.reviewapps.controller.reviewapp.aws;
 
+import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -31,6 +32,12 @@ public interface RdsInstances {
 
   /** Starts deleting the instance, with a final snapshot when one is named; absent is fine. */
   void delete(String identifier, Optional<String> finalSnapshotIdentifier);
+
+  /**
+   * Every instance carrying the {@code review-app} tag: identifier to the tag's value (the app),
+   * for the orphan sweep. Instances already being deleted are left out.
+   */
+  Map<String, String> tagged();
 
   /**
    * What to create. The password is the generated one from the credential store.

@@ -1,7 +1,10 @@
 package dev.reviewapps.controller.reviewapp.aws;
 
 import java.util.List;
+import java.util.Set;
+import java.util.TreeSet;
 import software.amazon.awssdk.services.s3.S3Client;
+import software.amazon.awssdk.services.s3.model.CommonPrefix;
 import software.amazon.awssdk.services.s3.model.ListObjectsV2Response;
 import software.amazon.awssdk.services.s3.model.ObjectIdentifier;
 import software.amazon.awssdk.services.s3.model.S3Object;
@@ -51,6 +54,25 @@ public final class S3AppAssets implements AppAssets {
       s3.deleteObjects(r -> r.bucket(bucket).delete(d -> d.objects(keys).quiet(true)));
       deleted += keys.size();
     }
+  }
+
+  @Override
+  public Set<String> apps() {
+    Set<String> apps = new TreeSet<>();
+    String token = null;
+    do {
+      String continuation = token;
+      ListObjectsV2Response page =
+          s3.listObjectsV2(
+              r -> r.bucket(bucket).prefix(prefix).delimiter("/").continuationToken(continuation));
+      page.commonPrefixes().stream()
+          .map(CommonPrefix::prefix)
+          .map(p -> p.substring(prefix.length(), p.length() - 1))
+          .filter(a -> !a.isEmpty())
+          .forEach(apps::add);
+      token = Boolean.TRUE.equals(page.isTruncated()) ? page.nextContinuationToken() : null;
+    } while (token != null);
+    return apps;
   }
 
   @Override

@@ -1,7 +1,10 @@
 package dev.reviewapps.controller.reviewapp.aws;
 
+import java.util.Map;
 import java.util.Optional;
+import java.util.TreeMap;
 import software.amazon.awssdk.services.rds.RdsClient;
+import software.amazon.awssdk.services.rds.model.DBInstance;
 import software.amazon.awssdk.services.rds.model.DbInstanceAlreadyExistsException;
 import software.amazon.awssdk.services.rds.model.DbInstanceNotFoundException;
 import software.amazon.awssdk.services.rds.model.Tag;
@@ -95,6 +98,21 @@ public final class SdkRdsInstances implements RdsInstances {
     } catch (DbInstanceNotFoundException e) {
       // Already gone: deleting is idempotent.
     }
+  }
+
+  @Override
+  public Map<String, String> tagged() {
+    Map<String, String> tagged = new TreeMap<>();
+    for (DBInstance instance : rds.describeDBInstancesPaginator(r -> {}).dbInstances()) {
+      if ("deleting".equals(instance.dbInstanceStatus())) {
+        continue;
+      }
+      instance.tagList().stream()
+          .filter(t -> TAG_KEY.equals(t.key()) && t.value() != null)
+          .findFirst()
+          .ifPresent(t -> tagged.put(instance.dbInstanceIdentifier(), t.value()));
+    }
+    return tagged;
   }
 
   private static Tag tag(String appName) {

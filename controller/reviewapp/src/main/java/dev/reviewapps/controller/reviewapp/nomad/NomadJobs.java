@@ -32,6 +32,12 @@ public interface NomadJobs {
    */
   int liveAllocations(String jobId);
 
+  /**
+   * Every job whose Meta carries {@code review-app} (stopped ones too): job ID to the app, for the
+   * orphan sweep.
+   */
+  Map<String, String> reviewAppJobs();
+
   /** The allocations of one task group of a job, newest first. */
   List<GroupAllocation> allocations(String jobId, String taskGroup);
 

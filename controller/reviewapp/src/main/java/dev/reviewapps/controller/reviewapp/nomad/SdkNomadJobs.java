@@ -3,6 +3,7 @@ package dev.reviewapps.controller.reviewapp.nomad;
 import com.hashicorp.nomad.apimodel.Allocation;
 import com.hashicorp.nomad.apimodel.AllocationListStub;
 import com.hashicorp.nomad.apimodel.Job;
+import com.hashicorp.nomad.apimodel.JobListStub;
 import com.hashicorp.nomad.apimodel.NetworkResource;
 import com.hashicorp.nomad.apimodel.Port;
 import com.hashicorp.nomad.javasdk.ErrorResponseException;
@@ -144,6 +145,26 @@ public final class SdkNomadJobs implements NomadJobs {
       throw failure("list allocations of " + jobId, e);
     } catch (IOException | NomadException e) {
       throw failure("list allocations of " + jobId, e);
+    }
+  }
+
+  @Override
+  public Map<String, String> reviewAppJobs() {
+    try {
+      Map<String, String> jobs = new TreeMap<>();
+      List<JobListStub> stubs = nomad.getJobsApi().list().getValue();
+      for (JobListStub stub : stubs == null ? List.<JobListStub>of() : stubs) {
+        // The list stub carries no Meta; the job does.
+        Job job = nomad.getJobsApi().info(stub.getId()).getValue();
+        if (job != null
+            && job.getMeta() != null
+            && job.getMeta().get(ReviewAppJobs.META_APP) != null) {
+          jobs.put(job.getId(), job.getMeta().get(ReviewAppJobs.META_APP));
+        }
+      }
+      return jobs;
+    } catch (IOException | NomadException e) {
+      throw failure("list jobs", e);
     }
   }
 

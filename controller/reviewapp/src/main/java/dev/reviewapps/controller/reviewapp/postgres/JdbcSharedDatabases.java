@@ -8,7 +8,9 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Properties;
+import java.util.TreeMap;
 import org.postgresql.PGConnection;
 
 /**
@@ -29,6 +31,9 @@ public final class JdbcSharedDatabases implements SharedDatabases {
 
   /** SQLSTATE invalid_catalog_name: the template does not exist. */
   private static final String INVALID_CATALOG_NAME = "3D000";
+
+  /** The comment of an app's database: the tag the orphan sweep finds it by. */
+  private static final String TAG_PREFIX = "review-app=";
 
   private final String adminUrl;
   private final Properties adminProperties;
@@ -77,7 +82,7 @@ public final class JdbcSharedDatabases implements SharedDatabases {
               + database
               + " IS "
               + "'"
-              + pg.escapeLiteral("review-app=" + db.appName())
+              + pg.escapeLiteral(TAG_PREFIX + db.appName())
               + "'");
     } catch (SQLException e) {
       throw failure("create database " + db.database(), e);
@@ -192,6 +197,26 @@ public final class JdbcSharedDatabases implements SharedDatabases {
     } catch (SQLException e) {
       throw failure("drop database " + db.database(), e);
     }
+  }
+
+  @Override
+  public Map<String, String> tagged() {
+    Map<String, String> tagged = new TreeMap<>();
+    try (Connection admin = connect(adminUrl);
+        PreparedStatement s =
+            admin.prepareStatement(
+                "SELECT d.datname, shobj_description(d.oid, 'pg_database') FROM pg_database d"
+                    + " WHERE shobj_description(d.oid, 'pg_database') LIKE ?")) {
+      s.setString(1, TAG_PREFIX + "%");
+      try (ResultSet rs = s.executeQuery()) {
+        while (rs.next()) {
+          tagged.put(rs.getString(1), rs.getString(2).substring(TAG_PREFIX.length()));
+        }
+      }
+    } catch (SQLException e) {
+      throw failure("list the review apps' databases", e);
+    }
+    return tagged;
   }
 
   private Connection connect(String url) throws SQLException {

@@ -1,5 +1,7 @@
 package dev.reviewapps.controller.reviewapp.postgres;
 
+import java.util.Map;
+
 /**
  * Databases and roles of review apps on one shared PostgreSQL (or RDS) server. Every method is
  * idempotent, so a reconcile interrupted half-way simply runs again.
@@ -20,6 +22,12 @@ public interface SharedDatabases {
 
   /** Drops the database (closing its connections) and then the role; absent ones are fine. */
   void drop(SharedDatabase database);
+
+  /**
+   * Every database whose comment tags it {@code review-app=<name>} (set by {@link #ensure}):
+   * database to app, for the orphan sweep.
+   */
+  Map<String, String> tagged();
 
   /** The spec names a template database the server does not have: retrying will not help. */
   final class TemplateMissingException extends RuntimeException {

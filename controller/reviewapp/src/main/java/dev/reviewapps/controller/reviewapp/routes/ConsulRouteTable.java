@@ -2,8 +2,10 @@ package dev.reviewapps.controller.reviewapp.routes;
 
 import dev.reviewapps.controller.consul.KeyLayout;
 import dev.reviewapps.controller.consul.KeyValueStore;
+import dev.reviewapps.controller.reviewapp.guard.AppKeys;
 import java.nio.charset.StandardCharsets;
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * Routes in Consul KV at {@code <prefix>/routes/<host>}, the value being the plain text {@code
@@ -38,5 +40,10 @@ public final class ConsulRouteTable implements RouteTable {
   @Override
   public void remove(String host) {
     kv.delete(keyOf(host));
+  }
+
+  @Override
+  public Set<String> hosts() {
+    return AppKeys.under(kv, keyOf(""));
   }
 }

@@ -1,6 +1,7 @@
 package dev.reviewapps.controller.reviewapp.routes;
 
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * The routes the router reads: host name to {@code ip:port[,ip:port...]} of the app's web
@@ -16,4 +17,7 @@ public interface RouteTable {
 
   /** Removes the route; absent is fine. */
   void remove(String host);
+
+  /** Every host with a route, for the orphan sweep. */
+  Set<String> hosts();
 }

@@ -3,6 +3,7 @@ package dev.reviewapps.controller.reviewapp.wiring;
 import dev.reviewapps.controller.reviewapp.DatabaseSettings;
 import dev.reviewapps.controller.reviewapp.ReviewAppSettings;
 import dev.reviewapps.controller.reviewapp.aws.Footprint;
+import dev.reviewapps.controller.reviewapp.guard.GuardLimits;
 import dev.reviewapps.controller.reviewapp.nomad.ReviewAppJobs;
 import dev.reviewapps.controller.reviewapp.teardown.TeardownSettings;
 import java.net.URI;
@@ -24,7 +25,8 @@ public record ReviewAppConfig(
     Capacity capacity,
     Assets assets,
     Gc gc,
-    TeardownSettings teardown) {
+    TeardownSettings teardown,
+    Lifecycle lifecycle) {
 
   /** The shared PostgreSQL server as the controller reaches it (CREATEROLE and CREATEDB). */
   public record SharedPostgres(String jdbcUrl, String username, Secret password) {}
@@ -57,6 +59,46 @@ public record ReviewAppConfig(
   /** Where CI puts an app's assets ({@code s3://bucket/prefix<name>/}); used by teardown. */
   public record Assets(Optional<String> bucket, String prefix) {}
 
-  /** Garbage collection of apps whose branch is gone; read and validated for the GC issue. */
+  /**
+   * Garbage collection of apps whose branch is gone: the repository (a git remote, or {@code
+   * owner/name} on GitHub), how often its branches are listed and how long a gone branch's app is
+   * kept.
+   */
   public record Gc(Optional<String> repository, Duration interval, Duration grace) {}
+
+  /**
+   * How apps end and how many may exist (issue 8): the branch source, the default TTL, the orphan
+   * sweep, the mass-deletion guard and the quota.
+   *
+   * @param source where branches are listed
+   * @param githubApi GitHub's API base ({@code github} source)
+   * @param githubToken a token that may read the repository ({@code github} source); a secret
+   * @param listingTimeout how long one branch listing may take
+   * @param defaultTtl the TTL of specs that set none; empty: they never expire
+   * @param orphansInterval how often the orphan sweep runs
+   * @param orphansDryRun true: the sweep only lists orphans
+   * @param guardLimits when deleting at once needs an operator's confirmation
+   * @param guardInterval how often a hold is looked at again
+   * @param quotaMax the most apps at once; 0: no maximum
+   * @param quotaRecheck how often a queued app asks again
+   */
+  public record Lifecycle(
+      BranchSourceKind source,
+      URI githubApi,
+      Optional<Secret> githubToken,
+      Duration listingTimeout,
+      Optional<Duration> defaultTtl,
+      Duration orphansInterval,
+      boolean orphansDryRun,
+      GuardLimits guardLimits,
+      Duration guardInterval,
+      int quotaMax,
+      Duration quotaRecheck) {
+
+    /** {@code git}: {@code git ls-remote}; {@code github}: GitHub's REST API. */
+    public enum BranchSourceKind {
+      GIT,
+      GITHUB
+    }
+  }
 }

@@ -6,6 +6,7 @@ import dev.reviewapps.controller.config.ConfigValues;
 import dev.reviewapps.controller.reviewapp.DatabaseSettings;
 import dev.reviewapps.controller.reviewapp.ReviewAppSettings;
 import dev.reviewapps.controller.reviewapp.aws.Footprint;
+import dev.reviewapps.controller.reviewapp.guard.GuardLimits;
 import dev.reviewapps.controller.reviewapp.nomad.ReviewAppJobs;
 import dev.reviewapps.controller.reviewapp.nomad.TaskDriver;
 import dev.reviewapps.controller.reviewapp.nomad.TaskRole;
@@ -100,6 +101,19 @@ public final class ReviewAppConfigSection implements ConfigSection<ReviewAppConf
     s.add(setting("gc.repository", "REVIEW_APPS_GC_REPOSITORY", "", "git remote of branches"));
     s.add(setting("gc.interval", null, "10m", "how often branches are listed"));
     s.add(setting("gc.grace", null, "1h", "how long a gone branch's app is kept"));
+    s.add(setting("gc.source", "REVIEW_APPS_GC_SOURCE", "git", "git or github"));
+    s.add(setting("gc.listingTimeout", null, "1m", "how long one branch listing may take"));
+    s.add(setting("gc.github.apiUrl", null, "https://api.github.com", "GitHub API base"));
+    s.add(setting("gc.github.token", "REVIEW_APPS_GITHUB_TOKEN", "", "GitHub token, secret"));
+    s.add(setting("ttl.default", "REVIEW_APPS_TTL_DEFAULT", "", "TTL of specs without one"));
+    s.add(setting("orphans.interval", null, "1h", "how often the orphan sweep runs"));
+    s.add(setting("orphans.dryRun", "REVIEW_APPS_ORPHANS_DRY_RUN", "true", "true: only list"));
+    s.add(setting("guard.maxDeletions", null, "10", "most apps deleted at once"));
+    s.add(setting("guard.maxShare", null, "0.5", "largest share of apps deleted at once"));
+    s.add(setting("guard.shareFloor", null, "2", "the share rule applies above this count"));
+    s.add(setting("guard.interval", null, "30s", "how often a hold is looked at again"));
+    s.add(setting("quota.max", "REVIEW_APPS_QUOTA_MAX", "0", "most apps at once; 0: no limit"));
+    s.add(setting("quota.recheck", null, "15s", "how often a queued app asks again"));
     return List.copyOf(s);
   }
 
@@ -240,6 +254,8 @@ public final class ReviewAppConfigSection implements ConfigSection<ReviewAppConf
             v.duration(P + "gc.interval", Duration.ofSeconds(1), Duration.ofDays(1)),
             v.duration(P + "gc.grace", Duration.ZERO, Duration.ofDays(365)));
 
+    ReviewAppConfig.Lifecycle lifecycle = lifecycle(v, gc);
+
     return new ReviewAppConfig(
         new ReviewAppSettings(hosts, scheme, recheck, readyRecheck),
         databases,
@@ -251,7 +267,74 @@ public final class ReviewAppConfigSection implements ConfigSection<ReviewAppConf
             provider, asg, staticNodes, new Footprint(cpu, memory), headroom / 100.0, spare),
         assets,
         gc,
-        teardown);
+        teardown,
+        lifecycle);
+  }
+
+  private static ReviewAppConfig.Lifecycle lifecycle(ConfigValues v, ReviewAppConfig.Gc gc) {
+    String sourceName = v.text(P + "gc.source");
+    ReviewAppConfig.Lifecycle.BranchSourceKind source =
+        ReviewAppConfig.Lifecycle.BranchSourceKind.GIT;
+    if (sourceName.equals("github")) {
+      source = ReviewAppConfig.Lifecycle.BranchSourceKind.GITHUB;
+      if (gc.repository().isPresent()
+          && !gc.repository().get().matches("[A-Za-z0-9_.-]+/[A-Za-z0-9_.-]+")) {
+        // Not echoed: a git URL given by mistake may carry credentials.
+        v.problem(v.label(P + "gc.repository") + ": must be owner/name when gc.source is github");
+      }
+    } else if (!sourceName.equals("git")) {
+      v.problem(v.label(P + "gc.source") + ": must be git or github, got '" + sourceName + "'");
+    }
+    URI githubApi = httpUri(v, "gc.github.apiUrl").orElse(URI.create("https://invalid"));
+    Optional<Secret> githubToken = optional(v, "gc.github.token").map(Secret::new);
+    Duration listingTimeout =
+        v.duration(P + "gc.listingTimeout", Duration.ofSeconds(1), Duration.ofMinutes(30));
+    Optional<Duration> defaultTtl =
+        optional(v, "ttl.default").isPresent()
+            ? Optional.of(
+                v.duration(P + "ttl.default", Duration.ofMinutes(1), Duration.ofDays(3650)))
+            : Optional.empty();
+    Duration orphansInterval =
+        v.duration(P + "orphans.interval", Duration.ofSeconds(1), Duration.ofDays(7));
+    String dryRun = v.text(P + "orphans.dryRun");
+    if (!dryRun.equals("true") && !dryRun.equals("false")) {
+      v.problem(v.label(P + "orphans.dryRun") + ": must be true or false, got '" + dryRun + "'");
+    }
+    int maxDeletions = v.integer(P + "guard.maxDeletions", 0, 1_000_000);
+    double maxShare =
+        v.parse(
+                P + "guard.maxShare",
+                text -> {
+                  double share;
+                  try {
+                    share = Double.parseDouble(text);
+                  } catch (NumberFormatException e) {
+                    share = Double.NaN;
+                  }
+                  if (!(share >= 0 && share <= 1)) {
+                    throw new IllegalArgumentException("must be a share from 0 to 1, e.g. 0.5");
+                  }
+                  return share;
+                })
+            .orElse(GuardLimits.DEFAULTS.maxShare());
+    int shareFloor = v.integer(P + "guard.shareFloor", 0, 1_000_000);
+    Duration guardInterval =
+        v.duration(P + "guard.interval", Duration.ofSeconds(1), Duration.ofHours(1));
+    int quotaMax = v.integer(P + "quota.max", 0, 1_000_000);
+    Duration quotaRecheck =
+        v.duration(P + "quota.recheck", Duration.ofMillis(100), Duration.ofHours(1));
+    return new ReviewAppConfig.Lifecycle(
+        source,
+        githubApi,
+        githubToken,
+        listingTimeout,
+        defaultTtl,
+        orphansInterval,
+        !dryRun.equals("false"),
+        new GuardLimits(maxDeletions, maxShare, shareFloor),
+        guardInterval,
+        quotaMax,
+        quotaRecheck);
   }
 
   private static Optional<String> optional(ConfigValues v, String key) {

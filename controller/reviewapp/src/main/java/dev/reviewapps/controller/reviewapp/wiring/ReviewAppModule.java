@@ -3,13 +3,18 @@ package dev.reviewapps.controller.reviewapp.wiring;
 import com.google.inject.AbstractModule;
 import com.google.inject.Provides;
 import com.google.inject.Singleton;
+import com.google.inject.multibindings.Multibinder;
 import com.google.inject.multibindings.OptionalBinder;
 import com.hashicorp.nomad.javasdk.NomadApiClient;
 import com.hashicorp.nomad.javasdk.NomadApiConfiguration;
 import dev.reviewapps.controller.config.ControllerConfig;
 import dev.reviewapps.controller.consul.KeyLayout;
 import dev.reviewapps.controller.consul.KeyValueStore;
+import dev.reviewapps.controller.engine.LeaderTask;
 import dev.reviewapps.controller.engine.Reconciler;
+import dev.reviewapps.controller.git.BranchSource;
+import dev.reviewapps.controller.git.GitHubBranchSource;
+import dev.reviewapps.controller.git.GitLsRemoteBranchSource;
 import dev.reviewapps.controller.resilience.OutsideSystems;
 import dev.reviewapps.controller.reviewapp.GuardedProviders;
 import dev.reviewapps.controller.reviewapp.ReviewAppProviders;
@@ -24,15 +29,24 @@ import dev.reviewapps.controller.reviewapp.aws.SdkRdsInstances;
 import dev.reviewapps.controller.reviewapp.aws.StaticCapacity;
 import dev.reviewapps.controller.reviewapp.credentials.ConsulCredentialStore;
 import dev.reviewapps.controller.reviewapp.credentials.PasswordGenerator;
+import dev.reviewapps.controller.reviewapp.gc.Expiry;
+import dev.reviewapps.controller.reviewapp.gc.GcRecords;
+import dev.reviewapps.controller.reviewapp.gc.SpecGc;
+import dev.reviewapps.controller.reviewapp.guard.DeletionGuard;
+import dev.reviewapps.controller.reviewapp.guard.GuardCheck;
 import dev.reviewapps.controller.reviewapp.nomad.ReviewAppJobs;
 import dev.reviewapps.controller.reviewapp.nomad.SdkNomadJobs;
+import dev.reviewapps.controller.reviewapp.orphans.OrphanSweep;
 import dev.reviewapps.controller.reviewapp.postgres.JdbcSharedDatabases;
+import dev.reviewapps.controller.reviewapp.quota.Quota;
 import dev.reviewapps.controller.reviewapp.routes.ConsulRouteTable;
 import dev.reviewapps.controller.reviewapp.teardown.Teardown;
 import dev.reviewapps.controller.reviewapp.teardown.TeardownGate;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Clock;
+import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.function.Supplier;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
@@ -63,10 +77,15 @@ public final class ReviewAppModule extends AbstractModule {
     OptionalBinder.newOptionalBinder(binder(), Reconciler.class)
         .setBinding()
         .to(ReviewAppReconciler.class);
-    // Nothing holds a teardown back until the mass-deletion guard sets its own binding.
+    // The mass-deletion guard decides whether a teardown may begin.
     OptionalBinder.newOptionalBinder(binder(), TeardownGate.class)
-        .setDefault()
-        .toInstance(TeardownGate.OPEN);
+        .setBinding()
+        .to(DeletionGuard.class);
+    // Leader-only periodic work of issue 8: spec GC (branches, TTL), the guard's re-check, orphans.
+    Multibinder<LeaderTask> tasks = Multibinder.newSetBinder(binder(), LeaderTask.class);
+    tasks.addBinding().to(SpecGc.class);
+    tasks.addBinding().to(GuardCheck.class);
+    tasks.addBinding().to(OrphanSweep.class);
   }
 
   @Provides
@@ -88,10 +107,46 @@ public final class ReviewAppModule extends AbstractModule {
   ReviewAppReconciler reconciler(
       KeyValueStore kv,
       KeyLayout layout,
-      OutsideSystems systems,
+      ReviewAppProviders providers,
       MeterRegistry registry,
       ReviewAppConfig config,
-      TeardownGate gate) {
+      TeardownGate gate,
+      Quota quota,
+      Expiry expiry) {
+    ReviewAppJobs jobs = new ReviewAppJobs(config.jobs());
+    Teardown teardown =
+        new Teardown(
+            kv,
+            layout,
+            providers,
+            jobs,
+            config.teardown(),
+            gate,
+            registry,
+            Clock.systemUTC(),
+            Teardown.StageObserver.NONE);
+    return new ReviewAppReconciler(
+        kv,
+        layout,
+        providers,
+        jobs,
+        config.databases(),
+        config.reviewApps(),
+        registry,
+        Clock.systemUTC(),
+        teardown,
+        ReviewAppReconciler.StepObserver.NONE,
+        new LifecyclePolicies(quota, expiry, config.lifecycle().quotaRecheck()));
+  }
+
+  /**
+   * The providers with the real clients, every call guarded (shared by the reconciler, its teardown
+   * and the orphan sweep).
+   */
+  @Provides
+  @Singleton
+  ReviewAppProviders providers(
+      KeyValueStore kv, KeyLayout layout, OutsideSystems systems, ReviewAppConfig config) {
     ReviewAppConfig.SharedPostgres pg = config.sharedPostgres();
     ReviewAppProviders providers =
         new ReviewAppProviders(
@@ -107,51 +162,137 @@ public final class ReviewAppModule extends AbstractModule {
             new SdkNomadJobs(nomad(config.nomad())),
             new ConsulRouteTable(kv, layout),
             assets(config));
-    ReviewAppProviders guarded = GuardedProviders.wrap(providers, systems);
-    ReviewAppJobs jobs = new ReviewAppJobs(config.jobs());
-    Teardown teardown =
-        new Teardown(
-            kv,
-            layout,
-            guarded,
-            jobs,
-            config.teardown(),
-            gate,
-            registry,
-            Clock.systemUTC(),
-            Teardown.StageObserver.NONE);
-    return new ReviewAppReconciler(
-        kv,
-        layout,
-        guarded,
-        jobs,
-        config.databases(),
-        config.reviewApps(),
-        registry,
-        Clock.systemUTC(),
-        teardown,
-        ReviewAppReconciler.StepObserver.NONE);
+    return GuardedProviders.wrap(providers, systems);
   }
 
   /**
-   * The apps' S3 assets when a bucket is configured, else nothing to delete. Against an endpoint
-   * override (devstack's S3 over plain HTTP) path-style addressing and plain bodies, as DESIGN.md
-   * notes.
+   * The mass-deletion guard; also the teardown's {@code TeardownGate} (pass it where the teardown
+   * is built instead of {@code TeardownGate.OPEN}).
+   */
+  @Provides
+  @Singleton
+  DeletionGuard deletionGuard(
+      KeyValueStore kv, KeyLayout layout, ReviewAppConfig config, MeterRegistry registry) {
+    return new DeletionGuard(
+        kv, layout, config.lifecycle().guardLimits(), registry, Clock.systemUTC());
+  }
+
+  @Provides
+  @Singleton
+  GuardCheck guardCheck(DeletionGuard guard, ReviewAppConfig config) {
+    return new GuardCheck(guard, config.lifecycle().guardInterval());
+  }
+
+  @Provides
+  @Singleton
+  GcRecords gcRecords(KeyValueStore kv, KeyLayout layout) {
+    return new GcRecords(kv, layout);
+  }
+
+  @Provides
+  @Singleton
+  Expiry expiry(GcRecords records, ReviewAppConfig config) {
+    return new Expiry(records, config.lifecycle().defaultTtl(), Clock.systemUTC());
+  }
+
+  @Provides
+  @Singleton
+  Quota quota(KeyValueStore kv, KeyLayout layout, ReviewAppConfig config) {
+    return new Quota(kv, layout, config.lifecycle().quotaMax());
+  }
+
+  @Provides
+  @Singleton
+  SpecGc specGc(
+      KeyValueStore kv,
+      KeyLayout layout,
+      GcRecords records,
+      Expiry expiry,
+      DeletionGuard guard,
+      ReviewAppConfig config,
+      MeterRegistry registry) {
+    return new SpecGc(
+        kv,
+        layout,
+        branchSource(config),
+        records,
+        expiry,
+        guard,
+        config.gc().interval(),
+        config.gc().grace(),
+        Clock.systemUTC(),
+        registry);
+  }
+
+  /** Where branches are listed; none without a repository (then only TTLs are collected). */
+  static Optional<BranchSource> branchSource(ReviewAppConfig config) {
+    ReviewAppConfig.Lifecycle l = config.lifecycle();
+    return config
+        .gc()
+        .repository()
+        .map(
+            repository ->
+                switch (l.source()) {
+                  case GIT -> new GitLsRemoteBranchSource(repository, l.listingTimeout());
+                  case GITHUB ->
+                      new GitHubBranchSource(
+                          l.githubApi(),
+                          repository.substring(0, repository.indexOf('/')),
+                          repository.substring(repository.indexOf('/') + 1),
+                          l.githubToken().map(Secret::value),
+                          l.listingTimeout());
+                });
+  }
+
+  @Provides
+  @Singleton
+  OrphanSweep orphanSweep(
+      KeyValueStore kv,
+      KeyLayout layout,
+      ReviewAppProviders providers,
+      ReviewAppConfig config,
+      MeterRegistry registry) {
+    return new OrphanSweep(
+        kv,
+        layout,
+        providers,
+        config.assets().bucket().map(bucket -> providers.assets()),
+        config.reviewApps().hosts(),
+        config.lifecycle().orphansDryRun(),
+        config.lifecycle().orphansInterval(),
+        registry);
+  }
+
+  // The Apache 4 client, deprecated by the SDK, is the one the RDS and Auto Scaling clients use:
+  // its httpclient version is pinned for consul-api and nomad-sdk (DESIGN.md).
+  @SuppressWarnings("deprecation")
+  private static S3Client s3(ReviewAppConfig.Aws aws) {
+    S3ClientBuilder builder =
+        aws(S3Client.builder(), aws)
+            // Plain-HTTP endpoints (the stand-in): no aws-chunked bodies, checksums only when
+            // required (DESIGN.md); path-style, as a bucket host name would not resolve there.
+            .serviceConfiguration(c -> c.chunkedEncodingEnabled(false))
+            .requestChecksumCalculation(RequestChecksumCalculation.WHEN_REQUIRED)
+            .httpClientBuilder(ApacheHttpClient.builder());
+    if (aws.endpoint().isPresent()) {
+      builder.forcePathStyle(true);
+    }
+    return builder.build();
+  }
+
+  /**
+   * The apps' S3 assets when a bucket is configured, else nothing to delete; the client is built on
+   * first use (see {@link LazyAssets}).
    */
   private static AppAssets assets(ReviewAppConfig config) {
-    if (config.assets().bucket().isEmpty()) {
-      return AppAssets.NONE;
-    }
-    S3ClientBuilder builder =
-        aws(S3Client.builder(), config.aws()).httpClientBuilder(ApacheHttpClient.builder());
-    if (config.aws().endpoint().isPresent()) {
-      builder
-          .forcePathStyle(true)
-          .serviceConfiguration(c -> c.chunkedEncodingEnabled(false))
-          .requestChecksumCalculation(RequestChecksumCalculation.WHEN_REQUIRED);
-    }
-    return new S3AppAssets(
-        builder.build(), config.assets().bucket().get(), config.assets().prefix());
+    return config
+        .assets()
+        .bucket()
+        .<AppAssets>map(
+            bucket ->
+                new LazyAssets(
+                    () -> new S3AppAssets(s3(config.aws()), bucket, config.assets().prefix())))
+        .orElse(AppAssets.NONE);
   }
 
   private static NomadApiClient nomad(ReviewAppConfig.Nomad nomad) {
@@ -197,22 +338,49 @@ public final class ReviewAppModule extends AbstractModule {
   }
 
   /**
+   * The S3 client is built on first use, as RDS's: a controller without AWS region or credentials
+   * must still start (the sweep then reports that it cannot list assets).
+   */
+  private static final class LazyAssets implements AppAssets {
+    private final Lazy<AppAssets> assets;
+
+    LazyAssets(Supplier<AppAssets> factory) {
+      this.assets = new Lazy<>(factory);
+    }
+
+    private AppAssets assets() {
+      return assets.get();
+    }
+
+    @Override
+    public int deleteAll(String app) {
+      return assets().deleteAll(app);
+    }
+
+    @Override
+    public int count(String app) {
+      return assets().count(app);
+    }
+
+    @Override
+    public Set<String> apps() {
+      return assets().apps();
+    }
+  }
+
+  /**
    * The RDS client is built on first use: apps in shared mode never call RDS, and a controller
    * without any AWS region or credentials (a shared-PostgreSQL-only cluster) must still start.
    */
   private static final class LazyRds implements RdsInstances {
-    private final Supplier<RdsInstances> factory;
-    private Optional<RdsInstances> built = Optional.empty();
+    private final Lazy<RdsInstances> rds;
 
     LazyRds(Supplier<RdsInstances> factory) {
-      this.factory = factory;
+      this.rds = new Lazy<>(factory);
     }
 
-    private synchronized RdsInstances rds() {
-      if (built.isEmpty()) {
-        built = Optional.of(factory.get());
-      }
-      return built.get();
+    private RdsInstances rds() {
+      return rds.get();
     }
 
     @Override
@@ -238,6 +406,28 @@ public final class ReviewAppModule extends AbstractModule {
     @Override
     public void delete(String identifier, Optional<String> finalSnapshotIdentifier) {
       rds().delete(identifier, finalSnapshotIdentifier);
+    }
+
+    @Override
+    public Map<String, String> tagged() {
+      return rds().tagged();
+    }
+  }
+
+  /** A value made on first use (once, whichever thread asks first). */
+  private static final class Lazy<T> {
+    private final Supplier<T> factory;
+    private Optional<T> built = Optional.empty();
+
+    Lazy(Supplier<T> factory) {
+      this.factory = factory;
+    }
+
+    synchronized T get() {
+      if (built.isEmpty()) {
+        built = Optional.of(factory.get());
+      }
+      return built.get();
     }
   }
 }

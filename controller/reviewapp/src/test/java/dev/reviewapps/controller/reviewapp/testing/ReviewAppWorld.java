@@ -7,6 +7,9 @@ import dev.reviewapps.controller.consul.ConsulConnection;
 import dev.reviewapps.controller.consul.ConsulEndpoint;
 import dev.reviewapps.controller.consul.KeyLayout;
 import dev.reviewapps.controller.consul.KeyValueStore;
+import dev.reviewapps.controller.reviewapp.DatabaseSettings;
+import dev.reviewapps.controller.reviewapp.ReviewAppReconciler;
+import dev.reviewapps.controller.reviewapp.ReviewAppSettings;
 import dev.reviewapps.controller.reviewapp.aws.AutoScalingCapacity;
 import dev.reviewapps.controller.reviewapp.aws.CapacityPlanner;
 import dev.reviewapps.controller.reviewapp.aws.Footprint;
@@ -14,7 +17,9 @@ import dev.reviewapps.controller.reviewapp.aws.S3AppAssets;
 import dev.reviewapps.controller.reviewapp.aws.SdkRdsInstances;
 import dev.reviewapps.controller.reviewapp.credentials.ConsulCredentialStore;
 import dev.reviewapps.controller.reviewapp.credentials.PasswordGenerator;
+import dev.reviewapps.controller.reviewapp.nomad.ReviewAppJobs;
 import dev.reviewapps.controller.reviewapp.nomad.SdkNomadJobs;
+import dev.reviewapps.controller.reviewapp.nomad.TaskDriver;
 import dev.reviewapps.controller.reviewapp.postgres.JdbcSharedDatabases;
 import dev.reviewapps.controller.reviewapp.routes.ConsulRouteTable;
 import dev.reviewapps.devstack.aws.AwsConfig;
@@ -23,10 +28,14 @@ import dev.reviewapps.devstack.consul.ConsulConfig;
 import dev.reviewapps.devstack.consul.ConsulStandIn;
 import dev.reviewapps.devstack.nomad.NomadConfig;
 import dev.reviewapps.devstack.nomad.NomadStandIn;
+import dev.reviewapps.model.naming.HostTemplate;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.io.IOException;
 import java.net.URI;
 import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
 import java.util.Optional;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
@@ -155,6 +164,53 @@ public final class ReviewAppWorld implements AutoCloseable {
   /** The apps' assets in this world's S3 bucket. */
   public S3AppAssets assets() {
     return new S3AppAssets(s3, ASSETS_BUCKET, ASSETS_PREFIX);
+  }
+
+  /**
+   * The reconciler on this world's providers as the tests run it: hosts {@code <name>.review.test},
+   * raw_exec with the default templates, shared databases here.
+   *
+   * @param recheck the wait of a waiting step
+   */
+  public ReviewAppReconciler reconciler(
+      Duration recheck,
+      Clock clock,
+      MeterRegistry registry,
+      ReviewAppReconciler.AbsentSpec absentSpec,
+      ReviewAppReconciler.StepObserver observer,
+      ReviewAppReconciler.Policies policies) {
+    return reconciler(
+        ReviewAppJobs.Settings.defaults(TaskDriver.RawExec.withDefaults()),
+        recheck,
+        clock,
+        registry,
+        absentSpec,
+        observer,
+        policies);
+  }
+
+  /** The same, with these job settings (health check interval, shutdown delay). */
+  public ReviewAppReconciler reconciler(
+      ReviewAppJobs.Settings jobs,
+      Duration recheck,
+      Clock clock,
+      MeterRegistry registry,
+      ReviewAppReconciler.AbsentSpec absentSpec,
+      ReviewAppReconciler.StepObserver observer,
+      ReviewAppReconciler.Policies policies) {
+    return new ReviewAppReconciler(
+        kv,
+        layout,
+        providers(),
+        new ReviewAppJobs(jobs),
+        DatabaseSettings.shared(sharedEndpoint()),
+        new ReviewAppSettings(
+            new HostTemplate("{name}.review.test"), "http", recheck, Duration.ofSeconds(30)),
+        registry,
+        clock,
+        absentSpec,
+        observer,
+        policies);
   }
 
   /** {@code host:port} of the shared server, as jobs reach it. */

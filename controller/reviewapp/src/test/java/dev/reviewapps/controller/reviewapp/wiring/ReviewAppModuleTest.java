@@ -4,11 +4,16 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.google.inject.Injector;
+import com.google.inject.Key;
+import com.google.inject.TypeLiteral;
 import dev.reviewapps.controller.config.ConfigLoader;
 import dev.reviewapps.controller.config.ControllerConfig;
 import dev.reviewapps.controller.config.InvalidConfig;
+import dev.reviewapps.controller.engine.LeaderTask;
 import dev.reviewapps.controller.engine.Reconciler;
 import dev.reviewapps.controller.reviewapp.ReviewAppReconciler;
+import dev.reviewapps.controller.reviewapp.guard.DeletionGuard;
+import dev.reviewapps.controller.reviewapp.guard.GuardLimits;
 import dev.reviewapps.controller.reviewapp.nomad.TaskDriver;
 import dev.reviewapps.controller.reviewapp.nomad.TaskRole;
 import dev.reviewapps.controller.wiring.ControllerInjector;
@@ -19,6 +24,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -188,5 +194,79 @@ class ReviewAppModuleTest {
         .contains("password=(secret)");
     assertThat(reviewApp.sharedPostgres().toString()).doesNotContain(PASSWORD);
     assertThat(config.toString()).doesNotContain(PASSWORD).doesNotContain("nomad-T0ken-abc");
+  }
+
+  @Test
+  void garbageCollectionGuardQuotaAndOrphanSettingsHaveSafeDefaultsAndBindTheLeaderTasks()
+      throws Exception {
+    ControllerConfig config = ConfigLoader.load(Optional.of(file(STACK_CONFIG)), Map.of());
+    Injector injector = ControllerInjector.create(config);
+
+    ReviewAppConfig.Lifecycle lifecycle = injector.getInstance(ReviewAppConfig.class).lifecycle();
+    assertThat(lifecycle.guardLimits()).isEqualTo(GuardLimits.DEFAULTS);
+    assertThat(lifecycle.orphansDryRun()).as("the sweep only lists unless told").isTrue();
+    assertThat(lifecycle.quotaMax()).isZero();
+    assertThat(lifecycle.defaultTtl()).isEmpty();
+    Set<LeaderTask> tasks = injector.getInstance(Key.get(new TypeLiteral<Set<LeaderTask>>() {}));
+    assertThat(tasks)
+        .extracting(LeaderTask::name)
+        .containsExactlyInAnyOrder("gc", "deletion-guard", "orphans");
+    assertThat(injector.getInstance(DeletionGuard.class))
+        .as("one guard, the teardown gate too")
+        .isSameAs(injector.getInstance(DeletionGuard.class));
+  }
+
+  @Test
+  void theGitHubSourceNeedsOwnerSlashNameAndItsTokenIsNeverShown() throws Exception {
+    String json =
+        STACK_CONFIG.replace(
+            "\"gc\": { \"repository\": \"\"",
+            "\"ttl\": { \"default\": \"72h\" }, \"quota\": { \"max\": 20 },"
+                + " \"guard\": { \"maxShare\": \"0.3\" },"
+                + " \"gc\": { \"source\": \"github\", \"repository\": \"shop/web\"");
+    ControllerConfig config =
+        ConfigLoader.load(
+            Optional.of(file(json)), Map.of("REVIEW_APPS_GITHUB_TOKEN", "ghp_S3cretT0ken"));
+    ReviewAppConfig reviewApp = config.sections().get(ReviewAppConfig.class).orElseThrow();
+    assertThat(reviewApp.lifecycle().defaultTtl()).contains(Duration.ofHours(72));
+    assertThat(reviewApp.lifecycle().quotaMax()).isEqualTo(20);
+    assertThat(reviewApp.lifecycle().guardLimits().maxShare()).isEqualTo(0.3);
+    assertThat(ReviewAppModule.branchSource(reviewApp).orElseThrow().describe())
+        .isEqualTo("github:shop/web");
+    assertThat(reviewApp.toString()).doesNotContain("ghp_S3cretT0ken");
+
+    String bad =
+        json.replace("\"shop/web\"", "\"https://ghp_x@github.com/shop/web.git\"")
+            .replace("\"0.3\"", "\"half\"")
+            .replace("\"source\": \"github\"", "\"source\": \"github\", \"colour\": 1");
+    assertThatThrownBy(() -> ConfigLoader.load(Optional.of(file(bad)), Map.of()))
+        .isInstanceOfSatisfying(
+            InvalidConfig.class,
+            e -> {
+              assertThat(e.problems())
+                  .contains(
+                      "reviewapp.gc.colour: unknown setting",
+                      "reviewapp.gc.repository (REVIEW_APPS_GC_REPOSITORY): must be owner/name"
+                          + " when gc.source is github")
+                  .anyMatch(
+                      p ->
+                          p.startsWith("reviewapp.guard.maxShare: cannot use 'half'")
+                              && p.endsWith("must be a share from 0 to 1, e.g. 0.5"));
+              assertThat(String.join("\n", e.problems())).doesNotContain("ghp_x");
+            });
+    assertThatThrownBy(
+            () ->
+                ConfigLoader.load(
+                    Optional.of(file(STACK_CONFIG)),
+                    Map.of("REVIEW_APPS_GC_SOURCE", "svn", "REVIEW_APPS_ORPHANS_DRY_RUN", "yes")))
+        .isInstanceOfSatisfying(
+            InvalidConfig.class,
+            e ->
+                assertThat(e.problems())
+                    .contains(
+                        "reviewapp.gc.source (REVIEW_APPS_GC_SOURCE): must be git or github, got"
+                            + " 'svn'",
+                        "reviewapp.orphans.dryRun (REVIEW_APPS_ORPHANS_DRY_RUN): must be true or"
+                            + " false, got 'yes'"));
   }
 }

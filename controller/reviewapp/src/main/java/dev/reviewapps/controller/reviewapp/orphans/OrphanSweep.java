@@ -1,0 +1,243 @@
+package dev.reviewapps.controller.reviewapp.orphans;
+
+import dev.reviewapps.controller.consul.KeyLayout;
+import dev.reviewapps.controller.consul.KeyValueStore;
+import dev.reviewapps.controller.engine.LeaderTask;
+import dev.reviewapps.controller.reviewapp.ReviewAppProviders;
+import dev.reviewapps.controller.reviewapp.aws.AppAssets;
+import dev.reviewapps.controller.reviewapp.guard.AppKeys;
+import dev.reviewapps.controller.reviewapp.nomad.ReviewAppJobs;
+import dev.reviewapps.controller.reviewapp.postgres.SharedDatabase;
+import dev.reviewapps.model.naming.HostTemplate;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.BiPredicate;
+import java.util.function.Consumer;
+import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Finds and removes what review apps left behind: resources tagged or named as an app's whose app
+ * has neither a spec nor an inventory (a crash before the inventory existed, a teardown by hand, an
+ * older controller). Run by the leader every {@code reviewapp.orphans.interval}; with {@code
+ * reviewapp.orphans.dryRun} it only lists them.
+ *
+ * <p>Kinds: RDS instances tagged {@code review-app} ({@code ra-...}), Nomad jobs with Meta {@code
+ * review-app} and the app's job IDs, shared databases commented {@code review-app=<name>} with the
+ * app's database name, route keys whose host is an app's host, S3 folders under the assets prefix.
+ * Anything of an app with a spec or an inventory belongs to the reconciler or the teardown and is
+ * never touched. A reconcile records a resource in the inventory before creating it, so "no spec
+ * and no inventory" cannot catch a resource being created; both are read again right before each
+ * removal, for a spec written during the sweep.
+ */
+public final class OrphanSweep implements LeaderTask {
+  private static final Logger LOG = LoggerFactory.getLogger(OrphanSweep.class);
+
+  /**
+   * One kind of resource: how to list it (resource ID to app), whether an ID is the app's by name,
+   * and how to remove it.
+   */
+  record Kind(
+      String name,
+      Supplier<Map<String, String>> list,
+      BiPredicate<String, String> named,
+      Consumer<Orphan> remove) {}
+
+  /** A resource of an app that has neither spec nor inventory. */
+  public record Orphan(String kind, String id, String app) {}
+
+  private final KeyValueStore kv;
+  private final KeyLayout layout;
+  private final List<Kind> kinds;
+  private final boolean dryRun;
+  private final Duration interval;
+  private final MeterRegistry registry;
+  private final Map<String, AtomicInteger> found = new ConcurrentHashMap<>();
+
+  /**
+   * @param assets the assets bucket, when one is configured
+   */
+  public OrphanSweep(
+      KeyValueStore kv,
+      KeyLayout layout,
+      ReviewAppProviders providers,
+      Optional<AppAssets> assets,
+      HostTemplate hosts,
+      boolean dryRun,
+      Duration interval,
+      MeterRegistry registry) {
+    this.kv = kv;
+    this.layout = layout;
+    this.dryRun = dryRun;
+    this.interval = interval;
+    this.registry = registry;
+    List<Kind> all = new ArrayList<>();
+    all.add(
+        new Kind(
+            "rds-instance",
+            providers.rds()::tagged,
+            (id, app) -> id.startsWith("ra-"),
+            o -> providers.rds().delete(o.id(), Optional.empty())));
+    all.add(
+        new Kind(
+            "nomad-job",
+            providers.nomad()::reviewAppJobs,
+            (id, app) ->
+                id.equals(ReviewAppJobs.serviceJobId(app))
+                    || id.equals(ReviewAppJobs.seedJobId(app))
+                    || id.startsWith(app + "-migrate-"),
+            o -> providers.nomad().purge(o.id())));
+    all.add(
+        new Kind(
+            "database",
+            providers.sharedDatabases()::tagged,
+            (id, app) -> id.equals(SharedDatabase.identifierFor(app)),
+            o ->
+                providers
+                    .sharedDatabases()
+                    .drop(SharedDatabase.forApp(o.app(), Optional.empty()))));
+    all.add(
+        new Kind(
+            "route",
+            () -> routes(providers.routes().hosts(), hosts),
+            (id, app) -> true,
+            o -> providers.routes().remove(o.id())));
+    assets.ifPresent(
+        a ->
+            all.add(
+                new Kind(
+                    "assets",
+                    () -> identity(a.apps()),
+                    (id, app) -> true,
+                    o -> a.deleteAll(o.app()))));
+    this.kinds = List.copyOf(all);
+    for (Kind kind : kinds) {
+      AtomicInteger count = new AtomicInteger();
+      found.put(kind.name(), count);
+      Gauge.builder("review_apps_orphans", count, AtomicInteger::get)
+          .description("Orphaned resources found by the last sweep (no spec, no inventory)")
+          .tag("kind", kind.name())
+          .strongReference(true)
+          .register(registry);
+    }
+  }
+
+  @Override
+  public String name() {
+    return "orphans";
+  }
+
+  @Override
+  public Duration interval() {
+    return interval;
+  }
+
+  @Override
+  public void runOnce() {
+    sweep();
+  }
+
+  /** One sweep; returns the orphans found (removed unless in dry run). */
+  public List<Orphan> sweep() {
+    Set<String> known = AppKeys.under(kv, layout.specs());
+    known.addAll(AppKeys.under(kv, layout.inventories()));
+    List<Orphan> orphans = new ArrayList<>();
+    for (Kind kind : kinds) {
+      List<Orphan> ofKind = new ArrayList<>();
+      try {
+        kind.list()
+            .get()
+            .forEach(
+                (id, app) -> {
+                  if (!app.isEmpty()
+                      && !app.contains("/")
+                      && !known.contains(app)
+                      && kind.named().test(id, app)) {
+                    ofKind.add(new Orphan(kind.name(), id, app));
+                  }
+                });
+      } catch (RuntimeException e) {
+        // One system down (or not used at all, like RDS without AWS) must not stop the others.
+        LOG.warn("orphan sweep: cannot list {}: {}", kind.name(), e.getMessage());
+        continue;
+      }
+      found.get(kind.name()).set(ofKind.size());
+      ofKind.forEach(o -> removeOrKeep(kind, o));
+      orphans.addAll(ofKind);
+    }
+    return orphans;
+  }
+
+  private void removeOrKeep(Kind kind, Orphan orphan) {
+    if (dryRun) {
+      LOG.info(
+          "orphan {} {} of app {} (no spec, no inventory); dry run, kept",
+          orphan.kind(),
+          orphan.id(),
+          orphan.app());
+      return;
+    }
+    if (kv.get(layout.spec(orphan.app())).isPresent()
+        || kv.get(layout.inventory(orphan.app())).isPresent()) {
+      LOG.info(
+          "{} {}: app {} appeared during the sweep; kept",
+          orphan.kind(),
+          orphan.id(),
+          orphan.app());
+      return;
+    }
+    try {
+      kind.remove().accept(orphan);
+    } catch (RuntimeException e) {
+      LOG.warn("orphan sweep: cannot remove {} {}: {}", orphan.kind(), orphan.id(), e.getMessage());
+      return;
+    }
+    LOG.info(
+        "removed orphan {} {} of app {}: the app has no spec and no inventory",
+        orphan.kind(),
+        orphan.id(),
+        orphan.app());
+    Counter.builder("review_apps_orphans_removed_total")
+        .description("Orphaned resources removed by the sweep")
+        .tag("kind", orphan.kind())
+        .register(registry)
+        .increment();
+  }
+
+  /** Route hosts to their app, for hosts the template can have made. */
+  static Map<String, String> routes(Set<String> routeHosts, HostTemplate hosts) {
+    String template = hosts.template().toLowerCase(java.util.Locale.ROOT);
+    int at = template.indexOf(HostTemplate.PLACEHOLDER);
+    String before = template.substring(0, at);
+    String after = template.substring(at + HostTemplate.PLACEHOLDER.length());
+    Map<String, String> apps = new TreeMap<>();
+    for (String host : routeHosts) {
+      if (host.length() > before.length() + after.length()
+          && host.startsWith(before)
+          && host.endsWith(after)) {
+        String app = host.substring(before.length(), host.length() - after.length());
+        if (!app.contains(".")) {
+          apps.put(host, app);
+        }
+      }
+    }
+    return apps;
+  }
+
+  private static Map<String, String> identity(Set<String> apps) {
+    Map<String, String> map = new TreeMap<>();
+    apps.forEach(a -> map.put(a, a));
+    return map;
+  }
+}

@@ -1,0 +1,202 @@
+package dev.reviewapps.controller.reviewapp.orphans;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.hashicorp.nomad.apimodel.Job;
+import com.hashicorp.nomad.apimodel.Task;
+import com.hashicorp.nomad.apimodel.TaskGroup;
+import dev.reviewapps.controller.reviewapp.ReviewAppProviders;
+import dev.reviewapps.controller.reviewapp.aws.S3AppAssets;
+import dev.reviewapps.controller.reviewapp.postgres.SharedDatabase;
+import dev.reviewapps.controller.reviewapp.testing.ReviewAppWorld;
+import dev.reviewapps.model.naming.HostTemplate;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
+import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
+import software.amazon.awssdk.core.checksums.RequestChecksumCalculation;
+import software.amazon.awssdk.core.sync.RequestBody;
+import software.amazon.awssdk.http.apache.ApacheHttpClient;
+import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.services.rds.model.Tag;
+import software.amazon.awssdk.services.s3.S3Client;
+
+/**
+ * The orphan sweep against devstack Nomad, AWS (RDS, S3) and Consul and the real PostgreSQL: every
+ * kind of resource made for three apps, one with neither spec nor inventory (the orphan), one with
+ * only a spec, one with only an inventory, plus look-alikes that are not review apps' at all.
+ */
+class OrphanSweepTest {
+  private static final HostTemplate HOSTS = new HostTemplate("{name}.review.test");
+  private static final String BUCKET = "shop-assets";
+
+  private static ReviewAppWorld world;
+  private static S3Client s3;
+  private static ReviewAppProviders providers;
+  private static S3AppAssets assets;
+
+  @BeforeAll
+  @SuppressWarnings("deprecation") // the Apache 4 client, as everywhere in this module
+  static void startWorld() throws Exception {
+    world = ReviewAppWorld.start(64_000, 64_000);
+    providers = world.providers();
+    s3 =
+        S3Client.builder()
+            .endpointOverride(world.aws.endpoint())
+            .region(Region.US_EAST_1)
+            .credentialsProvider(
+                StaticCredentialsProvider.create(AwsBasicCredentials.create("AKID", "key")))
+            .forcePathStyle(true)
+            .serviceConfiguration(c -> c.chunkedEncodingEnabled(false))
+            .requestChecksumCalculation(RequestChecksumCalculation.WHEN_REQUIRED)
+            .httpClientBuilder(ApacheHttpClient.builder())
+            .build();
+    s3.createBucket(r -> r.bucket(BUCKET));
+    assets = new S3AppAssets(s3, BUCKET, "assets/");
+    // Not review apps' resources, whatever the sweep finds.
+    registerJob("billing-cron", Map.of("team", "billing"));
+    world.rds.createDBInstance(
+        r ->
+            r.dbInstanceIdentifier("prod-db")
+                .dbInstanceClass("db.t3.micro")
+                .allocatedStorage(20)
+                .engine("postgres")
+                .masterUsername("admin")
+                .masterUserPassword("not-a-review-app"));
+    world.kv.put(world.layout.routes() + "grafana.example.org", bytes("10.0.0.1:3000"));
+  }
+
+  @AfterAll
+  static void stopWorld() throws Exception {
+    s3.close();
+    world.close();
+  }
+
+  @Test
+  void aDryRunListsTheOrphansAndRemovesNothing() {
+    resourcesOf("deploy-dry-orphan");
+    MeterRegistry registry = new SimpleMeterRegistry();
+
+    List<OrphanSweep.Orphan> found = sweep(true, registry).sweep();
+
+    assertThat(found)
+        .filteredOn(o -> o.app().equals("deploy-dry-orphan"))
+        .extracting(OrphanSweep.Orphan::kind, OrphanSweep.Orphan::id)
+        .containsExactlyInAnyOrder(
+            org.assertj.core.groups.Tuple.tuple("rds-instance", "ra-deploy-dry-orphan"),
+            org.assertj.core.groups.Tuple.tuple("nomad-job", "deploy-dry-orphan"),
+            org.assertj.core.groups.Tuple.tuple("nomad-job", "deploy-dry-orphan-seed"),
+            org.assertj.core.groups.Tuple.tuple("database", "ra_deploy_dry_orphan"),
+            org.assertj.core.groups.Tuple.tuple("route", "deploy-dry-orphan.review.test"),
+            org.assertj.core.groups.Tuple.tuple("assets", "deploy-dry-orphan"));
+    assertThat(registry.get("review_apps_orphans").tag("kind", "nomad-job").gauge().value())
+        .isGreaterThanOrEqualTo(2);
+    assertThat(resourcesLeft("deploy-dry-orphan")).isEqualTo(6);
+    assertThat(registry.find("review_apps_orphans_removed_total").counters()).isEmpty();
+  }
+
+  @Test
+  void aSweepRemovesOnlyOrphansAndLeavesAppsWithASpecOrAnInventory() {
+    resourcesOf("deploy-orphan");
+    resourcesOf("deploy-spec-only");
+    world.kv.put(world.layout.spec("deploy-spec-only"), bytes("{}"));
+    resourcesOf("deploy-inventory-only");
+    world.kv.put(world.layout.inventory("deploy-inventory-only"), bytes("{}"));
+    MeterRegistry registry = new SimpleMeterRegistry();
+
+    sweep(false, registry).sweep();
+
+    assertThat(resourcesLeft("deploy-orphan")).isZero();
+    assertThat(resourcesLeft("deploy-spec-only")).isEqualTo(6);
+    assertThat(resourcesLeft("deploy-inventory-only")).isEqualTo(6);
+    assertThat(providers.nomad().registered("billing-cron")).isPresent();
+    assertThat(providers.rds().describe("prod-db")).isPresent();
+    assertThat(world.kv.get(world.layout.routes() + "grafana.example.org")).isPresent();
+    assertThat(
+            registry
+                .get("review_apps_orphans_removed_total")
+                .tag("kind", "database")
+                .counter()
+                .count())
+        .isGreaterThanOrEqualTo(1);
+  }
+
+  private static OrphanSweep sweep(boolean dryRun, MeterRegistry registry) {
+    return new OrphanSweep(
+        world.kv,
+        world.layout,
+        providers,
+        Optional.of(assets),
+        HOSTS,
+        dryRun,
+        Duration.ofMinutes(10),
+        registry);
+  }
+
+  /** One of each kind, named and tagged as the reconciler names and tags them. */
+  private static void resourcesOf(String app) {
+    providers
+        .sharedDatabases()
+        .ensure(SharedDatabase.forApp(app, Optional.empty()), "Pw0rdPw0rdPw0rd1".toCharArray());
+    registerJob(app, Map.of("review-app", app));
+    registerJob(app + "-seed", Map.of("review-app", app));
+    world.rds.createDBInstance(
+        r ->
+            r.dbInstanceIdentifier("ra-" + app)
+                .dbInstanceClass("db.t3.micro")
+                .allocatedStorage(20)
+                .engine("postgres")
+                .masterUsername("app")
+                .masterUserPassword("Pw0rdPw0rdPw0rd1")
+                .tags(Tag.builder().key("review-app").value(app).build()));
+    providers
+        .routes()
+        .publish(HOSTS.host(new dev.reviewapps.model.naming.AppName(app)), "10.0.0.2:80");
+    s3.putObject(
+        r -> r.bucket(BUCKET).key("assets/" + app + "/app.js"), RequestBody.fromString("x"));
+  }
+
+  private static int resourcesLeft(String app) {
+    int left = 0;
+    left +=
+        providers.sharedDatabases().exists(SharedDatabase.forApp(app, Optional.empty())) ? 1 : 0;
+    left += providers.nomad().registered(app).isPresent() ? 1 : 0;
+    left += providers.nomad().registered(app + "-seed").isPresent() ? 1 : 0;
+    left += providers.rds().tagged().containsKey("ra-" + app) ? 1 : 0;
+    left += providers.routes().upstreams(app + ".review.test").isPresent() ? 1 : 0;
+    left += assets.count(app) > 0 ? 1 : 0;
+    return left;
+  }
+
+  private static void registerJob(String id, Map<String, String> meta) {
+    Job job =
+        new Job()
+            .setId(id)
+            .setName(id)
+            .setType("batch")
+            .setDatacenters(List.of("dc1"))
+            .setMeta(meta)
+            .addTaskGroups(
+                new TaskGroup()
+                    .setName("run")
+                    .setCount(1)
+                    .addTasks(
+                        new Task()
+                            .setName("run")
+                            .setDriver("raw_exec")
+                            .addConfig("command", "/bin/true")));
+    providers.nomad().register(job);
+  }
+
+  private static byte[] bytes(String text) {
+    return text.getBytes(StandardCharsets.UTF_8);
+  }
+}
