@@ -113,32 +113,9 @@ public final class ReviewAppReconciler implements Reconciler {
   private final Map<String, Phase> phases = new ConcurrentHashMap<>();
   private final Map<String, Instant> notReadySince = new ConcurrentHashMap<>();
 
-  public ReviewAppReconciler(
-      KeyValueStore kv,
-      KeyLayout layout,
-      ReviewAppProviders providers,
-      ReviewAppJobs jobs,
-      DatabaseSettings databases,
-      ReviewAppSettings settings,
-      MeterRegistry registry,
-      Clock clock,
-      AbsentSpec absentSpec,
-      StepObserver observer) {
-    this(
-        kv,
-        layout,
-        providers,
-        jobs,
-        databases,
-        settings,
-        registry,
-        clock,
-        absentSpec,
-        observer,
-        Policies.NONE);
-  }
-
-  /** The same, with a quota and TTLs. */
+  /**
+   * @param policies the quota and TTLs ({@link Policies#NONE}: no quota, nothing expires)
+   */
   public ReviewAppReconciler(
       KeyValueStore kv,
       KeyLayout layout,

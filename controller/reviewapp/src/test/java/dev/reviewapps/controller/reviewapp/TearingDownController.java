@@ -54,7 +54,8 @@ record TearingDownController(ReviewAppReconciler reconciler, SimpleMeterRegistry
             registry,
             Clock.systemUTC(),
             teardown,
-            ReviewAppReconciler.StepObserver.NONE);
+            ReviewAppReconciler.StepObserver.NONE,
+            ReviewAppReconciler.Policies.NONE);
     return new TearingDownController(reconciler, registry);
   }
 
