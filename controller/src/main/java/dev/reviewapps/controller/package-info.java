@@ -1,2 +1,5 @@
-/** The {@code review-apps} command line: {@code controller} (the CLI {@code reviewctl} is its own module). */
+/**
+ * The {@code review-apps} command line: {@code controller} (the CLI {@code reviewctl} is its own
+ * module).
+ */
 package dev.reviewapps.controller;
