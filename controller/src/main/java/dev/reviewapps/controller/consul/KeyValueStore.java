@@ -47,9 +47,7 @@ public interface KeyValueStore {
    *
    * @return false when the key changed (or is gone) since it was read
    */
-  default boolean deleteIfUnchanged(String key, long modifyIndex) {
-    throw new UnsupportedOperationException("check-and-set delete of " + key);
-  }
+  boolean deleteIfUnchanged(String key, long modifyIndex);
 
   /**
    * Takes the lock on {@code key} for {@code session}, writing {@code value}.

@@ -179,6 +179,11 @@ class SpecWatchIndexTest {
     }
 
     @Override
+    public boolean deleteIfUnchanged(String key, long modifyIndex) {
+      throw new UnsupportedOperationException();
+    }
+
+    @Override
     public boolean acquire(String key, byte[] value, String session) {
       throw new UnsupportedOperationException();
     }
