@@ -166,8 +166,8 @@ public final class ReviewAppModule extends AbstractModule {
   }
 
   /**
-   * The mass-deletion guard; also the teardown's {@code TeardownGate} (pass it where the teardown
-   * is built instead of {@code TeardownGate.OPEN}).
+   * The mass-deletion guard: the judge of every GC pass and, bound as the {@code TeardownGate} in
+   * {@link #configure()}, of every teardown before it begins.
    */
   @Provides
   @Singleton
