@@ -96,7 +96,7 @@ public final class GuardedProviders {
   }
 
   /** The S3 assets of the apps, each call through the {@code s3} retry and breaker. */
-  public static AppAssets assets(AppAssets inner, OutsideSystems systems) {
+  static AppAssets assets(AppAssets inner, OutsideSystems systems) {
     OutsideSystem guard = systems.system(OutsideSystems.S3);
     return new AppAssets() {
       @Override

@@ -11,6 +11,7 @@ import dev.reviewapps.controller.engine.TerminalError;
 import dev.reviewapps.controller.reviewapp.nomad.ReviewAppJobs;
 import dev.reviewapps.controller.reviewapp.nomad.TaskDriver;
 import dev.reviewapps.controller.reviewapp.testing.ReviewAppWorld;
+import dev.reviewapps.controller.reviewapp.testing.TestClock;
 import dev.reviewapps.devstack.aws.faults.FaultRule;
 import dev.reviewapps.model.json.ParseResult;
 import dev.reviewapps.model.json.ReviewAppJson;
@@ -28,9 +29,15 @@ import java.sql.ResultSet;
 import java.sql.Statement;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.BooleanSupplier;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -221,12 +228,10 @@ class ReviewAppReconcilerTest {
     reconcileUntilReady(reconciler, name);
     String before = route(name);
 
-    java.util.concurrent.atomic.AtomicBoolean polling =
-        new java.util.concurrent.atomic.AtomicBoolean(true);
-    java.util.List<String> errors = new java.util.concurrent.CopyOnWriteArrayList<>();
-    java.util.Set<String> commits = java.util.concurrent.ConcurrentHashMap.newKeySet();
-    java.util.concurrent.atomic.AtomicInteger answered =
-        new java.util.concurrent.atomic.AtomicInteger();
+    AtomicBoolean polling = new AtomicBoolean(true);
+    List<String> errors = new CopyOnWriteArrayList<>();
+    Set<String> commits = ConcurrentHashMap.newKeySet();
+    AtomicInteger answered = new AtomicInteger();
     Thread client =
         new Thread(
             () -> {
@@ -259,23 +264,7 @@ class ReviewAppReconcilerTest {
   @Test
   void theOldestNotReadyGaugeCountsFromWhenAnAppLeftReadyUntilItsSpecIsGone() throws Exception {
     String name = "deploy-never-ready";
-    java.util.concurrent.atomic.AtomicReference<java.time.Instant> now =
-        new java.util.concurrent.atomic.AtomicReference<>(
-            java.time.Instant.parse("2026-11-26T08:00:00Z"));
-    Clock clock =
-        new Clock() {
-          public java.time.ZoneId getZone() {
-            return java.time.ZoneOffset.UTC;
-          }
-
-          public Clock withZone(java.time.ZoneId zone) {
-            return this;
-          }
-
-          public java.time.Instant instant() {
-            return now.get();
-          }
-        };
+    TestClock clock = new TestClock(Instant.parse("2026-11-26T08:00:00Z"));
     SimpleMeterRegistry registry = new SimpleMeterRegistry();
     ReviewAppReconciler reconciler =
         reconciler(
@@ -285,7 +274,7 @@ class ReviewAppReconcilerTest {
             clock);
     putSpec(name, Apps.shared(name, "acac1111").replace("\"count\":1", "\"count\":-1"));
     assertThatThrownBy(() -> reconciler.reconcile(name)).isInstanceOf(TerminalError.class);
-    now.set(now.get().plus(Duration.ofMinutes(40)));
+    clock.advance(Duration.ofMinutes(40));
 
     assertThat(registry.get("review_apps_oldest_not_ready_seconds").gauge().value())
         .isEqualTo(2400.0);

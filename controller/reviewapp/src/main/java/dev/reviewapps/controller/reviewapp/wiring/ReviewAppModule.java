@@ -156,7 +156,7 @@ public final class ReviewAppModule extends AbstractModule {
                 () ->
                     new SdkRdsInstances(
                         aws(RdsClient.builder(), config.aws())
-                            .httpClientBuilder(ApacheHttpClient.builder())
+                            .httpClientBuilder(apacheHttp())
                             .build())),
             capacity(config),
             new SdkNomadJobs(nomad(config.nomad())),
@@ -263,9 +263,6 @@ public final class ReviewAppModule extends AbstractModule {
         registry);
   }
 
-  // The Apache 4 client, deprecated by the SDK, is the one the RDS and Auto Scaling clients use:
-  // its httpclient version is pinned for consul-api and nomad-sdk (DESIGN.md).
-  @SuppressWarnings("deprecation")
   private static S3Client s3(ReviewAppConfig.Aws aws) {
     S3ClientBuilder builder =
         aws(S3Client.builder(), aws)
@@ -273,7 +270,7 @@ public final class ReviewAppModule extends AbstractModule {
             // required (DESIGN.md); path-style, as a bucket host name would not resolve there.
             .serviceConfiguration(c -> c.chunkedEncodingEnabled(false))
             .requestChecksumCalculation(RequestChecksumCalculation.WHEN_REQUIRED)
-            .httpClientBuilder(ApacheHttpClient.builder());
+            .httpClientBuilder(apacheHttp());
     if (aws.endpoint().isPresent()) {
       builder.forcePathStyle(true);
     }
@@ -312,11 +309,21 @@ public final class ReviewAppModule extends AbstractModule {
       case ASG ->
           new AutoScalingCapacity(
               aws(AutoScalingClient.builder(), config.aws())
-                  .httpClientBuilder(ApacheHttpClient.builder())
+                  .httpClientBuilder(apacheHttp())
                   .build(),
               c.autoScalingGroup().orElseThrow(),
               planner);
     };
+  }
+
+  /**
+   * The HTTP client of every AWS client. The SDK deprecates its Apache 4 client, but it is the one
+   * whose httpclient version is pinned for consul-api and nomad-sdk (DESIGN.md), so no second HTTP
+   * stack is pulled in.
+   */
+  @SuppressWarnings("deprecation")
+  private static ApacheHttpClient.Builder apacheHttp() {
+    return ApacheHttpClient.builder();
   }
 
   private static <B extends AwsClientBuilder<B, ?>> B aws(B builder, ReviewAppConfig.Aws aws) {
@@ -328,7 +335,7 @@ public final class ReviewAppModule extends AbstractModule {
       AwsCredentialsProvider devstack =
           StaticCredentialsProvider.create(AwsBasicCredentials.create("devstack", "devstack"));
       builder.credentialsProvider(
-          AwsCredentialsProviderChain.of(DefaultCredentialsProvider.create(), devstack));
+          AwsCredentialsProviderChain.of(DefaultCredentialsProvider.builder().build(), devstack));
     }
     if (aws.region().isEmpty() && aws.endpoint().isPresent()) {
       // The SDK insists on a region even for an endpoint override; the stand-in ignores it.
