@@ -10,38 +10,51 @@ import java.util.Optional;
 import java.util.regex.Pattern;
 
 /**
- * The name of a review app: a DNS label (1 to 63 of {@code a-z 0-9 -}, a letter or digit at both
- * ends). It keys the app's Consul entries and is the base of every resource name and of its host.
+ * The name of a review app: 1 to {@value #MAX_LENGTH} of {@code a-z 0-9 -}, a letter or digit at
+ * both ends, never two hyphens in a row. It keys the app's Consul entries and is the base of every
+ * resource name and of its host ({@link ResourceNames}).
+ *
+ * <p>Why narrower than a DNS label: every identifier derived from a name must be one-to-one across
+ * all names. PostgreSQL identifiers hold 63 bytes ({@code ra_} + 60), RDS instance identifiers 63
+ * characters without {@code --} ({@code ra-} + 60). With these rules no derived name is ever cut or
+ * hashed, so two names can never meet in a database, a role or an RDS instance.
  *
  * <p>{@link #fromBranch} maps branches to names so that <b>two different branches never get the
- * same name</b>. A branch that already is such a label is used as it is ({@code deploy-foo} stays
+ * same name</b>. A branch that already is such a name is used as it is ({@code deploy-foo} stays
  * {@code deploy-foo}). Any other branch is cleaned up (lower case, every other character to {@code
- * -}, runs collapsed, ends trimmed, cut to 54 characters) and gets {@code -} and 8 hexadecimal
- * digits of the SHA-256 of the branch text appended. Because cleaning up loses information ({@code
- * deploy-a_b}, {@code deploy-a-b} and {@code deploy-A-b} would all become {@code deploy-a-b}), the
- * suffix is added whenever the mapping was lossy, not only when the name was cut. A branch that is
- * a label but ends in {@code -} and 8 hex digits is treated as lossy too, so that no unchanged name
- * can look like a suffixed one.
+ * -}, runs collapsed, ends trimmed, cut to {@value #MAX_BASE_LENGTH} characters) and gets {@code -}
+ * and 8 hexadecimal digits of the SHA-256 of the branch text appended. Because cleaning up loses
+ * information ({@code deploy-a_b}, {@code deploy-a-b} and {@code deploy-A-b} would all become
+ * {@code deploy-a-b}), the suffix is added whenever the mapping was lossy, not only when the name
+ * was cut. A branch that is a name but ends in {@code -} and 8 hex digits is treated as lossy too,
+ * so that no unchanged name can look like a suffixed one.
  */
 public record AppName(String value) {
 
-  /** A DNS label (RFC 1123). */
-  static final Pattern LABEL = Pattern.compile("[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?");
+  /** The longest app name. */
+  public static final int MAX_LENGTH = 60;
+
+  /** A DNS label (RFC 1123), for the other labels of a host name. */
+  static final Pattern DNS_LABEL = Pattern.compile("[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?");
+
+  /** An app name: a DNS label of at most {@value #MAX_LENGTH} characters without {@code --}. */
+  static final Pattern LABEL =
+      Pattern.compile("(?!.*--)[a-z0-9]([-a-z0-9]{0," + (MAX_LENGTH - 2) + "}[a-z0-9])?");
 
   private static final Pattern SUFFIXED = Pattern.compile(".*-[0-9a-f]{8}");
   private static final Pattern NOT_ALLOWED = Pattern.compile("[^a-z0-9]+");
 
   /** The most characters of the cleaned-up branch kept before the suffix. */
-  static final int MAX_BASE_LENGTH = 63 - 1 - 8;
+  static final int MAX_BASE_LENGTH = MAX_LENGTH - 1 - 8;
 
   public AppName {
     Objects.requireNonNull(value, "value");
     if (!LABEL.matcher(value).matches()) {
-      throw new IllegalArgumentException("not a DNS label: \"" + value + "\"");
+      throw new IllegalArgumentException("not an app name: \"" + value + "\"");
     }
   }
 
-  /** The name if {@code text} is a DNS label, else empty. */
+  /** The name if {@code text} is a valid app name, else empty. */
   public static Optional<AppName> parse(String text) {
     return LABEL.matcher(text).matches() ? Optional.of(new AppName(text)) : Optional.empty();
   }
@@ -52,7 +65,7 @@ public record AppName(String value) {
     boolean lossless =
         cleaned.equals(branch)
             && !cleaned.isEmpty()
-            && cleaned.length() <= 63
+            && cleaned.length() <= MAX_LENGTH
             && !SUFFIXED.matcher(cleaned).matches();
     if (lossless) {
       return new AppName(cleaned);

@@ -6,7 +6,7 @@ import java.util.Objects;
 /**
  * How a review app's host name is made from its name, e.g. {@code {name}.review.example.com}. The
  * placeholder {@code {name}} must appear exactly once and be a whole DNS label of its own, so that
- * every {@link AppName} (up to 63 characters) gives a valid host name; the other labels must be
+ * every {@link AppName} (up to 60 characters) gives a valid host name; the other labels must be
  * valid DNS labels and the host at most 253 characters long.
  */
 public record HostTemplate(String template) {
@@ -27,7 +27,7 @@ public record HostTemplate(String template) {
     for (String label : labels) {
       if (label.equals(PLACEHOLDER)) {
         placeholders++;
-      } else if (!AppName.LABEL.matcher(label).matches()) {
+      } else if (!AppName.DNS_LABEL.matcher(label).matches()) {
         throw new IllegalArgumentException(
             "host template \""
                 + template
@@ -40,7 +40,7 @@ public record HostTemplate(String template) {
       throw new IllegalArgumentException(
           "host template \"" + template + "\" must contain " + PLACEHOLDER + " exactly once");
     }
-    int longest = template.length() - PLACEHOLDER.length() + 63;
+    int longest = template.length() - PLACEHOLDER.length() + AppName.MAX_LENGTH;
     if (longest > MAX_HOST_LENGTH) {
       throw new IllegalArgumentException(
           "host template \"" + template + "\" makes hosts longer than 253 characters");

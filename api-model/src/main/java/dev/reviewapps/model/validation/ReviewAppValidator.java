@@ -37,8 +37,10 @@ public final class ReviewAppValidator {
         AppName.parse(name).isPresent(),
         JsonPath.field(path, "name"),
         Rule.DNS_LABEL,
-        "must be a DNS label: 1 to 63 of a-z, 0-9 and '-', starting and ending with a letter or"
-            + " digit (got \""
+        "must be an app name: 1 to "
+            + AppName.MAX_LENGTH
+            + " of a-z, 0-9 and '-', starting and ending with a letter or digit, never '--', so"
+            + " that every database, role, RDS instance and job named after it is its own (got \""
             + shorten(name)
             + "\")",
         out);

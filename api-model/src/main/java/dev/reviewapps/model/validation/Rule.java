@@ -16,7 +16,10 @@ public enum Rule {
   ONE_OF("oneOf"),
   /** A number outside its bounds, or a collection with too many entries. */
   RANGE("range"),
-  /** The app name is not a DNS label. */
+  /**
+   * The app name is not a DNS label of at most 60 characters without {@code --} (the rule that
+   * keeps every identifier derived from it one-to-one).
+   */
   DNS_LABEL("dnsLabel"),
   /** A label key or value breaks the label syntax. */
   LABEL("label"),
@@ -39,7 +42,12 @@ public enum Rule {
   /** An environment variable value contains NUL or is too long. */
   ENV_VALUE("envValue"),
   /** A database field has the wrong syntax for its mode. */
-  DATABASE("database");
+  DATABASE("database"),
+  /**
+   * A data source (a template database, a snapshot) that the controller's configuration does not
+   * allow; checked by the controller, which holds the allow-lists.
+   */
+  NOT_ALLOWED("notAllowed");
 
   private final String id;
 

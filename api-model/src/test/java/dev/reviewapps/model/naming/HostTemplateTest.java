@@ -28,7 +28,7 @@ class HostTemplateTest {
   void theLongestNameStillGivesAValidHost() {
     HostTemplate template = new HostTemplate("{name}.review.example.com");
     String host = template.host(AppName.fromBranch("deploy-" + "x".repeat(200)));
-    assertThat(host.split("\\.")[0]).hasSize(63);
+    assertThat(host.split("\\.")[0]).hasSize(AppName.MAX_LENGTH);
   }
 
   @ParameterizedTest
@@ -50,9 +50,9 @@ class HostTemplateTest {
 
   @Test
   void aTemplateThatMakesHostsOver253CharactersIsRefused() {
-    // 189 characters of domain: with a 63-character name and its dot, 253 exactly.
-    String longDomain = ("a".repeat(61) + ".").repeat(3) + "abc";
-    assertThat(new HostTemplate("{name}." + longDomain).host(new AppName("a".repeat(63))))
+    // 192 characters of domain: with a 60-character name and its dot, 253 exactly.
+    String longDomain = ("a".repeat(61) + ".").repeat(3) + "abcdef";
+    assertThat(new HostTemplate("{name}." + longDomain).host(new AppName("a".repeat(60))))
         .hasSize(253);
     assertThatThrownBy(() -> new HostTemplate("{name}.x" + longDomain))
         .isInstanceOf(IllegalArgumentException.class)

@@ -223,11 +223,12 @@ class ReviewAppValidatorTest {
   }
 
   @Test
-  void theNameIsADnsLabelAndLabelsFollowTheLabelSyntax() {
+  void theNameIsAnAppNameAndLabelsFollowTheLabelSyntax() {
     ReviewAppSpec spec = SpecBuilder.valid().build();
-    assertThat(ReviewAppValidator.validate(new ReviewApp(Metadata.named("a".repeat(63)), spec)))
+    assertThat(ReviewAppValidator.validate(new ReviewApp(Metadata.named("a".repeat(60)), spec)))
         .isEmpty();
-    for (String bad : List.of("a".repeat(64), "", "-a", "a-", "A", "a_b", "a.b")) {
+    for (String bad :
+        List.of("a".repeat(61), "a".repeat(63), "", "-a", "a-", "A", "a_b", "a.b", "shop--api")) {
       assertThat(ReviewAppValidator.validate(new ReviewApp(Metadata.named(bad), spec)))
           .as(bad)
           .extracting(Violation::rule)
