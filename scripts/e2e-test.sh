@@ -103,11 +103,11 @@ api() { router_get "$1" /api; }
 api_field() { local j; j=$(api "$1") && json_field "$j" "$2"; }
 ready_and_served() { [ "$(app_phase "$1")" = Ready ] && [ "$(router_code "$1")" = 200 ]; }
 # PIDs of the processes Nomad runs for an app's jobs (NOMAD_JOB_ID is the app name, or the name
-# and -seed / -migrate-<release>).
+# and .seed.<release> / .migrate.<release>).
 app_pids() {
   local e
   for e in /proc/[0-9]*/environ; do
-    if { tr '\0' '\n' <"$e" | grep -qE "^NOMAD_JOB_ID=$1(-seed|-migrate-[^ ]*)?\$"; } 2>/dev/null; then
+    if { tr '\0' '\n' <"$e" | grep -qE "^NOMAD_JOB_ID=$1(\.(seed|migrate)\.[^ ]*)?\$"; } 2>/dev/null; then
       e=${e#/proc/}
       echo "${e%/environ}"
     fi
@@ -120,7 +120,7 @@ kv_keys_naming() { # every KV key anywhere that names the app
   json_field "$(kv_keys "")" "'\n'.join(k for k in d if '$1' in k)"
 }
 nomad_jobs_of() {
-  json_field "$(curl -fsS "$NOMAD_HTTP/v1/jobs?prefix=$1")" "' '.join(j['ID'] for j in d if j['ID'] == '$1' or j['ID'].startswith('$1-seed') or j['ID'].startswith('$1-migrate-'))"
+  json_field "$(curl -fsS "$NOMAD_HTTP/v1/jobs?prefix=$1")" "' '.join(j['ID'] for j in d if j['ID'] == '$1' or j['ID'].startswith('$1.'))"
 }
 
 echo "--- 1. specs for deploy-a and deploy-b, assets in S3"

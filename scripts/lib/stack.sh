@@ -321,7 +321,8 @@ stack_reviewapp_config() {
     "aws": { "region": "us-east-1", "endpoint": "$AWS_HTTP" },
     "capacity": { $capacity, "instanceCpuMhz": 32000, "instanceMemoryMb": 65536 },
     "database": {
-      "shared": { "jdbcUrl": "$PG_ADMIN_JDBC", "username": "postgres", "endpoint": "127.0.0.1:$PG_PORT" }
+      "shared": { "jdbcUrl": "$PG_ADMIN_JDBC", "username": "postgres", "endpoint": "127.0.0.1:$PG_PORT",
+                  "templates": "$STACK_TEMPLATE_DB" }
     },
     "assets": { "bucket": "$STACK_ASSETS_BUCKET", "prefix": "assets/" },
     "gc": {

@@ -235,7 +235,7 @@ final class DescribeCommand extends AppCommand implements Callable<Integer> {
         inventory
             .map(i -> i.resources(Resource.NomadJob.class).stream().map(Resource::id).toList())
             .filter(l -> !l.isEmpty())
-            .orElse(List.of(ReviewAppJobs.serviceJobId(name), ReviewAppJobs.seedJobId(name)));
+            .orElse(List.of(ReviewAppJobs.serviceJobId(name)));
     List<Event> events = new ArrayList<>();
     try {
       NomadTasks tasks = new NomadTasks(root().clients().nomad());

@@ -5,6 +5,7 @@ import com.hashicorp.nomad.javasdk.ErrorResponseException;
 import com.hashicorp.nomad.javasdk.NomadApiClient;
 import com.hashicorp.nomad.javasdk.NomadException;
 import dev.reviewapps.controller.reviewapp.nomad.ReviewAppJobs;
+import dev.reviewapps.model.naming.ResourceNames;
 import java.io.IOException;
 import java.math.BigInteger;
 import java.util.ArrayList;
@@ -15,8 +16,8 @@ import java.util.regex.Pattern;
 
 /**
  * Finds an app's Nomad allocations by the controller's job ids ({@link ReviewAppJobs}): web and
- * worker run in the service job {@code <name>}, seed in {@code <name>-seed}, migrate in one batch
- * job per release, {@code <name>-migrate-<release>}.
+ * worker run in the service job {@code <name>}; migrate and seed in one batch job per release,
+ * {@code <name>.migrate.<release>} and {@code <name>.seed.<release>}.
  */
 final class NomadTasks {
   /** A release key is {@code ShortHash.of(image + commit, 10)}: ten hex digits. */
@@ -40,9 +41,8 @@ final class NomadTasks {
   List<String> jobIds(String app, Role role) throws IOException, NomadException {
     return switch (role) {
       case web, worker -> List.of(ReviewAppJobs.serviceJobId(app));
-      case seed -> List.of(ReviewAppJobs.seedJobId(app));
-      case migrate -> {
-        String prefix = ReviewAppJobs.migrateJobId(app, "");
+      case migrate, seed -> {
+        String prefix = ResourceNames.of(app).batchJobPrefix(role.name());
         List<String> ids = new ArrayList<>();
         nomad.getJobsApi().list(prefix).getValue().stream()
             .map(j -> j.getId())

@@ -53,7 +53,7 @@ class LogsAndDescribeTest {
         ReviewAppJobs.serviceJobId(APP),
         group("web", "echo hello from web; echo web oops >&2"),
         group("redis", "echo redis ready"));
-    run(ReviewAppJobs.seedJobId(APP), group("seed", "echo seeded 3 rows"));
+    run(ReviewAppJobs.seedJobId(APP, FIRST_RELEASE), group("seed", "echo seeded 3 rows"));
     firstMigrateAlloc =
         run(ReviewAppJobs.migrateJobId(APP, FIRST_RELEASE), group("migrate", "echo migration 1"))
             .get(0)
@@ -180,7 +180,7 @@ class LogsAndDescribeTest {
         InventoryJson.write(
             Inventory.empty(APP)
                 .with(new Resource.NomadJob(ReviewAppJobs.serviceJobId(APP)))
-                .with(new Resource.NomadJob(ReviewAppJobs.seedJobId(APP)))
+                .with(new Resource.NomadJob(ReviewAppJobs.seedJobId(APP, FIRST_RELEASE)))
                 .withDatabase("127.0.0.1:5432", "ra_deploy_logs")
                 .withSeeded()));
 
@@ -197,12 +197,12 @@ class LogsAndDescribeTest {
         .contains("Last error:  web: health check failing")
         .contains("Expires:     2026-11-29T07:00:00Z")
         .containsPattern("WebReady +False +Unhealthy +2026-11-26T07:00:09Z .* +0 of 1 healthy")
-        .containsPattern("nomad-job +deploy-logs-seed")
+        .containsPattern("nomad-job +deploy-logs\\.seed\\." + FIRST_RELEASE)
         .contains("database ra_deploy_logs at 127.0.0.1:5432")
         .contains("seeded yes")
         .containsPattern("2026-11-26T07:00:03Z +condition +DatabaseReady=True Created")
         .containsPattern("nomad deploy-logs/web +Terminated")
-        .containsPattern("nomad deploy-logs-seed/seed +Started")
+        .containsPattern("nomad deploy-logs\\.seed\\." + FIRST_RELEASE + "/seed +Started")
         .doesNotContain("nomad-secret-789");
     // Events in time order: the conditions of 07:00 come before the tasks that ran just now.
     assertThat(run.out().indexOf("DatabaseReady=True"))

@@ -30,12 +30,13 @@ public final class ConsulApiStore implements KeyValueStore {
 
   @Override
   public KvListing read(String key, BlockingQuery query) {
+    String path = KeyPath.encode(key);
     Response<GetBinaryValue> response =
         ConsulCalls.call(
             "read " + key,
             () ->
                 (query.blocks() ? connection.blocking() : connection.quick())
-                    .getKVBinaryValue(key, null, params(query)));
+                    .getKVBinaryValue(path, null, params(query)));
     GetBinaryValue value = response.getValue();
     return new KvListing(
         value == null ? List.of() : List.of(entry(value)), index(response.getConsulIndex()));
@@ -43,12 +44,13 @@ public final class ConsulApiStore implements KeyValueStore {
 
   @Override
   public KvListing list(String prefix, BlockingQuery query) {
+    String path = KeyPath.encode(prefix);
     Response<List<GetBinaryValue>> response =
         ConsulCalls.call(
             "list " + prefix,
             () ->
                 (query.blocks() ? connection.blocking() : connection.quick())
-                    .getKVBinaryValues(prefix, null, params(query)));
+                    .getKVBinaryValues(path, null, params(query)));
     List<GetBinaryValue> values = response.getValue();
     return new KvListing(
         values == null ? List.of() : values.stream().map(ConsulApiStore::entry).toList(),
@@ -59,12 +61,13 @@ public final class ConsulApiStore implements KeyValueStore {
   public KvVersions versions(String prefix, BlockingQuery query) {
     // GetValue keeps values as base64 text and never decodes them: with thousands of specs in
     // every answer, skipping the decode and the byte arrays is most of a watch's cost.
+    String path = KeyPath.encode(prefix);
     Response<List<GetValue>> response =
         ConsulCalls.call(
             "list " + prefix,
             () ->
                 (query.blocks() ? connection.blocking() : connection.quick())
-                    .getKVValues(prefix, null, params(query)));
+                    .getKVValues(path, null, params(query)));
     Map<String, Long> versions = new HashMap<>();
     if (response.getValue() != null) {
       response.getValue().forEach(v -> versions.put(v.getKey(), v.getModifyIndex()));
@@ -74,10 +77,11 @@ public final class ConsulApiStore implements KeyValueStore {
 
   @Override
   public List<String> keys(String prefix) {
+    String path = KeyPath.encode(prefix);
     Response<List<String>> response =
         ConsulCalls.call(
             "keys " + prefix,
-            () -> connection.quick().getKVKeysOnly(prefix, null, null, QueryParams.DEFAULT));
+            () -> connection.quick().getKVKeysOnly(path, null, null, QueryParams.DEFAULT));
     return response.getValue() == null ? List.of() : List.copyOf(response.getValue());
   }
 
@@ -97,14 +101,15 @@ public final class ConsulApiStore implements KeyValueStore {
 
   @Override
   public void delete(String key) {
-    ConsulCalls.call("delete " + key, () -> connection.quick().deleteKVValue(key, (String) null));
+    String path = KeyPath.encode(key);
+    ConsulCalls.call("delete " + key, () -> connection.quick().deleteKVValue(path, (String) null));
   }
 
   @Override
   public boolean deleteIfUnchanged(String key, long modifyIndex) {
     // consul-api's deleteKVValue drops Consul's true/false answer and has no cas parameter, so
     // this one call goes through its raw client (same HTTP client, token header and counters).
-    String path = "/v1/kv/" + key;
+    String path = "/v1/kv/" + KeyPath.encode(key);
     Request request =
         Request.Builder.newBuilder()
             .setEndpoint(path)
@@ -138,9 +143,10 @@ public final class ConsulApiStore implements KeyValueStore {
   }
 
   private boolean put(String operation, String key, byte[] value, PutParams params) {
+    String path = KeyPath.encode(key);
     Response<Boolean> response =
         ConsulCalls.call(
-            operation, () -> connection.quick().setKVBinaryValue(key, value, null, params));
+            operation, () -> connection.quick().setKVBinaryValue(path, value, null, params));
     return Boolean.TRUE.equals(response.getValue());
   }
 

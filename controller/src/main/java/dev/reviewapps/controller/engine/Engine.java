@@ -4,6 +4,7 @@ import dev.reviewapps.controller.consul.KeyValueStore;
 import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
+import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -44,7 +45,8 @@ public final class Engine {
             terminalErrors,
             reconcileMetrics,
             settings.workers());
-    this.watch = new SpecWatch(kv, settings.layout().specs(), settings.watchWait(), queue::add);
+    Consumer<String> enqueue = new NameFilter(reconciler, reconcileMetrics, queue::add);
+    this.watch = new SpecWatch(kv, settings.layout().specs(), settings.watchWait(), enqueue);
     this.resync =
         new Resync(
             kv,
@@ -53,7 +55,7 @@ public final class Engine {
                 settings.layout().statuses(),
                 settings.layout().inventories()),
             settings.resync(),
-            queue::add);
+            enqueue);
   }
 
   /** Starts workers, watch and resync. */

@@ -11,6 +11,9 @@ public interface ReconcileMetrics {
   /** A worker started ({@code +1}) or finished ({@code -1}) a reconcile. */
   void activeWorkers(int delta);
 
+  /** A key under a watched prefix was ignored: its name is none the reconciler accepts. */
+  default void ignoredKey() {}
+
   /**
    * How a reconcile ended, with the {@code result} label controller-runtime gives it. A terminal
    * error is also an error.

@@ -20,4 +20,14 @@ public interface Reconciler {
    * @throws Exception anything else: counted, logged and retried with backoff
    */
   Result reconcile(String name) throws Exception;
+
+  /**
+   * Whether {@code name}, the rest of a key under the watched prefixes, names an object this
+   * reconciler can own. A key that does not (for ReviewApps: no valid app name, such as {@code
+   * a?x}, {@code a#b} or {@code A B}) is never queued: the engine counts and logs it instead, so
+   * nothing is ever written under a name taken from it. The default accepts every name.
+   */
+  default boolean accepts(String name) {
+    return true;
+  }
 }

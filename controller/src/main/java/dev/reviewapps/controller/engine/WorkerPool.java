@@ -120,6 +120,9 @@ public final class WorkerPool {
   }
 
   private void record(String name, TerminalError error) {
+    if (error.recorded()) {
+      return;
+    }
     try {
       terminalErrors.record(name, error);
     } catch (Exception e) {

@@ -22,6 +22,7 @@ public final class ReconcileMeters implements ReconcileMetrics {
   private final Map<Outcome, Counter> totals = new EnumMap<>(Outcome.class);
   private final Counter errors;
   private final Counter terminalErrors;
+  private final Counter ignoredKeys;
   private final Timer time;
   private final AtomicInteger active = new AtomicInteger();
 
@@ -49,6 +50,13 @@ public final class ReconcileMeters implements ReconcileMetrics {
     terminalErrors =
         Counter.builder("controller_runtime_terminal_reconcile_errors")
             .description("Total number of terminal reconciliation errors per controller")
+            .tag("controller", controller)
+            .register(registry);
+    ignoredKeys =
+        Counter.builder("controller_spec_keys_ignored")
+            .description(
+                "Keys under the watched prefixes that name nothing the reconciler accepts, so were"
+                    + " never queued")
             .tag("controller", controller)
             .register(registry);
     time =
@@ -84,5 +92,10 @@ public final class ReconcileMeters implements ReconcileMetrics {
   @Override
   public void activeWorkers(int delta) {
     active.addAndGet(delta);
+  }
+
+  @Override
+  public void ignoredKey() {
+    ignoredKeys.increment();
   }
 }

@@ -14,6 +14,8 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 class ConsulApiStoreTest {
   @RegisterExtension static final RunningConsul consul = new RunningConsul();
@@ -158,5 +160,34 @@ class ConsulApiStoreTest {
           .hasMessageContaining("read t/any")
           .hasMessageNotContaining("s3cr3t");
     }
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"a?x", "a?recurse", "a#b", "a%2Fb", "a%", "a b", "a&cas=0", "a+b", "ü"})
+  void everyKeyIsWrittenAndReadAsItselfNeverAsAnother(String odd) {
+    String key = "t/odd/" + odd;
+    kv.put("t/odd/a", "bystander".getBytes(UTF_8));
+
+    kv.put(key, "odd".getBytes(UTF_8));
+
+    assertThat(kv.get(key).orElseThrow().text()).isEqualTo("odd");
+    assertThat(kv.get(key).orElseThrow().key()).isEqualTo(key);
+    assertThat(kv.get("t/odd/a").orElseThrow().text()).isEqualTo("bystander");
+    assertThat(kv.keys("t/odd/")).contains(key, "t/odd/a");
+    KvEntry read = kv.get(key).orElseThrow();
+    assertThat(kv.compareAndSet(key, "again".getBytes(UTF_8), read.modifyIndex())).isTrue();
+    assertThat(kv.deleteIfUnchanged(key, kv.get(key).orElseThrow().modifyIndex())).isTrue();
+    assertThat(kv.get(key)).isEmpty();
+    assertThat(kv.get("t/odd/a").orElseThrow().text()).isEqualTo("bystander");
+    kv.delete("t/odd/a");
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"t/../secrets/x", "t/./x", "..", "t/..", "t/x\u0000y", "t/x\ny"})
+  void aKeyThatAServerOrClientCouldRewriteIsRefusedBeforeAnyCall(String key) {
+    assertThatThrownBy(() -> kv.put(key, "x".getBytes(UTF_8)))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("key");
+    assertThatThrownBy(() -> kv.get(key)).isInstanceOf(IllegalArgumentException.class);
   }
 }

@@ -148,6 +148,25 @@ class WorkerPoolTest {
   }
 
   @Test
+  void aTerminalErrorWhoseStatusTheReconcilerWroteIsNotRecordedOverIt() {
+    start(
+        name -> {
+          if (name.equals("written")) {
+            throw TerminalError.alreadyRecorded("MigrationFailed: job ended failed");
+          }
+          throw new TerminalError("not written");
+        },
+        1);
+
+    queue.add("written");
+    queue.add("plain");
+
+    await().atMost(BOUND).until(() -> runs("written") == 1 && terminal.size() == 1);
+    assertThat(terminal).containsExactly("plain: not written");
+    await().during(Duration.ofMillis(300)).atMost(BOUND).until(() -> runs("written") == 1);
+  }
+
+  @Test
   void requeueAfterRunsTheNameAgainWithoutCountingAFailure() {
     start(name -> runs(name) < 3 ? Result.requeueAfter(Duration.ofMillis(20)) : Result.done(), 1);
 

@@ -13,13 +13,15 @@ import java.util.Objects;
  * @param snapshotInstanceClass the class of restored instances when the spec names none
  * @param snapshotDatabaseName the database name inside restored snapshots
  * @param rdsRecheck how often a creating RDS instance is looked at again
+ * @param dataSources the templates and snapshots a spec may name
  */
 public record DatabaseSettings(
     String sharedEndpoint,
     String instanceMasterUsername,
     String snapshotInstanceClass,
     String snapshotDatabaseName,
-    Duration rdsRecheck) {
+    Duration rdsRecheck,
+    DataSources dataSources) {
 
   public DatabaseSettings {
     Objects.requireNonNull(sharedEndpoint, "sharedEndpoint");
@@ -27,11 +29,28 @@ public record DatabaseSettings(
     Objects.requireNonNull(snapshotInstanceClass, "snapshotInstanceClass");
     Objects.requireNonNull(snapshotDatabaseName, "snapshotDatabaseName");
     Objects.requireNonNull(rdsRecheck, "rdsRecheck");
+    Objects.requireNonNull(dataSources, "dataSources");
   }
 
-  /** The shared server at {@code sharedEndpoint}, the rest defaulted. */
+  /** The shared server at {@code sharedEndpoint}, the rest defaulted: nothing to clone. */
   public static DatabaseSettings shared(String sharedEndpoint) {
     return new DatabaseSettings(
-        sharedEndpoint, "reviewapp", "db.t3.micro", "app", Duration.ofSeconds(15));
+        sharedEndpoint,
+        "reviewapp",
+        "db.t3.micro",
+        "app",
+        Duration.ofSeconds(15),
+        DataSources.NONE);
+  }
+
+  /** The same with these allow-lists. */
+  public DatabaseSettings withDataSources(DataSources allowed) {
+    return new DatabaseSettings(
+        sharedEndpoint,
+        instanceMasterUsername,
+        snapshotInstanceClass,
+        snapshotDatabaseName,
+        rdsRecheck,
+        allowed);
   }
 }

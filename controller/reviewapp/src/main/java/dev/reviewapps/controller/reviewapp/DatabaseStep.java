@@ -4,9 +4,9 @@ import dev.reviewapps.controller.reviewapp.aws.RdsInstances;
 import dev.reviewapps.controller.reviewapp.credentials.CredentialStore;
 import dev.reviewapps.controller.reviewapp.credentials.DatabaseCredentials;
 import dev.reviewapps.controller.reviewapp.inventory.Resource;
-import dev.reviewapps.controller.reviewapp.naming.ShortHash;
 import dev.reviewapps.controller.reviewapp.postgres.SharedDatabase;
 import dev.reviewapps.controller.reviewapp.postgres.SharedDatabases;
+import dev.reviewapps.model.naming.ResourceNames;
 import dev.reviewapps.model.spec.Database;
 import dev.reviewapps.model.status.ConditionType;
 import java.util.Optional;
@@ -153,21 +153,8 @@ final class DatabaseStep implements Step {
     return login;
   }
 
-  /**
-   * RDS identifiers: letters, digits and single hyphens, starting with a letter, at most 63
-   * characters. {@code ra-} plus the app name, with a hash suffix when cleaning or cutting changed
-   * it, so the mapping stays one-to-one.
-   */
+  /** {@code ra-<name>} ({@link ResourceNames#rdsInstance}): one-to-one, never cleaned or cut. */
   static String rdsIdentifier(String app) {
-    String cleaned = ("ra-" + app).replaceAll("-{2,}", "-").replaceAll("-$", "");
-    if (cleaned.equals("ra-" + app) && cleaned.length() <= 63) {
-      return cleaned;
-    }
-    String suffix = "-" + ShortHash.of(app, 8);
-    String base =
-        cleaned.length() > 63 - suffix.length()
-            ? cleaned.substring(0, 63 - suffix.length())
-            : cleaned;
-    return base.replaceAll("-$", "") + suffix;
+    return ResourceNames.of(app).rdsInstance();
   }
 }

@@ -6,6 +6,7 @@ import dev.reviewapps.controller.reviewapp.nomad.AppRelease;
 import dev.reviewapps.controller.reviewapp.nomad.NomadJobs;
 import dev.reviewapps.controller.reviewapp.nomad.ReviewAppJobs;
 import dev.reviewapps.controller.reviewapp.nomad.TaskRole;
+import dev.reviewapps.model.naming.ResourceNames;
 import dev.reviewapps.model.status.ConditionType;
 import java.time.Duration;
 import java.util.Optional;
@@ -13,7 +14,8 @@ import java.util.Optional;
 /**
  * Migrated and Seeded: a release command run as a Nomad batch job, whose success is recorded in the
  * inventory so it is never run again for the same thing: the migration once per release (image and
- * commit), the seed once per app, after its first migration.
+ * commit), the seed once per app, after its first migration. Both jobs are named per release, so a
+ * failed one runs again when the spec brings a new release.
  */
 final class ReleaseJobStep implements Step {
 
@@ -86,23 +88,37 @@ final class ReleaseJobStep implements Step {
           "Running", role.label() + " job " + job.getId() + " running", recheck);
     }
     if (outcome instanceof NomadJobs.BatchOutcome.Failed f) {
+      // The job ID is per release, so a new release runs the command again by itself.
       return new StepOutcome.Failed(
           role == TaskRole.MIGRATE ? "MigrationFailed" : "SeedFailed",
-          role.label() + " job " + job.getId() + " ended " + f.clientStatus());
+          role.label()
+              + " job "
+              + job.getId()
+              + " ended "
+              + f.clientStatus()
+              + "; see `reviewctl logs "
+              + run.app()
+              + " "
+              + role.label()
+              + "`. To retry, push a new commit, or purge the failed job without a change:"
+              + " `nomad job purge "
+              + job.getId()
+              + "` (the next resync runs it again)");
     }
     run.updateInventory(
         i -> role == TaskRole.MIGRATE ? i.withMigratedRelease(release) : i.withSeeded());
-    if (role == TaskRole.MIGRATE) {
-      forgetEarlierMigrations(run, job.getId());
-    }
+    forgetEarlierRuns(run, job.getId());
     return new StepOutcome.Ready(
         role == TaskRole.MIGRATE ? "Migrated" : "Seeded",
         role.label() + " job " + job.getId() + " completed");
   }
 
-  /** Older releases' migrate jobs are done with: purged first, then dropped from the record. */
-  private void forgetEarlierMigrations(Reconciliation run, String current) {
-    String prefix = ReviewAppJobs.migrateJobId(run.app(), "");
+  /**
+   * Older releases' jobs of this role (earlier migrations, failed seeds) are done with: purged
+   * first, then dropped from the record.
+   */
+  private void forgetEarlierRuns(Reconciliation run, String current) {
+    String prefix = ResourceNames.of(run.app()).batchJobPrefix(role.label());
     for (Resource.NomadJob old : run.inventory().resources(Resource.NomadJob.class)) {
       if (old.id().startsWith(prefix) && !old.id().equals(current)) {
         nomad.purge(old.id());

@@ -12,6 +12,7 @@ import dev.reviewapps.controller.status.StatusWriter;
 import dev.reviewapps.model.ReviewApp;
 import dev.reviewapps.model.json.ParseResult;
 import dev.reviewapps.model.json.ReviewAppJson;
+import dev.reviewapps.model.naming.AppName;
 import dev.reviewapps.model.spec.Ttl;
 import dev.reviewapps.model.status.ConditionStatus;
 import dev.reviewapps.model.status.ConditionType;
@@ -42,7 +43,8 @@ import org.slf4j.LoggerFactory;
  * waits for the outside world stops the run and asks to be requeued; nothing here ever sleeps.
  *
  * <p>An invalid spec is a terminal error listed in status. When an earlier spec was valid (it is
- * kept in the inventory) the app goes on running that one, and status says so.
+ * kept in the inventory) the app goes on running that one with its phase unchanged, {@code
+ * Valid=False} lists the violations, and the reconcile is no error at all.
  */
 public final class ReviewAppReconciler implements Reconciler {
 
@@ -104,6 +106,7 @@ public final class ReviewAppReconciler implements Reconciler {
   private final List<Step> steps;
   private final RouteStep route;
   private final ReviewAppSettings settings;
+  private final DataSources dataSources;
   private final Clock clock;
   private final AbsentSpec absentSpec;
   private final StepObserver observer;
@@ -112,6 +115,8 @@ public final class ReviewAppReconciler implements Reconciler {
   private final Map<String, SeenSpec> firstSeen = new ConcurrentHashMap<>();
   private final Map<String, Phase> phases = new ConcurrentHashMap<>();
   private final Map<String, Instant> notReadySince = new ConcurrentHashMap<>();
+  // The spec index of the last invalid update logged per app: one WARN line per rejected version.
+  private final Map<String, Long> invalidUpdateLogged = new ConcurrentHashMap<>();
 
   /**
    * @param policies the quota and TTLs ({@link Policies#NONE}: no quota, nothing expires)
@@ -134,6 +139,7 @@ public final class ReviewAppReconciler implements Reconciler {
     this.inventories = new InventoryStore(kv, layout);
     this.statuses = new StatusWriter(kv, layout);
     this.settings = settings;
+    this.dataSources = databases.dataSources();
     this.clock = clock;
     this.absentSpec = absentSpec;
     this.observer = observer;
@@ -190,13 +196,24 @@ public final class ReviewAppReconciler implements Reconciler {
     return phases.put(app, phase);
   }
 
+  /** Only valid app names: a key such as {@code specs/a?x} or {@code specs/A B} is never queued. */
+  @Override
+  public boolean accepts(String name) {
+    return AppName.parse(name).isPresent();
+  }
+
   @Override
   public Result reconcile(String app) throws Exception {
+    if (!accepts(app)) {
+      // The engine never queues such a name; nothing may be read or written under one anyway.
+      return Result.done();
+    }
     Optional<KvEntry> specEntry = kv.get(layout.spec(app));
     if (specEntry.isEmpty()) {
       phases.remove(app);
       notReadySince.remove(app);
       firstSeen.remove(app);
+      invalidUpdateLogged.remove(app);
       return absentSpec.reconcile(app);
     }
     long index = specEntry.get().modifyIndex();
@@ -231,24 +248,27 @@ public final class ReviewAppReconciler implements Reconciler {
       run.updateInventory(i -> i.withAppliedSpec(json));
       return converge(run, index, Optional.empty());
     }
-    String problems =
-        violations.stream().map(Violation::toString).collect(Collectors.joining("; "));
+    String problems = Violation.summary(violations);
     Optional<ReviewApp> lastGood =
         read.inventory()
             .appliedSpec()
             .flatMap(s -> parse(app, s.getBytes(StandardCharsets.UTF_8), new ArrayList<>()));
     if (lastGood.isEmpty()) {
       writeInvalid(app, index, problems);
-      throw new TerminalError("invalid spec: " + problems);
+      throw TerminalError.alreadyRecorded("invalid spec: " + problems);
     }
-    // Keep the app running as it was (and its route in step) while telling why the update waits.
+    // Keep the app running as it was (and its route in step) while telling why the update waits:
+    // the last good spec goes on being reconciled (requeues included), so a rescheduled web
+    // allocation is still followed; the phase stays what the steps say, never Failed.
+    if (!Long.valueOf(index).equals(invalidUpdateLogged.put(app, index))) {
+      LOG.warn(
+          "app {}: invalid spec update rejected, still running commit {}: {}",
+          app,
+          lastGood.get().spec().commit(),
+          problems);
+    }
     Reconciliation run = new Reconciliation(app, lastGood.get().spec(), inventories, read);
-    converge(run, index, Optional.of(problems));
-    throw new TerminalError(
-        "invalid spec update, still running commit "
-            + lastGood.get().spec().commit()
-            + ": "
-            + problems);
+    return converge(run, index, Optional.of(problems));
   }
 
   private Optional<ReviewApp> parse(String app, byte[] bytes, List<Violation> violations) {
@@ -258,7 +278,9 @@ public final class ReviewAppReconciler implements Reconciler {
       return Optional.empty();
     }
     if (p.value().name().equals(app)) {
-      return Optional.of(p.value());
+      List<Violation> notAllowed = dataSources.check(p.value().spec());
+      violations.addAll(notAllowed);
+      return notAllowed.isEmpty() ? Optional.of(p.value()) : Optional.empty();
     }
     violations.add(
         new Violation(
@@ -312,7 +334,8 @@ public final class ReviewAppReconciler implements Reconciler {
       return Result.requeueAfter(w.recheck());
     }
     if (last instanceof StepOutcome.Failed f) {
-      throw new TerminalError(f.reason() + ": " + f.message());
+      // Status (phase Failed, the step's condition, lastError) is written above.
+      throw TerminalError.alreadyRecorded(f.reason() + ": " + f.message());
     }
     SeenSpec seen = firstSeen.get(run.app());
     if (seen != null && seen.index() == index && !seen.ready() && written.phase() == Phase.Ready) {

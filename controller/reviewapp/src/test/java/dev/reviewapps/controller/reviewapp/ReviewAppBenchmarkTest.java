@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import dev.reviewapps.controller.engine.Engine;
-import dev.reviewapps.controller.engine.EngineSettings;
 import dev.reviewapps.controller.engine.ReconcileMetrics;
 import dev.reviewapps.controller.engine.Reconciler;
 import dev.reviewapps.controller.engine.TerminalErrors;
@@ -49,19 +48,9 @@ class ReviewAppBenchmarkTest {
 
   /** The real engine over the world's Consul, as the benchmarks run it: 8 workers. */
   static Engine engine(ReviewAppWorld world, Reconciler reconciler) {
-    return new Engine(
-        new EngineSettings(
-            "reviewapp",
-            world.layout,
-            WORKERS,
-            Duration.ofMillis(200),
-            Duration.ofSeconds(10),
-            50,
-            100,
-            Duration.ofSeconds(5),
-            Duration.ofMinutes(10)),
-        world.kv,
+    return world.engine(
         reconciler,
+        WORKERS,
         TerminalErrors.ignore(),
         WorkQueueMetrics.none(),
         ReconcileMetrics.none());

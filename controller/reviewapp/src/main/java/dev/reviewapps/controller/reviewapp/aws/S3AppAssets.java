@@ -1,5 +1,6 @@
 package dev.reviewapps.controller.reviewapp.aws;
 
+import dev.reviewapps.model.naming.ResourceNames;
 import java.util.List;
 import java.util.Set;
 import java.util.TreeSet;
@@ -34,7 +35,7 @@ public final class S3AppAssets implements AppAssets {
    * deploy-x2}.
    */
   public String prefixOf(String app) {
-    return prefix + app + "/";
+    return ResourceNames.of(app).assetsFolder(prefix);
   }
 
   @Override

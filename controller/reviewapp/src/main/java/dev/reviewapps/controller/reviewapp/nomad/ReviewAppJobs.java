@@ -13,6 +13,7 @@ import com.hashicorp.nomad.apimodel.TaskGroup;
 import com.hashicorp.nomad.javasdk.NomadJson;
 import dev.reviewapps.controller.reviewapp.aws.Footprint;
 import dev.reviewapps.controller.reviewapp.naming.ShortHash;
+import dev.reviewapps.model.naming.ResourceNames;
 import dev.reviewapps.model.spec.ProcessSpec;
 import dev.reviewapps.model.spec.ReviewAppSpec;
 import java.time.Duration;
@@ -29,9 +30,9 @@ import java.util.TreeMap;
  *   <li>the service job {@code <name>}: groups {@code redis} (when the spec asks for Redis), {@code
  *       web} (count from the spec, dynamic port {@code http}, an HTTP health check) and {@code
  *       worker} (when the spec has one);
- *   <li>the batch job {@code <name>-migrate-<release>} for each release (image and commit);
- *   <li>the batch job {@code <name>-seed}, run once;
- *   <li>the batch job {@code <name>-predestroy}, run when the app is torn down.
+ *   <li>the batch job {@code <name>.migrate.<release>} for each release (image and commit);
+ *   <li>the batch job {@code <name>.seed.<release>}, until one succeeds (then never again);
+ *   <li>the batch job {@code <name>.predestroy}, run when the app is torn down.
  * </ul>
  *
  * Every job carries {@code Meta} naming the app ({@code review-app}); the groups that change with a
@@ -100,24 +101,24 @@ public final class ReviewAppJobs {
     }
   }
 
-  /** The service job's ID. */
+  /** The service job's ID ({@link ResourceNames#serviceJob}). */
   public static String serviceJobId(String app) {
-    return app;
+    return ResourceNames.of(app).serviceJob();
   }
 
-  /** The seed job's ID. */
-  public static String seedJobId(String app) {
-    return app + "-seed";
+  /** The seed job's ID for one release ({@link ResourceNames#seedJob}). */
+  public static String seedJobId(String app, String releaseKey) {
+    return ResourceNames.of(app).seedJob(releaseKey);
   }
 
-  /** The predestroy job's ID. */
+  /** The predestroy job's ID ({@link ResourceNames#predestroyJob}). */
   public static String predestroyJobId(String app) {
-    return app + "-predestroy";
+    return ResourceNames.of(app).predestroyJob();
   }
 
-  /** The migrate job's ID for one release. */
+  /** The migrate job's ID for one release ({@link ResourceNames#migrateJob}). */
   public static String migrateJobId(String app, String releaseKey) {
-    return app + "-migrate-" + releaseKey;
+    return ResourceNames.of(app).migrateJob(releaseKey);
   }
 
   /**
@@ -160,9 +161,10 @@ public final class ReviewAppJobs {
         command);
   }
 
-  /** The seed batch job. */
+  /** The seed batch job of the spec's release. */
   public Job seedJob(AppRelease release, String command) {
-    return batchJob(seedJobId(release.name()), TaskRole.SEED, release, command);
+    return batchJob(
+        seedJobId(release.name(), releaseKey(release.spec())), TaskRole.SEED, release, command);
   }
 
   /**

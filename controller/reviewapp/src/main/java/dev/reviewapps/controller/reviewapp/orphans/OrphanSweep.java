@@ -6,9 +6,10 @@ import dev.reviewapps.controller.engine.LeaderTask;
 import dev.reviewapps.controller.reviewapp.ReviewAppProviders;
 import dev.reviewapps.controller.reviewapp.aws.AppAssets;
 import dev.reviewapps.controller.reviewapp.guard.AppKeys;
-import dev.reviewapps.controller.reviewapp.nomad.ReviewAppJobs;
 import dev.reviewapps.controller.reviewapp.postgres.SharedDatabase;
+import dev.reviewapps.model.naming.AppName;
 import dev.reviewapps.model.naming.HostTemplate;
+import dev.reviewapps.model.naming.ResourceNames;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -87,22 +88,25 @@ public final class OrphanSweep implements LeaderTask {
         new Kind(
             "rds-instance",
             providers.rds()::tagged,
-            (id, app) -> id.startsWith("ra-"),
+            (id, app) -> namesOf(app).map(n -> id.equals(n.rdsInstance())).orElse(false),
             o -> providers.rds().delete(o.id(), Optional.empty())));
     all.add(
         new Kind(
             "nomad-job",
             providers.nomad()::reviewAppJobs,
             (id, app) ->
-                id.equals(ReviewAppJobs.serviceJobId(app))
-                    || id.equals(ReviewAppJobs.seedJobId(app))
-                    || id.startsWith(app + "-migrate-"),
+                namesOf(app)
+                    .map(
+                        n ->
+                            id.equals(n.serviceJob())
+                                || ResourceNames.ownerOfJob(id).equals(Optional.of(n.app())))
+                    .orElse(false),
             o -> providers.nomad().purge(o.id())));
     all.add(
         new Kind(
             "database",
             providers.sharedDatabases()::tagged,
-            (id, app) -> id.equals(SharedDatabase.identifierFor(app)),
+            (id, app) -> namesOf(app).map(n -> id.equals(n.database())).orElse(false),
             o ->
                 providers
                     .sharedDatabases()
@@ -239,5 +243,10 @@ public final class OrphanSweep implements LeaderTask {
     Map<String, String> map = new TreeMap<>();
     apps.forEach(a -> map.put(a, a));
     return map;
+  }
+
+  /** The names of {@code app} when it is a valid app name (a tag can hold anything). */
+  private static Optional<ResourceNames> namesOf(String app) {
+    return AppName.parse(app).map(ResourceNames::new);
   }
 }

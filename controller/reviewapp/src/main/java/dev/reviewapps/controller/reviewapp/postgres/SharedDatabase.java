@@ -1,7 +1,6 @@
 package dev.reviewapps.controller.reviewapp.postgres;
 
-import dev.reviewapps.controller.reviewapp.naming.ShortHash;
-import java.nio.charset.StandardCharsets;
+import dev.reviewapps.model.naming.ResourceNames;
 import java.util.Objects;
 import java.util.Optional;
 
@@ -14,9 +13,6 @@ import java.util.Optional;
  */
 public record SharedDatabase(
     String appName, String database, String role, Optional<String> template) {
-
-  /** PostgreSQL's longest identifier, in bytes (NAMEDATALEN - 1). */
-  static final int MAX_IDENTIFIER = 63;
 
   public SharedDatabase {
     Objects.requireNonNull(appName, "appName");
@@ -32,15 +28,10 @@ public record SharedDatabase(
   }
 
   /**
-   * {@code ra_<name>} with {@code -} as {@code _}; a result longer than 63 bytes is cut and given a
-   * hash suffix, so two long names stay apart.
+   * {@code ra_<name>} with {@code -} as {@code _} ({@link ResourceNames#database}): never cut, so
+   * one-to-one across all valid names.
    */
   public static String identifierFor(String appName) {
-    String plain = "ra_" + appName.replace('-', '_');
-    if (plain.getBytes(StandardCharsets.UTF_8).length <= MAX_IDENTIFIER) {
-      return plain;
-    }
-    String suffix = "_" + ShortHash.of(appName, 8);
-    return plain.substring(0, MAX_IDENTIFIER - suffix.length()) + suffix;
+    return ResourceNames.of(appName).database();
   }
 }

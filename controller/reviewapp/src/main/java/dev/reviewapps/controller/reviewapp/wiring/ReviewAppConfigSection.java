@@ -3,6 +3,7 @@ package dev.reviewapps.controller.reviewapp.wiring;
 import dev.reviewapps.controller.config.ConfigLoader.Setting;
 import dev.reviewapps.controller.config.ConfigSection;
 import dev.reviewapps.controller.config.ConfigValues;
+import dev.reviewapps.controller.reviewapp.DataSources;
 import dev.reviewapps.controller.reviewapp.DatabaseSettings;
 import dev.reviewapps.controller.reviewapp.ReviewAppSettings;
 import dev.reviewapps.controller.reviewapp.aws.Footprint;
@@ -21,6 +22,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * The {@code reviewapp} section of the controller's configuration file: its keys, variables and
@@ -88,6 +90,18 @@ public final class ReviewAppConfigSection implements ConfigSection<ReviewAppConf
             "REVIEW_APPS_POSTGRES_ENDPOINT",
             "",
             "host:port of the shared server as jobs reach it"));
+    s.add(
+        setting(
+            "database.shared.templates",
+            "REVIEW_APPS_POSTGRES_TEMPLATES",
+            "",
+            "comma-separated databases a spec may clone (database.template); none by default"));
+    s.add(
+        setting(
+            "database.snapshots.allowed",
+            null,
+            "",
+            "comma-separated snapshot id/ARN patterns a spec may restore (* any run); none"));
     s.add(setting("database.rds.masterUsername", null, "reviewapp", "user in snapshots"));
     s.add(setting("database.rds.snapshotInstanceClass", null, "db.t3.micro", "restore class"));
     s.add(setting("database.rds.snapshotDatabaseName", null, "app", "database in snapshots"));
@@ -228,7 +242,14 @@ public final class ReviewAppConfigSection implements ConfigSection<ReviewAppConf
             v.text(P + "database.rds.masterUsername"),
             v.text(P + "database.rds.snapshotInstanceClass"),
             v.text(P + "database.rds.snapshotDatabaseName"),
-            v.duration(P + "database.rds.recheck", Duration.ofSeconds(1), Duration.ofHours(1)));
+            v.duration(P + "database.rds.recheck", Duration.ofSeconds(1), Duration.ofHours(1)),
+            new DataSources(
+                Set.copyOf(commaList(v.text(P + "database.shared.templates"))),
+                commaList(v.text(P + "database.snapshots.allowed"))));
+    databases
+        .dataSources()
+        .problem()
+        .ifPresent(p -> v.problem(v.label(P + "database.shared.templates") + ": " + p));
 
     ReviewAppConfig.Assets assets =
         new ReviewAppConfig.Assets(optional(v, "assets.bucket"), v.text(P + "assets.prefix"));
@@ -360,5 +381,10 @@ public final class ReviewAppConfigSection implements ConfigSection<ReviewAppConf
           }
           return uri;
         });
+  }
+
+  /** The non-blank entries of a comma-separated setting, trimmed. */
+  private static List<String> commaList(String text) {
+    return Arrays.stream(text.split(",")).map(String::strip).filter(t -> !t.isEmpty()).toList();
   }
 }

@@ -16,7 +16,7 @@ class InventoryJsonTest {
           .with(new Resource.Credentials("review-apps/secrets/deploy-x"))
           .with(new Resource.SharedDatabase("ra_deploy_x", "ra_deploy_x"))
           .with(new Resource.NomadJob("deploy-x"))
-          .with(new Resource.NomadJob("deploy-x-seed"))
+          .with(new Resource.NomadJob("deploy-x.seed.0123456789"))
           .with(new Resource.Route("deploy-x.review.test"))
           .withDatabase("10.0.0.5:5432", "ra_deploy_x")
           .withMigratedRelease("0a1b2c3d4e")

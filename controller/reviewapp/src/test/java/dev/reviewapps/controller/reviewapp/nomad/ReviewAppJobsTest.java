@@ -147,12 +147,12 @@ class ReviewAppJobsTest {
   }
 
   @Test
-  void eachReleaseHasItsOwnMigrateJobAndTheSeedJobHasOne() throws Exception {
+  void eachReleaseHasItsOwnMigrateAndSeedJob() throws Exception {
     ReviewAppJobs jobs =
         new ReviewAppJobs(ReviewAppJobs.Settings.defaults(new TaskDriver.Docker()));
     Job first = jobs.migrateJob(release("3f2a9c1e"), "rake db:migrate");
     Job second = jobs.migrateJob(release("77aa0b12"), "rake db:migrate");
-    assertThat(first.getId()).startsWith("deploy-new-checkout-migrate-");
+    assertThat(first.getId()).startsWith("deploy-new-checkout.migrate.");
     assertThat(first.getId()).isNotEqualTo(second.getId());
     assertThat(first.getType()).isEqualTo("batch");
     JsonNode group = wire(first).get("TaskGroups").get(0);
@@ -160,8 +160,8 @@ class ReviewAppJobsTest {
     assertThat(group.get("RestartPolicy").get("Mode").asText()).isEqualTo("fail");
     assertThat(group.get("ReschedulePolicy").get("Attempts").asInt()).isZero();
     assertThat(jobs.seedJob(release("3f2a9c1e"), "rake db:seed").getId())
-        .isEqualTo(jobs.seedJob(release("77aa0b12"), "rake db:seed").getId())
-        .isEqualTo("deploy-new-checkout-seed");
+        .startsWith("deploy-new-checkout.seed.")
+        .isNotEqualTo(jobs.seedJob(release("77aa0b12"), "rake db:seed").getId());
   }
 
   @Test

@@ -93,7 +93,7 @@ class OrphanSweepTest {
         .containsExactlyInAnyOrder(
             org.assertj.core.groups.Tuple.tuple("rds-instance", "ra-deploy-dry-orphan"),
             org.assertj.core.groups.Tuple.tuple("nomad-job", "deploy-dry-orphan"),
-            org.assertj.core.groups.Tuple.tuple("nomad-job", "deploy-dry-orphan-seed"),
+            org.assertj.core.groups.Tuple.tuple("nomad-job", "deploy-dry-orphan.seed.0123456789"),
             org.assertj.core.groups.Tuple.tuple("database", "ra_deploy_dry_orphan"),
             org.assertj.core.groups.Tuple.tuple("route", "deploy-dry-orphan.review.test"),
             org.assertj.core.groups.Tuple.tuple("assets", "deploy-dry-orphan"));
@@ -147,7 +147,7 @@ class OrphanSweepTest {
         .sharedDatabases()
         .ensure(SharedDatabase.forApp(app, Optional.empty()), "Pw0rdPw0rdPw0rd1".toCharArray());
     registerJob(app, Map.of("review-app", app));
-    registerJob(app + "-seed", Map.of("review-app", app));
+    registerJob(app + ".seed.0123456789", Map.of("review-app", app));
     world.rds.createDBInstance(
         r ->
             r.dbInstanceIdentifier("ra-" + app)
@@ -169,7 +169,7 @@ class OrphanSweepTest {
     left +=
         providers.sharedDatabases().exists(SharedDatabase.forApp(app, Optional.empty())) ? 1 : 0;
     left += providers.nomad().registered(app).isPresent() ? 1 : 0;
-    left += providers.nomad().registered(app + "-seed").isPresent() ? 1 : 0;
+    left += providers.nomad().registered(app + ".seed.0123456789").isPresent() ? 1 : 0;
     left += providers.rds().tagged().containsKey("ra-" + app) ? 1 : 0;
     left += providers.routes().upstreams(app + ".review.test").isPresent() ? 1 : 0;
     left += assets.count(app) > 0 ? 1 : 0;

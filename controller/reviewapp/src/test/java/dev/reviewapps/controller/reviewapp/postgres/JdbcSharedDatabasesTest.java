@@ -162,10 +162,21 @@ class JdbcSharedDatabasesTest {
   }
 
   @Test
-  void longAppNamesGiveDistinctIdentifiersWithinPostgresLimit() {
-    String a = SharedDatabase.identifierFor("deploy-" + "a".repeat(50) + "-one");
-    String b = SharedDatabase.identifierFor("deploy-" + "a".repeat(50) + "-two");
-    assertThat(a).hasSizeLessThanOrEqualTo(63).isNotEqualTo(b);
+  void theLongestAppNamesGetTheirOwnDatabaseAndRoleUncut() {
+    // 60 characters: "ra_" + 60 is PostgreSQL's 63-byte limit, so nothing is cut.
+    SharedDatabase one =
+        SharedDatabase.forApp("deploy-" + "a".repeat(49) + "-one", Optional.empty());
+    SharedDatabase two =
+        SharedDatabase.forApp("deploy-" + "a".repeat(49) + "-two", Optional.empty());
+    assertThat(one.database()).hasSize(63).isNotEqualTo(two.database());
+    databases.ensure(one, "Pw0rdPw0rdPw0rd1".toCharArray());
+    databases.ensure(two, "Pw0rdPw0rdPw0rd2".toCharArray());
+    assertThat(databases.exists(one)).isTrue();
+    assertThat(databases.exists(two)).isTrue();
+    databases.drop(one);
+    assertThat(databases.exists(one)).isFalse();
+    assertThat(databases.exists(two)).as("the other app's database").isTrue();
+    databases.drop(two);
     assertThat(SharedDatabase.identifierFor("deploy-x")).isEqualTo("ra_deploy_x");
   }
 }

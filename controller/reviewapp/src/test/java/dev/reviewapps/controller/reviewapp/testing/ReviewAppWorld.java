@@ -61,6 +61,11 @@ public final class ReviewAppWorld implements AutoCloseable {
 
   public static final String ASSETS_PREFIX = "assets/";
 
+  /** What the tests' specs may clone or restore: the snapshot test's {@code shop-seed-*}. */
+  public static final dev.reviewapps.controller.reviewapp.DataSources DATA_SOURCES =
+      new dev.reviewapps.controller.reviewapp.DataSources(
+          java.util.Set.of("shop_seed"), java.util.List.of("shop-seed-*"));
+
   /** The key prefix in Consul. */
   public final KeyLayout layout = new KeyLayout("review-apps/");
 
@@ -203,7 +208,7 @@ public final class ReviewAppWorld implements AutoCloseable {
         layout,
         providers(),
         new ReviewAppJobs(jobs),
-        DatabaseSettings.shared(sharedEndpoint()),
+        DatabaseSettings.shared(sharedEndpoint()).withDataSources(DATA_SOURCES),
         new ReviewAppSettings(
             new HostTemplate("{name}.review.test"), "http", recheck, Duration.ofSeconds(30)),
         registry,
@@ -211,6 +216,45 @@ public final class ReviewAppWorld implements AutoCloseable {
         absentSpec,
         observer,
         policies);
+  }
+
+  /**
+   * The real engine over this world's Consul: spec watch, queue, {@code workers} workers, and
+   * {@code terminalErrors} as the failed-status path.
+   */
+  public dev.reviewapps.controller.engine.Engine engine(
+      dev.reviewapps.controller.engine.Reconciler reconciler,
+      int workers,
+      dev.reviewapps.controller.engine.TerminalErrors terminalErrors,
+      dev.reviewapps.controller.engine.WorkQueueMetrics queueMetrics,
+      dev.reviewapps.controller.engine.ReconcileMetrics reconcileMetrics) {
+    return new dev.reviewapps.controller.engine.Engine(
+        new dev.reviewapps.controller.engine.EngineSettings(
+            "reviewapp",
+            layout,
+            workers,
+            Duration.ofMillis(200),
+            Duration.ofSeconds(10),
+            50,
+            100,
+            Duration.ofSeconds(5),
+            Duration.ofMinutes(10)),
+        kv,
+        reconciler,
+        terminalErrors,
+        queueMetrics,
+        reconcileMetrics);
+  }
+
+  /** Writes a spec as CI would. */
+  public void putSpec(String name, String json) {
+    kv.put(layout.spec(name), json.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+  }
+
+  /** The app's status as the controller last wrote it. */
+  public java.util.Optional<dev.reviewapps.model.status.ReviewAppStatus> status(String name) {
+    return kv.get(layout.status(name))
+        .flatMap(e -> dev.reviewapps.model.json.ReviewAppJson.parseStatus(e.value()).toOptional());
   }
 
   /** {@code host:port} of the shared server, as jobs reach it. */

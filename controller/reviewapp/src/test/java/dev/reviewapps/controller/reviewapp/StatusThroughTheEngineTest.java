@@ -1,0 +1,229 @@
+package dev.reviewapps.controller.reviewapp;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import dev.reviewapps.controller.engine.Engine;
+import dev.reviewapps.controller.metrics.ReconcileMeters;
+import dev.reviewapps.controller.metrics.WorkQueueMeters;
+import dev.reviewapps.controller.reviewapp.testing.ReviewAppWorld;
+import dev.reviewapps.controller.status.FailedStatus;
+import dev.reviewapps.controller.status.StatusWriter;
+import dev.reviewapps.model.status.ConditionStatus;
+import dev.reviewapps.model.status.ConditionType;
+import dev.reviewapps.model.status.Phase;
+import dev.reviewapps.model.status.ReviewAppStatus;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * What users read in status, as the whole engine writes it: the spec watch queues the name, a
+ * worker runs the reconciler, and terminal errors go through the engine's failed-status path. The
+ * reconciler is never called directly here.
+ */
+class StatusThroughTheEngineTest {
+
+  private static ReviewAppWorld world;
+  private static Engine engine;
+  private static final SimpleMeterRegistry registry = new SimpleMeterRegistry();
+
+  @BeforeAll
+  static void start() throws Exception {
+    world = ReviewAppWorld.start(64_000, 64_000);
+    ReviewAppReconciler reconciler =
+        world.reconciler(
+            Duration.ofMillis(200),
+            Clock.systemUTC(),
+            registry,
+            ReviewAppReconciler.AbsentSpec.NOTHING,
+            ReviewAppReconciler.StepObserver.NONE,
+            ReviewAppReconciler.Policies.NONE);
+    engine =
+        world.engine(
+            reconciler,
+            2,
+            new FailedStatus(world.kv, world.layout, new StatusWriter(world.kv, world.layout)),
+            new WorkQueueMeters(registry, "reviewapp"),
+            new ReconcileMeters(registry, "reviewapp", 2));
+    engine.start();
+  }
+
+  @AfterAll
+  static void stop() throws Exception {
+    if (engine != null) {
+      engine.stop(Duration.ofSeconds(5));
+    }
+    world.close();
+  }
+
+  private static void putSpec(String name, String json) {
+    world.putSpec(name, json);
+  }
+
+  private static Optional<ReviewAppStatus> status(String name) {
+    return world.status(name);
+  }
+
+  private static long specIndex(String name) {
+    return world.kv.get(world.layout.spec(name)).orElseThrow().modifyIndex();
+  }
+
+  private static boolean readyAt(String name, long index) {
+    return status(name)
+        .map(s -> s.phase() == Phase.Ready && s.observedIndex() == index)
+        .orElse(false);
+  }
+
+  @Test
+  void anInvalidUpdateOfARunningAppKeepsItsPhaseAndAValidSpecClearsTheComplaint() {
+    String name = "deploy-engine-keeps";
+    putSpec(name, Apps.shared(name, "aaaa1111"));
+    long first = specIndex(name);
+    await().atMost(Duration.ofSeconds(120)).until(() -> readyAt(name, first));
+
+    putSpec(name, Apps.shared(name, "aaaa2222").replace("\"count\":1", "\"count\":-1"));
+    long invalid = specIndex(name);
+    await()
+        .atMost(Duration.ofSeconds(30))
+        .until(
+            () ->
+                status(name)
+                    .filter(s -> s.observedIndex() == invalid)
+                    .flatMap(s -> s.condition(ConditionType.Valid))
+                    .map(c -> c.status() == ConditionStatus.False)
+                    .orElse(false));
+    // The engine has had its say (the worker is done with the name) and keeps its hands off.
+    await()
+        .during(Duration.ofSeconds(2))
+        .atMost(Duration.ofSeconds(5))
+        .until(() -> status(name).map(s -> s.phase() == Phase.Ready).orElse(false));
+    ReviewAppStatus held = status(name).orElseThrow();
+    assertThat(held.condition(ConditionType.Valid).orElseThrow().message())
+        .contains("still running commit aaaa1111")
+        .contains("count");
+
+    putSpec(name, Apps.shared(name, "aaaa3333"));
+    long fixed = specIndex(name);
+    await().atMost(Duration.ofSeconds(120)).until(() -> readyAt(name, fixed));
+    ReviewAppStatus after = status(name).orElseThrow();
+    assertThat(after.condition(ConditionType.Valid).orElseThrow().status())
+        .isEqualTo(ConditionStatus.True);
+    assertThat(after.lastError()).isEmpty();
+  }
+
+  @Test
+  void anInvalidNewAppIsFailedWithEveryViolation() {
+    String name = "deploy-engine-invalid";
+    putSpec(
+        name,
+        Apps.shared(name, "bbbb1111")
+            .replace("\"count\":1,\"cpu\":50", "\"count\":99,\"cpu\":1")
+            .replace("\"commit\":\"bbbb1111\"", "\"commit\":\"not a commit\""));
+    long index = specIndex(name);
+    await()
+        .atMost(Duration.ofSeconds(30))
+        .until(
+            () ->
+                status(name)
+                    .map(s -> s.phase() == Phase.Failed && s.observedIndex() == index)
+                    .orElse(false));
+    String message =
+        status(name).orElseThrow().condition(ConditionType.Valid).orElseThrow().message();
+    assertThat(message).contains("$.spec.commit").contains("count").contains("cpu");
+    assertThat(world.kv.get(world.layout.inventory(name))).isEmpty();
+  }
+
+  @Test
+  void aFailedSeedRunsAgainWhenTheSpecBringsANewRelease() {
+    String name = "deploy-engine-seed";
+    String good = Apps.shared(name, "cccc1111");
+    String seed = "\"seed\":\"" + ReviewAppWorld.exampleApp().resolve("bin").resolve("seed") + "\"";
+    assertThat(good).contains(seed);
+    putSpec(name, good.replace(seed, "\"seed\":\"/bin/false\""));
+    await()
+        .atMost(Duration.ofSeconds(120))
+        .until(
+            () ->
+                status(name)
+                    .flatMap(s -> s.condition(ConditionType.Seeded))
+                    .map(c -> c.reason().equals("SeedFailed"))
+                    .orElse(false));
+    assertThat(status(name).orElseThrow().phase()).isEqualTo(Phase.Failed);
+    assertThat(status(name).orElseThrow().condition(ConditionType.Seeded).orElseThrow().message())
+        .contains("push a new commit");
+
+    putSpec(name, Apps.shared(name, "cccc2222"));
+    long fixed = specIndex(name);
+    await().atMost(Duration.ofSeconds(120)).until(() -> readyAt(name, fixed));
+    assertThat(status(name).orElseThrow().condition(ConditionType.Seeded).orElseThrow().reason())
+        .isEqualTo("Seeded");
+  }
+
+  @Test
+  void specKeysThatAreNoAppNameAreNeverReconciledNorWrittenUnder() {
+    List<String> odd =
+        List.of("deploy-odd?x", "deploy-odd#y", "deploy-odd%2Fz", "Deploy Odd", "deploy--odd");
+    for (String name : odd) {
+      world.kv.put(world.layout.specs() + name, Apps.shared("deploy-odd", "dddd1111").getBytes());
+    }
+    // A later, valid name is reconciled: by then the odd ones have been seen (and ignored).
+    String marker = "deploy-engine-marker";
+    putSpec(marker, "{}");
+    await()
+        .atMost(Duration.ofSeconds(30))
+        .until(() -> status(marker).map(s -> s.phase() == Phase.Failed).orElse(false));
+    await()
+        .atMost(Duration.ofSeconds(10))
+        .until(() -> registry.get("controller_spec_keys_ignored").counter().count() >= odd.size());
+    for (String prefix : List.of("status/", "inventory/", "secrets/", "routes/", "phases/")) {
+      assertThat(world.kv.keys(world.layout.prefix() + prefix))
+          .as(prefix)
+          .noneMatch(k -> k.contains("deploy-odd") || k.contains("Deploy"));
+    }
+    assertThat(world.kv.keys(world.layout.prefix()))
+        .noneMatch(k -> k.contains("deploy-odd") && !k.startsWith(world.layout.specs()));
+  }
+
+  @Test
+  void aTemplateOrSnapshotOutsideTheAllowListsIsInvalidAndNothingIsCloned() throws Exception {
+    String fromPostgres = "deploy-engine-clone-postgres";
+    String fromSnapshot = "deploy-engine-foreign-snapshot";
+    putSpec(
+        fromPostgres,
+        Apps.spec(
+            fromPostgres, "eeee1111", "{\"mode\":\"shared\",\"template\":\"postgres\"}", false));
+    putSpec(
+        fromSnapshot,
+        Apps.spec(
+            fromSnapshot,
+            "eeee2222",
+            "{\"mode\":\"snapshot\",\"snapshotIdentifier\":"
+                + "\"arn:aws:rds:us-east-1:123456789012:snapshot:prod\"}",
+            false));
+    for (String name : List.of(fromPostgres, fromSnapshot)) {
+      await()
+          .atMost(Duration.ofSeconds(30))
+          .until(() -> status(name).map(s -> s.phase() == Phase.Failed).orElse(false));
+      assertThat(status(name).orElseThrow().condition(ConditionType.Valid).orElseThrow().message())
+          .as(name)
+          .contains("allowed: ");
+      assertThat(world.kv.get(world.layout.inventory(name))).as(name).isEmpty();
+    }
+    assertThat(
+            world
+                .providers()
+                .sharedDatabases()
+                .exists(
+                    dev.reviewapps.controller.reviewapp.postgres.SharedDatabase.forApp(
+                        fromPostgres, Optional.empty())))
+        .isFalse();
+    assertThat(world.rds.describeDBInstances().dbInstances())
+        .noneMatch(i -> i.dbInstanceIdentifier().contains("foreign-snapshot"));
+  }
+}
