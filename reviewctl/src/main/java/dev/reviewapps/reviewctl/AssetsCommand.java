@@ -6,6 +6,7 @@ import java.net.URI;
 import java.net.URLConnection;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -112,9 +113,31 @@ final class AssetsCommand implements Runnable {
         throw new CliError("assets push " + name + ": " + dir + " is not a directory");
       }
       String keyPrefix = new S3AppAssets(null, target, assetsPrefix).prefixOf(name);
-      List<Path> files;
+      // Files.walk does not follow linked directories; a linked file is uploaded only when it
+      // resolves inside DIR, so a link to /etc/passwd or ~/.aws/credentials never leaves the box.
+      Path root = dir.toRealPath();
+      List<Path> files = new ArrayList<>();
+      List<String> skipped = new ArrayList<>();
       try (Stream<Path> walk = Files.walk(dir)) {
-        files = walk.filter(Files::isRegularFile).sorted().toList();
+        for (Path file : walk.filter(Files::isRegularFile).sorted().toList()) {
+          if (file.toRealPath().startsWith(root)) {
+            files.add(file);
+          } else {
+            skipped.add(dir.relativize(file).toString());
+          }
+        }
+      }
+      if (!skipped.isEmpty()) {
+        terminal()
+            .err()
+            .println(
+                "assets push: skipped "
+                    + skipped.size()
+                    + (skipped.size() == 1 ? " link" : " links")
+                    + " pointing outside "
+                    + dir
+                    + ": "
+                    + String.join(", ", skipped));
       }
       long bytes = 0;
       try (S3Client s3 = client()) {

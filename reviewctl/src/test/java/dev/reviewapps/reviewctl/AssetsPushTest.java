@@ -81,6 +81,34 @@ class AssetsPushTest {
   }
 
   @Test
+  void linksThatLeaveTheDirectoryAreSkippedAndNamed() throws IOException {
+    Path secret = Files.writeString(dir.resolve("credentials"), "aws_secret_access_key=abc");
+    Path outsideDir = Files.createDirectories(dir.resolve("outside"));
+    Files.writeString(outsideDir.resolve("private.txt"), "private");
+    Path assets = Files.createDirectories(dir.resolve("public"));
+    Files.writeString(assets.resolve("app.css"), "body{}");
+    Files.createSymbolicLink(assets.resolve("leak.txt"), secret);
+    Files.createSymbolicLink(assets.resolve("passwd"), Path.of("/etc/passwd"));
+    Files.createSymbolicLink(assets.resolve("dir-link"), outsideDir);
+    Files.createSymbolicLink(assets.resolve("inside.css"), assets.resolve("app.css"));
+
+    Cli.Run run =
+        cli().run("assets", "push", "deploy-links", assets.toString(), "--bucket", "shop-assets");
+
+    assertThat(run.exitCode()).isZero();
+    assertThat(run.err())
+        .hasLineCount(1)
+        .contains("skipped 2 links pointing outside")
+        .contains("leak.txt")
+        .contains("passwd");
+    assertThat(
+            s3.listObjectsV2(r -> r.bucket("shop-assets").prefix("assets/deploy-links/"))
+                .contents())
+        .extracting(S3Object::key)
+        .containsExactly("assets/deploy-links/app.css", "assets/deploy-links/inside.css");
+  }
+
+  @Test
   void theEndpointFlagAndAnotherPrefixWork() throws IOException {
     Files.writeString(dir.resolve("a.txt"), "a");
 

@@ -19,11 +19,14 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.model.S3Object;
 
@@ -208,7 +211,11 @@ class CiScriptsTest {
 
     Result install =
         bash(
-            Map.of("REVIEWCTL_JAR_URL", published.toUri().toString()),
+            Map.of(
+                "REVIEWCTL_JAR_URL",
+                published.toUri().toString(),
+                "REVIEWCTL_JAR_SHA256",
+                sha256(published).toUpperCase(java.util.Locale.ROOT)),
             "install-reviewctl.sh",
             dir.toString());
 
@@ -218,6 +225,34 @@ class CiScriptsTest {
     assertThat(Files.readString(dir.resolve("reviewctl")))
         .contains("exec java -jar \"" + dir.resolve("reviewctl.jar") + "\" \"$@\"");
     assertThat(Files.isExecutable(dir.resolve("reviewctl"))).isTrue();
+  }
+
+  @Test
+  void installRefusesAJarThatDoesNotMatchItsChecksumOrHasNone() throws Exception {
+    Path published = Files.writeString(tools.resolve("tampered.jar"), "a tampered jar");
+    Path dir = checkout.resolve("tools");
+    String url = published.toUri().toString();
+
+    Result wrong =
+        bash(
+            Map.of("REVIEWCTL_JAR_URL", url, "REVIEWCTL_JAR_SHA256", "0".repeat(64)),
+            "install-reviewctl.sh",
+            dir.toString());
+    Result none = bash(Map.of("REVIEWCTL_JAR_URL", url), "install-reviewctl.sh", dir.toString());
+
+    assertThat(wrong.exitCode()).isNotZero();
+    assertThat(wrong.err()).contains("checksum mismatch").contains(sha256(published));
+    assertThat(none.exitCode()).isNotZero();
+    assertThat(none.err()).contains("REVIEWCTL_JAR_SHA256");
+    try (var left = Files.list(dir)) {
+      assertThat(left).as("nothing installed, no download left").isEmpty();
+    }
+  }
+
+  private static String sha256(Path file) throws Exception {
+    return java.util.HexFormat.of()
+        .formatHex(
+            java.security.MessageDigest.getInstance("SHA-256").digest(Files.readAllBytes(file)));
   }
 
   @Test
@@ -258,6 +293,74 @@ class CiScriptsTest {
         .contains("github.event.ref_type == 'branch'");
     assertThat(github.at("/jobs/cleanup/steps").toString()).contains("cleanup.sh");
     assertThat(github.at("/jobs/deploy/steps").toString()).contains("deploy.sh");
+  }
+
+  @Test
+  void noWorkflowPutsAnEventValueInsideAShellLine() throws Exception {
+    List<Path> workflows;
+    try (var files = Files.walk(CI)) {
+      workflows = files.filter(f -> f.toString().matches(".*\\.ya?ml$")).toList();
+    }
+    assertThat(workflows).isNotEmpty();
+    // Values an attacker chooses: branch and tag names, titles, bodies, commit messages, authors.
+    Pattern untrusted =
+        Pattern.compile(
+            "\\$\\{\\{[^}]*\\b(github\\.event\\b|github\\.head_ref\\b|github\\.ref_name\\b"
+                + "|github\\.ref\\b)[^}]*}}");
+    List<String> found = new ArrayList<>();
+    for (Path file : workflows) {
+      collectRunLines(yaml(file), file.getFileName().toString(), untrusted, found);
+    }
+    assertThat(found).as("event values inside run: (pass them through env: instead)").isEmpty();
+  }
+
+  private static void collectRunLines(
+      JsonNode node, String where, Pattern untrusted, List<String> found) {
+    if (node.isObject()) {
+      node.fields()
+          .forEachRemaining(
+              e -> {
+                if (e.getKey().equals("run")
+                    && e.getValue().isTextual()
+                    && untrusted.matcher(e.getValue().asText()).find()) {
+                  found.add(where + ": " + e.getValue().asText());
+                }
+                collectRunLines(e.getValue(), where, untrusted, found);
+              });
+    } else if (node.isArray()) {
+      node.forEach(child -> collectRunLines(child, where, untrusted, found));
+    }
+  }
+
+  @ParameterizedTest
+  @ValueSource(
+      strings = {
+        "deploy-$(touch PWNED)",
+        "deploy-`touch PWNED`",
+        "deploy-a;touch PWNED",
+        "deploy-\"x\";touch PWNED",
+        "deploy-$IFS$(touch${IFS}PWNED)",
+        "deploy-x' ; touch PWNED ; '"
+      })
+  void aBranchNameIsDataNeverShellCode(String branch) throws Exception {
+    Result cleanup = bash(Map.of("REVIEW_APP_BRANCH", branch), "cleanup.sh");
+    Result deploy =
+        bash(
+            Map.of(
+                "REVIEW_APP_BRANCH",
+                branch,
+                "REVIEW_APP_COMMIT",
+                COMMIT,
+                "REVIEW_APP_IMAGE",
+                "registry.example.com/shop/web:1",
+                "REVIEW_APP_WAIT_TIMEOUT",
+                "1s"),
+            "deploy.sh");
+    Result asArgument = bash(Map.of(), "cleanup.sh", branch);
+    assertThat(checkout.resolve("PWNED"))
+        .as(cleanup + "\n" + deploy + "\n" + asArgument)
+        .doesNotExist();
+    assertThat(Path.of("PWNED")).doesNotExist();
   }
 
   /** YAML through python3-yaml, handed over as JSON. */
