@@ -5,6 +5,8 @@ import dev.reviewapps.controller.consul.ConsulUnavailable;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.Optional;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -50,7 +52,9 @@ public final class Reviewctl implements Runnable {
       names = "--token",
       paramLabel = "TOKEN",
       scope = ScopeType.INHERIT,
-      description = "Consul ACL token (env CONSUL_HTTP_TOKEN); sent as a header, never printed.")
+      description =
+          "Consul ACL token (env CONSUL_HTTP_TOKEN, or a file named by CONSUL_HTTP_TOKEN_FILE);"
+              + " sent as a header, never printed.")
   String token;
 
   @Option(
@@ -64,7 +68,8 @@ public final class Reviewctl implements Runnable {
       names = "--nomad-token",
       paramLabel = "TOKEN",
       scope = ScopeType.INHERIT,
-      description = "Nomad ACL token (env NOMAD_TOKEN); never printed.")
+      description =
+          "Nomad ACL token (env NOMAD_TOKEN, or a file named by NOMAD_TOKEN_FILE); never printed.")
   String nomadToken;
 
   @Option(
@@ -143,10 +148,31 @@ public final class Reviewctl implements Runnable {
   Settings settings() {
     return new Settings(
         pick(consul, "CONSUL_HTTP_ADDR").orElse(DEFAULT_CONSUL),
-        pick(token, "CONSUL_HTTP_TOKEN"),
+        secret(token, "CONSUL_HTTP_TOKEN"),
         pick(nomad, "NOMAD_ADDR").orElse(DEFAULT_NOMAD),
-        pick(nomadToken, "NOMAD_TOKEN"),
+        secret(nomadToken, "NOMAD_TOKEN"),
         pick(prefix, "REVIEW_APPS_PREFIX").orElse(DEFAULT_PREFIX));
+  }
+
+  /**
+   * A token: the flag, the variable, or the file named by {@code <VARIABLE>_FILE} (as Consul's
+   * {@code CONSUL_HTTP_TOKEN_FILE}), so that CI can keep it out of process listings.
+   */
+  private Optional<String> secret(String flag, String variable) {
+    Optional<String> direct = pick(flag, variable);
+    if (direct.isPresent()) {
+      return direct;
+    }
+    Optional<String> file = terminal.variable(variable + "_FILE").filter(f -> !f.isBlank());
+    if (file.isEmpty()) {
+      return Optional.empty();
+    }
+    try {
+      return Optional.of(Files.readString(Path.of(file.get().strip())).strip())
+          .filter(t -> !t.isEmpty());
+    } catch (IOException | RuntimeException e) {
+      throw new CliError(variable + "_FILE: cannot read " + file.get().strip());
+    }
   }
 
   private Optional<String> pick(String flag, String variable) {

@@ -272,6 +272,20 @@ class ApplyGetDeleteTest {
               .run("apply", "-f", "-", "--token", "ci-secret-123");
       assertThat(allowed.err()).isEmpty();
       assertThat(allowed.out()).isEqualTo("reviewapp/deploy-acl created\n");
+
+      // From a file, as CONSUL_HTTP_TOKEN_FILE: the token is in no argument or variable.
+      Path tokenFile = Files.writeString(dir.resolve("token"), "ci-secret-123\n");
+      Cli.Run fromFile =
+          acl.cli()
+              .with("CONSUL_HTTP_TOKEN_FILE", tokenFile.toString())
+              .input(Specs.spec("deploy-acl-file", "1234567"))
+              .run("apply", "-f", "-");
+      assertThat(fromFile.err()).isEmpty();
+      assertThat(fromFile.out()).isEqualTo("reviewapp/deploy-acl-file created\n");
+      Cli.Run missing =
+          acl.cli().with("CONSUL_HTTP_TOKEN_FILE", dir.resolve("nope").toString()).run("get");
+      assertThat(missing.exitCode()).isEqualTo(ExitCode.ERROR);
+      assertThat(missing.err()).hasLineCount(1).contains("CONSUL_HTTP_TOKEN_FILE");
     }
   }
 

@@ -312,9 +312,34 @@ public final class ConfigLoader {
       Setting s = setting(path);
       return s.env()
           .map(env::get)
+          .or(() -> s.env().flatMap(this::fromFile))
           .or(() -> Optional.ofNullable(file.get(path)))
           .orElse(s.defaultValue())
           .strip();
+    }
+
+    /**
+     * A secret given as a file, {@code <VARIABLE>_FILE} (Consul's {@code CONSUL_HTTP_TOKEN_FILE},
+     * and the same for {@code NOMAD_TOKEN} and passwords), so that it never shows in a process
+     * listing or the environment of child processes. Only for tokens and passwords; an unreadable
+     * file is a problem naming the variable, never the content.
+     */
+    private Optional<String> fromFile(String variable) {
+      if (!(variable.endsWith("_TOKEN") || variable.endsWith("_PASSWORD"))) {
+        return Optional.empty();
+      }
+      String fileVariable = variable + "_FILE";
+      return Optional.ofNullable(env.get(fileVariable))
+          .filter(f -> !f.isBlank())
+          .flatMap(
+              f -> {
+                try {
+                  return Optional.of(java.nio.file.Files.readString(Path.of(f.strip())));
+                } catch (java.io.IOException | RuntimeException e) {
+                  problems.add(fileVariable + ": cannot read " + f.strip());
+                  return Optional.empty();
+                }
+              });
     }
 
     @Override

@@ -69,6 +69,34 @@ class ConfigLoaderTest {
   }
 
   @Test
+  void theTokenCanComeFromAFileSoThatNoProcessListingShowsIt() throws Exception {
+    Path token = Files.writeString(dir.resolve("consul-token"), "fr0m-a-f1le\n");
+
+    ControllerConfig fromFile =
+        ConfigLoader.load(Optional.empty(), Map.of("CONSUL_HTTP_TOKEN_FILE", token.toString()));
+    ControllerConfig variableWins =
+        ConfigLoader.load(
+            Optional.empty(),
+            Map.of("CONSUL_HTTP_TOKEN_FILE", token.toString(), "CONSUL_HTTP_TOKEN", "direct"));
+
+    assertThat(fromFile.consul().token()).contains("fr0m-a-f1le");
+    assertThat(variableWins.consul().token()).contains("direct");
+    assertThatThrownBy(
+            () ->
+                ConfigLoader.load(
+                    Optional.empty(),
+                    Map.of("CONSUL_HTTP_TOKEN_FILE", dir.resolve("missing").toString())))
+        .isInstanceOf(InvalidConfig.class)
+        .hasMessageContaining("CONSUL_HTTP_TOKEN_FILE");
+    // Only secrets come from files: an address file variable means nothing.
+    assertThat(
+            ConfigLoader.load(Optional.empty(), Map.of("CONSUL_HTTP_ADDR_FILE", token.toString()))
+                .consul()
+                .address())
+        .isEqualTo(URI.create("http://127.0.0.1:8500"));
+  }
+
+  @Test
   void everyProblemIsReportedAtOnceByFieldAndVariable() throws IOException {
     Optional<Path> f =
         file(

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.net.URI;
+import java.net.URISyntaxException;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
@@ -81,7 +82,7 @@ public final class GitHubBranchSource implements BranchSource {
       if (next.isEmpty()) {
         return Set.copyOf(branches);
       }
-      page = next.get();
+      page = onApiHost(next.get());
     }
     throw new BranchListingException(
         "more than " + MAX_PAGES + " pages of branches for " + describe());
@@ -106,13 +107,41 @@ public final class GitHubBranchSource implements BranchSource {
     }
   }
 
-  static Optional<URI> nextPage(HttpResponse<?> response) {
-    return response
-        .headers()
-        .firstValue("Link")
-        .map(NEXT::matcher)
-        .filter(Matcher::find)
-        .map(m -> URI.create(m.group(1)));
+  static Optional<URI> nextPage(HttpResponse<?> response) throws BranchListingException {
+    Optional<Matcher> link =
+        response.headers().firstValue("Link").map(NEXT::matcher).filter(Matcher::find);
+    if (link.isEmpty()) {
+      return Optional.empty();
+    }
+    try {
+      return Optional.of(new URI(link.get().group(1)).normalize());
+    } catch (URISyntaxException e) {
+      throw new BranchListingException("GitHub's next page link is no URI");
+    }
+  }
+
+  /**
+   * {@code next} when it is on the configured API host (scheme, host and port) and under its path;
+   * the token is sent only there, so a forged or misdirected {@code Link} header cannot carry it to
+   * another host.
+   */
+  private URI onApiHost(URI next) throws BranchListingException {
+    String basePath = apiBase.normalize().getPath().replaceAll("/+$", "");
+    boolean same =
+        apiBase.getScheme().equalsIgnoreCase(String.valueOf(next.getScheme()))
+            && apiBase.getHost().equalsIgnoreCase(String.valueOf(next.getHost()))
+            && apiBase.getPort() == next.getPort()
+            && next.getRawUserInfo() == null
+            && next.getPath() != null
+            && next.getPath().startsWith(basePath + "/repos/")
+            && !next.getPath().contains("/../");
+    if (!same) {
+      throw new BranchListingException(
+          "GitHub's next page is not on the configured API host "
+              + apiBase.getHost()
+              + ": refusing to follow it (the token goes only to that host)");
+    }
+    return next;
   }
 
   private static String rateLimitHint(HttpResponse<?> response) {

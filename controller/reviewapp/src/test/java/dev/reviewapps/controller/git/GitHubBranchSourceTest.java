@@ -22,6 +22,8 @@ class GitHubBranchSourceTest {
   private HttpServer github;
   private final List<String> authorizations = new CopyOnWriteArrayList<>();
   private volatile int status = 200;
+  // Where the first page's Link header points; null: the real next page.
+  private volatile String nextOverride;
 
   @BeforeEach
   void start() throws IOException {
@@ -53,7 +55,9 @@ class GitHubBranchSourceTest {
           .append("\",\"commit\":{\"sha\":\"abc\"},\"protected\":false}");
     }
     body.append("]");
-    if (page < 3) {
+    if (page < 3 && nextOverride != null) {
+      exchange.getResponseHeaders().add("Link", "<" + nextOverride + ">; rel=\"next\"");
+    } else if (page < 3) {
       String next =
           "http://127.0.0.1:"
               + github.getAddress().getPort()
@@ -103,5 +107,41 @@ class GitHubBranchSourceTest {
     github.stop(0);
     assertThatThrownBy(() -> source(Optional.empty()).branches())
         .isInstanceOf(BranchListingException.class);
+  }
+
+  @Test
+  void aNextPageOnAnotherHostIsRefusedAndTheTokenNeverGoesThere() throws Exception {
+    HttpServer elsewhere = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+    List<String> stolen = new CopyOnWriteArrayList<>();
+    elsewhere.createContext(
+        "/",
+        exchange -> {
+          stolen.add(String.valueOf(exchange.getRequestHeaders().getFirst("Authorization")));
+          exchange.sendResponseHeaders(200, 2);
+          exchange.getResponseBody().write("[]".getBytes(StandardCharsets.UTF_8));
+          exchange.close();
+        });
+    elsewhere.start();
+    try {
+      int port = elsewhere.getAddress().getPort();
+      int own = github.getAddress().getPort();
+      for (String next :
+          List.of(
+              "http://127.0.0.1:" + port + "/repos/shop/web/branches?page=2",
+              "http://localhost:" + own + "/repos/shop/web/branches?page=2",
+              "https://127.0.0.1:" + own + "/repos/shop/web/branches?page=2",
+              "http://127.0.0.1:" + own + "/../other/branches?page=2",
+              "not a uri")) {
+        nextOverride = next;
+        assertThatThrownBy(() -> source(Optional.of("ghp_token")).branches())
+            .as(next)
+            .isInstanceOf(BranchListingException.class)
+            .hasMessageContaining("next page")
+            .satisfies(e -> assertThat(e.getMessage()).doesNotContain("ghp_token"));
+      }
+      assertThat(stolen).isEmpty();
+    } finally {
+      elsewhere.stop(0);
+    }
   }
 }
