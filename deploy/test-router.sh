@@ -93,3 +93,10 @@ if [ "$location" != "301 https://$host/a?b=1" ]; then
   exit 1
 fi
 echo "router: plain HTTP redirects to https"
+# The redirect names only a validated host: a foreign Host is refused, never sent on elsewhere.
+foreign=$(curl -sS -o /dev/null -w '%{http_code} %{redirect_url}' -m 5 -H "Host: evil.example.org" "http://127.0.0.1:$http_port/a")
+if [ "$foreign" != "400 " ]; then
+  echo "FAIL: plain HTTP with a foreign Host should get 400 and no redirect, got '$foreign'" >&2
+  exit 1
+fi
+echo "router: a foreign Host gets 400, no redirect"

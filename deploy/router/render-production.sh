@@ -11,7 +11,7 @@
 #   ROUTER_STATUS_LISTEN=127.0.0.1:9145          ROUTER_LUA_DIR=/opt/review-apps/router/lua
 #   ROUTER_ACCESS_LOG="logs/access.log combined" ROUTER_TLS_LISTEN=0.0.0.0:443
 #   ROUTER_TLS_CERT=/etc/ssl/review-apps/fullchain.pem ROUTER_TLS_KEY=/etc/ssl/review-apps/privkey.pem
-#   ROUTER_HTTP_REDIRECT=on   plain HTTP answers 301 to https://$host$request_uri (off: serve it)
+#   ROUTER_HTTP_REDIRECT=on   plain HTTP answers 301 to https://<validated host><path> (off: serve it)
 #   ROUTER_TLS_LISTEN=off     no TLS listener (TLS ends at a load balancer in front)
 set -euo pipefail
 REPO_ROOT=$(cd "$(dirname "$0")/../.." && pwd)
@@ -42,10 +42,9 @@ redirect=${ROUTER_HTTP_REDIRECT:-on}
       print indent "ssl_session_cache shared:router_tls:10m;"
       print indent "ssl_session_timeout 1h;"
       if (redirect == "on") {
-        print indent "# Plain HTTP only redirects; the apps see X-Forwarded-Proto https."
-        print indent "if ($scheme = http) {"
-        print indent "  return 301 https://$host$request_uri;"
-        print indent "}"
+        print indent "# Plain HTTP only redirects (in Lua, to the validated host only); the apps see"
+        print indent "# X-Forwarded-Proto https."
+        print indent "set $router_https_redirect on;"
       }
     }
     END {

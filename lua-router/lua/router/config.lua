@@ -55,7 +55,9 @@ function M.build(raw, getenv)
   end
   -- The compatibility switch reads <host> keys at the KV root, as the original design wrote them.
   c.route_prefix = c.compat_root_keys and "" or (c.prefix .. "routes/")
-  c.status_prefix = (not c.compat_root_keys) and (c.prefix .. "status/") or nil
+  -- Phases come from the small keys the controller writes for the router (plain text, e.g.
+  -- "Deploying"), never from status/, which is large, holds messages and is not the router's to read.
+  c.status_prefix = (not c.compat_root_keys) and (c.prefix .. "phases/") or nil
 
   if type(c.domains) ~= "table" or #c.domains == 0 then
     return nil, "domains must list at least one domain"

@@ -217,7 +217,7 @@ function M.start()
   end)
   if conf.status_prefix then
     watcher("status", conf.status_prefix, function(map)
-      return apply_phases(routetable.phases(map, cjson.decode, note))
+      return apply_phases(routetable.phases(map, note))
     end)
   end
 end
@@ -287,6 +287,16 @@ function M.access()
   if not h then
     ctx.app = "_invalid"
     return answer(400, pages.bad_host(app))
+  end
+  if ngx.var.router_https_redirect == "on" and ngx.var.scheme == "http" then
+    -- Only after the host passed validation: the Location never names a host of the client's
+    -- choosing, and a target that is no path (absolute form) redirects to the root.
+    local uri = ngx.var.request_uri
+    if uri:sub(1, 1) ~= "/" or uri:sub(2, 2) == "/" then
+      uri = "/"
+    end
+    ctx.app = app
+    return ngx.redirect("https://" .. h .. uri, 301)
   end
   local stored = ROUTES:get(key)
   if stored == nil and not ROUTES:get("m:source") then

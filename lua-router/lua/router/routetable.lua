@@ -36,13 +36,12 @@ function M.routes(kv, domains, policy, log)
   return desired
 end
 
--- kv: { [app name] = status JSON }. Returns { [app name] = phase }.
-function M.phases(kv, json_decode, log)
+-- kv: { [app name] = phase as plain text (<prefix>phases/<name>) }. Returns { [app name] = phase }.
+function M.phases(kv, log)
   log = log or noop
   local out = {}
   for name, value in pairs(kv) do
-    local ok, status = pcall(json_decode, value)
-    local phase = ok and type(status) == "table" and status.phase
+    local phase = type(value) == "string" and value:match("^%s*(.-)%s*$")
     if #name <= 63 and name:find("^[a-z0-9-]+$") and type(phase) == "string"
         and phase:find("^[A-Za-z]+$") and #phase <= 32 then
       out[name] = phase

@@ -13,7 +13,7 @@ describe("router.config", function()
     local c = assert(config.build({ domains = { "Review.Test." }, consul = "10.0.0.2:8500" }, env({ CONSUL_HTTP_TOKEN = "s3cr3t" })))
     assert.same({ "review.test" }, c.domains)
     assert.equal("review-apps/routes/", c.route_prefix)
-    assert.equal("review-apps/status/", c.status_prefix)
+    assert.equal("review-apps/phases/", c.status_prefix)
     assert.same({ host = "10.0.0.2", port = 8500, addr = "10.0.0.2:8500", token = "s3cr3t", connect_timeout_ms = 1000 }, c.consul)
   end)
 

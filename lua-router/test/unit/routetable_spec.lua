@@ -50,14 +50,17 @@ describe("router.routetable", function()
     assert.equal(5, #notes)
   end)
 
-  it("reads the phase from status JSON and ignores what has none", function()
+  it("reads the phase from the plain phase keys and ignores anything else", function()
     local phases = routetable.phases({
-      ["deploy-a"] = cjson.encode({ phase = "Deploying", observedIndex = 3 }),
-      ["deploy-b"] = "not json",
-      ["deploy-c"] = cjson.encode({ phase = "<script>" }),
-      ["Deploy-D"] = cjson.encode({ phase = "Ready" }),
-    }, cjson.decode)
-    assert.same({ ["deploy-a"] = "Deploying" }, phases)
+      ["deploy-a"] = "Deploying",
+      ["deploy-e"] = "Ready\n",
+      ["deploy-b"] = "not a phase",
+      ["deploy-c"] = "<script>",
+      ["deploy-f"] = cjson.encode({ phase = "Ready" }),
+      ["Deploy-D"] = "Ready",
+      ["deploy-g"] = string.rep("A", 40),
+    })
+    assert.same({ ["deploy-a"] = "Deploying", ["deploy-e"] = "Ready" }, phases)
   end)
 
   it("applies only the difference and removes what Consul no longer has", function()

@@ -51,6 +51,18 @@ public record KeyLayout(String prefix) {
   }
 
   /**
+   * Where the router reads phases: {@code <prefix>phases/<name>} holds just the phase as plain text
+   * ({@code Ready}, {@code Deploying}, …), so that the router never reads {@code status/}.
+   */
+  public String phases() {
+    return prefix + "phases/";
+  }
+
+  public String phase(String name) {
+    return phases() + name;
+  }
+
+  /**
    * What the mass-deletion guard holds back: JSON {@code {"reason": "...", "apps": [...], "since":
    * "<ISO-8601>"}}, written by the controller, absent when nothing is held.
    */

@@ -5,10 +5,14 @@ import dev.reviewapps.controller.consul.KeyValueStore;
 import dev.reviewapps.controller.consul.KvEntry;
 import dev.reviewapps.model.json.ParseResult;
 import dev.reviewapps.model.json.ReviewAppJson;
+import dev.reviewapps.model.status.Phase;
 import dev.reviewapps.model.status.ReviewAppStatus;
+import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.UnaryOperator;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -20,6 +24,10 @@ import org.slf4j.LoggerFactory;
  * and reapplies the change, so the change function must be a pure function of the status it is
  * given. An unchanged status is not written at all, so that a resync of a thousand converged apps
  * costs no writes and wakes no watchers.
+ *
+ * <p>Alongside, it keeps {@code <prefix>phases/<name>} holding just the phase (for the router,
+ * whose token may read phases but not status): written when the phase differs from what this
+ * process last published, so a restart publishes each phase once and a steady app costs nothing.
  */
 public final class StatusWriter {
   private static final Logger log = LoggerFactory.getLogger(StatusWriter.class);
@@ -27,6 +35,7 @@ public final class StatusWriter {
 
   private final KeyValueStore kv;
   private final KeyLayout layout;
+  private final Map<String, Phase> published = new ConcurrentHashMap<>();
 
   public StatusWriter(KeyValueStore kv, KeyLayout layout) {
     this.kv = Objects.requireNonNull(kv, "kv");
@@ -55,16 +64,37 @@ public final class StatusWriter {
               current, change.apply(current.orElseGet(() -> ReviewAppStatus.pending(0))));
       byte[] json = ReviewAppJson.writeStatus(next);
       if (entry.isPresent() && Arrays.equals(entry.get().value(), json)) {
+        publishPhase(name, next.phase());
         return next;
       }
       long cas = entry.map(KvEntry::modifyIndex).orElse(0L);
       if (kv.compareAndSet(key, json, cas)) {
+        publishPhase(name, next.phase());
         return next;
       }
       log.debug("status of {} changed under us (attempt {}); reading again", name, attempt);
     }
     throw new StatusConflict(
         "status of " + name + " kept changing; gave up after " + ATTEMPTS + " attempts");
+  }
+
+  private void publishPhase(String name, Phase phase) {
+    if (published.get(name) != phase) {
+      kv.put(layout.phase(name), phase.name().getBytes(StandardCharsets.UTF_8));
+      published.put(name, phase);
+    }
+  }
+
+  /** Forgets what was published for {@code name}, so that its next phase is written again. */
+  public void forget(String name) {
+    published.remove(name);
+  }
+
+  /** Deletes the status and the phase key of {@code name} (its app is gone). */
+  public void delete(String name) {
+    kv.delete(layout.status(name));
+    kv.delete(layout.phase(name));
+    published.remove(name);
   }
 
   private Optional<ReviewAppStatus> parse(String name, KvEntry entry) {

@@ -135,4 +135,27 @@ class StatusWriterTest {
     assertThat(written.observedIndex()).isEqualTo(5);
     assertThat(writer().read("app")).contains(written);
   }
+
+  @Test
+  void thePhaseKeyFollowsThePhaseAndGoesWithTheStatus() {
+    writer().update("app", s -> s.withPhase(Phase.Provisioning));
+    assertThat(kv.get(layout.phase("app")).orElseThrow().text()).isEqualTo("Provisioning");
+    long index = kv.get(layout.phase("app")).orElseThrow().modifyIndex();
+
+    writer().update("app", s -> s.withPhase(Phase.Provisioning).withObservedIndex(7));
+    assertThat(kv.get(layout.phase("app")).orElseThrow().modifyIndex())
+        .as("same phase, no write")
+        .isEqualTo(index);
+
+    writer().update("app", s -> s.withPhase(Phase.Ready));
+    assertThat(kv.get(layout.phase("app")).orElseThrow().text()).isEqualTo("Ready");
+    // A new process publishes the phase once even when the status is unchanged.
+    kv.delete(layout.phase("app"));
+    new StatusWriter(kv, layout).update("app", s -> s.withPhase(Phase.Ready));
+    assertThat(kv.get(layout.phase("app")).orElseThrow().text()).isEqualTo("Ready");
+
+    writer().delete("app");
+    assertThat(kv.get(layout.status("app"))).isEmpty();
+    assertThat(kv.get(layout.phase("app"))).isEmpty();
+  }
 }

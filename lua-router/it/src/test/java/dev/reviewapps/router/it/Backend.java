@@ -5,6 +5,7 @@ import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -23,6 +24,7 @@ final class Backend implements AutoCloseable {
   private final AtomicInteger requests = new AtomicInteger();
   private final Set<Integer> clientPorts = ConcurrentHashMap.newKeySet();
   private final List<String> hosts = new CopyOnWriteArrayList<>();
+  private final List<Map<String, List<String>>> headers = new CopyOnWriteArrayList<>();
 
   private Backend(String name) throws IOException {
     this.name = name;
@@ -33,6 +35,7 @@ final class Backend implements AutoCloseable {
           requests.incrementAndGet();
           clientPorts.add(exchange.getRemoteAddress().getPort());
           hosts.add(exchange.getRequestHeaders().getFirst("Host"));
+          headers.add(Map.copyOf(exchange.getRequestHeaders()));
           byte[] body = name.getBytes(StandardCharsets.UTF_8);
           exchange.sendResponseHeaders(200, body.length);
           exchange.getResponseBody().write(body);
@@ -65,6 +68,11 @@ final class Backend implements AutoCloseable {
 
   List<String> hosts() {
     return hosts;
+  }
+
+  /** Every request's headers, as received (names as the JDK server normalizes them). */
+  List<Map<String, List<String>>> headers() {
+    return headers;
   }
 
   @Override

@@ -19,7 +19,7 @@ import java.util.Optional;
  */
 final class Consul implements AutoCloseable {
   static final String ROUTES = "review-apps/routes/";
-  static final String STATUS = "review-apps/status/";
+  static final String STATUS = "review-apps/phases/";
   private static final HttpClient HTTP = HttpClient.newHttpClient();
 
   private final ConsulConfig config;

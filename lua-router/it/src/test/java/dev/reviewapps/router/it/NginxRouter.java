@@ -120,6 +120,12 @@ final class NginxRouter implements AutoCloseable {
     // Short, so the reload test proves the bound without waiting long for it.
     env.put("ROUTER_SHUTDOWN_TIMEOUT", "1s");
     env.put("ROUTER_LUA_DIR", routerDir().resolve("lua").toString());
+    this.env.forEach(
+        (k, v) -> {
+          if (k.startsWith("ROUTER_")) {
+            env.put(k, v);
+          }
+        });
     waitFor(pb.start(), "render-conf");
   }
 
@@ -199,12 +205,18 @@ final class NginxRouter implements AutoCloseable {
   }
 
   HttpResponse<String> get(String host, String path) throws IOException, InterruptedException {
-    HttpRequest request =
+    return send(host, path, Map.of());
+  }
+
+  /** A GET with extra request headers. */
+  HttpResponse<String> send(String host, String path, Map<String, String> headers)
+      throws IOException, InterruptedException {
+    HttpRequest.Builder request =
         HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
             .header("Host", host)
-            .timeout(Duration.ofSeconds(10))
-            .build();
-    return HTTP.send(request, HttpResponse.BodyHandlers.ofString());
+            .timeout(Duration.ofSeconds(10));
+    headers.forEach(request::header);
+    return HTTP.send(request.build(), HttpResponse.BodyHandlers.ofString());
   }
 
   HttpResponse<String> get(String host) throws IOException, InterruptedException {

@@ -9,6 +9,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashSet;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.stream.Stream;
@@ -159,6 +160,50 @@ class RoutingTest {
   }
 
   @Test
+  void forwardedHeadersAreTheRoutersOwnNeverTheClients() throws Exception {
+    try (Backend seen = Backend.start("forwarded")) {
+      String host = host("deploy-forwarded");
+      routeAndAwait(host, seen.address());
+      seen.headers().clear();
+      HttpResponse<String> response =
+          router.send(
+              host,
+              "/",
+              Map.of(
+                  "X-Forwarded-For", "203.0.113.66",
+                  "X-Forwarded-Host", "evil.example.org",
+                  "X-Forwarded-Proto", "https",
+                  "Forwarded", "for=203.0.113.66;host=evil.example.org",
+                  "X-Real-IP", "203.0.113.66"));
+      assertThat(response.statusCode()).isEqualTo(200);
+      Map<String, List<String>> got = seen.headers().get(0);
+      assertThat(got.get("X-forwarded-for")).containsExactly("127.0.0.1");
+      assertThat(got.get("X-forwarded-host")).containsExactly(host);
+      assertThat(got.get("X-forwarded-proto")).containsExactly("http");
+      assertThat(got).doesNotContainKeys("Forwarded", "X-real-ip");
+    }
+  }
+
+  @Test
+  void behindATrustedProxyTheClientItNamesIsTheForwardedAddress() throws Exception {
+    // The same router with 127.0.0.1 (the test, playing a load balancer) as trusted proxy.
+    try (Backend seen = Backend.start("behind-proxy");
+        NginxRouter trusting =
+            NginxRouter.start(
+                dir.resolve("nginx-trusting"),
+                consul.port(),
+                Map.of(),
+                Map.of("ROUTER_TRUSTED_PROXIES", "127.0.0.1, ::1"))) {
+      String host = host("deploy-behind-proxy");
+      consul.putRoute(host, seen.address());
+      await().atMost(Duration.ofSeconds(5)).until(() -> trusting.get(host).statusCode() == 200);
+      seen.headers().clear();
+      trusting.send(host, "/", Map.of("X-Forwarded-For", "198.51.100.7"));
+      assertThat(seen.headers().get(0).get("X-forwarded-for")).containsExactly("198.51.100.7");
+    }
+  }
+
+  @Test
   void absoluteFormRequestIsRoutedByTheHostItNamesAndPassesThatHostOn() throws Exception {
     try (Backend seen = Backend.start("absolute")) {
       String host = host("deploy-absolute");
@@ -181,7 +226,7 @@ class RoutingTest {
   @Test
   void appThatIsNotReadyGets503WithRetryAfterAndItsPhase() throws Exception {
     String host = host("deploy-migrating");
-    consul.put(Consul.STATUS + "deploy-migrating", "{\"phase\":\"Deploying\",\"observedIndex\":3}");
+    consul.put(Consul.STATUS + "deploy-migrating", "Deploying");
     await().atMost(Duration.ofSeconds(5)).until(() -> router.get(host).statusCode() == 503);
     HttpResponse<String> response = router.get(host);
     assertThat(response.headers().firstValue("Retry-After")).contains("7");
