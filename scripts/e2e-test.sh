@@ -155,6 +155,29 @@ prom_sees() { prom_query "$1" | grep -q "\"value\":\[[0-9.]*,\"$2\"\]"; }
 check "Prometheus scrapes the controller (up == 1)" wait_until 30 "Prometheus scrape" prom_sees 'up{job="review-apps-controller"}' 1
 check "Prometheus has review_apps{phase=\"Ready\"} == 2" wait_until 30 "review_apps metric" prom_sees 'sum(review_apps{phase="Ready"})' 2
 
+echo "--- 2b. hostile specs: one clones the server's postgres database, one has no valid name"
+# deploy-a--x would have met deploy-a's resource names under earlier naming schemes. Both branches
+# exist, so that the branch GC leaves the specs to this check.
+git_q -C "$work" push origin main:refs/heads/deploy-evil main:refs/heads/deploy-a--x ||
+  fail_now "hostile branches pushed"
+write_spec "$STACK_DIR/evil.json" deploy-evil deploy-evil 0123abcd
+sed -i "s/\"template\": \"$STACK_TEMPLATE_DB\"/\"template\": \"postgres\"/" "$STACK_DIR/evil.json"
+kv_put_file "$STACK_PREFIX/specs/deploy-evil" "$STACK_DIR/evil.json" || fail_now "hostile spec written"
+write_spec "$STACK_DIR/evil2.json" deploy-a--x deploy-a--x 0123abcd
+kv_put_file "$STACK_PREFIX/specs/deploy-a--x" "$STACK_DIR/evil2.json" || fail_now "hostile key written"
+evil_failed() { [ "$(app_phase deploy-evil)" = Failed ]; }
+evil_names_allowed() {
+  [[ "$(kv_get_raw "$STACK_PREFIX/status/deploy-evil")" == *"allowed: $STACK_TEMPLATE_DB"* ]]
+}
+double_dash_untouched() { [ -z "$(kv_keys_naming 'deploy-a--x' | grep -v '/specs/')" ]; }
+check "the spec cloning postgres is Failed" wait_until 30 "deploy-evil Failed" evil_failed
+check "its status names the allowed templates" evil_names_allowed
+check "nothing was cloned for it (no database, no role)" [ "$(db_count deploy-evil)$(role_count deploy-evil)" = 00 ]
+check "the key deploy-a--x got no status, inventory or phase key" double_dash_untouched
+check "deploy-a still serves" ready_and_served deploy-a
+kv_delete "$STACK_PREFIX/specs/deploy-evil"
+kv_delete "$STACK_PREFIX/specs/deploy-a--x"
+
 echo "--- 3+5. new commit on deploy-a, controller killed mid-rollout"
 before=$(api deploy-a) || before='{}'
 migrate_before=$(json_field "$before" "d.get('migrateRuns')")

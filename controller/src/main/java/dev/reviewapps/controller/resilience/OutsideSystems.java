@@ -38,7 +38,7 @@ public final class OutsideSystems {
             RetryConfig.custom()
                 .maxAttempts(settings.attempts())
                 .intervalFunction(IntervalFunction.ofExponentialBackoff(settings.retryWait(), 2.0))
-                .ignoreExceptions(CallNotPermittedException.class)
+                .ignoreExceptions(CallNotPermittedException.class, NotAnOutage.class)
                 .build());
     breakers =
         CircuitBreakerRegistry.of(
@@ -47,6 +47,7 @@ public final class OutsideSystems {
                 .slidingWindowSize(settings.window())
                 .minimumNumberOfCalls(Math.min(settings.window(), 10))
                 .waitDurationInOpenState(settings.openFor())
+                .ignoreExceptions(NotAnOutage.class)
                 .build());
     TaggedRetryMetrics.ofRetryRegistry(retries).bindTo(registry);
     TaggedCircuitBreakerMetrics.ofCircuitBreakerRegistry(breakers).bindTo(registry);

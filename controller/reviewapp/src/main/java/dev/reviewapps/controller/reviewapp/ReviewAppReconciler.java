@@ -7,6 +7,7 @@ import dev.reviewapps.controller.engine.Reconciler;
 import dev.reviewapps.controller.engine.Result;
 import dev.reviewapps.controller.engine.TerminalError;
 import dev.reviewapps.controller.reviewapp.inventory.InventoryStore;
+import dev.reviewapps.controller.reviewapp.inventory.OwnershipConflict;
 import dev.reviewapps.controller.reviewapp.nomad.ReviewAppJobs;
 import dev.reviewapps.controller.status.StatusWriter;
 import dev.reviewapps.model.ReviewApp;
@@ -214,6 +215,7 @@ public final class ReviewAppReconciler implements Reconciler {
       notReadySince.remove(app);
       firstSeen.remove(app);
       invalidUpdateLogged.remove(app);
+      statuses.forget(app);
       return absentSpec.reconcile(app);
     }
     long index = specEntry.get().modifyIndex();
@@ -302,6 +304,10 @@ public final class ReviewAppReconciler implements Reconciler {
     for (Step step : steps) {
       try {
         last = step.run(run);
+      } catch (OwnershipConflict e) {
+        // Someone else's resource sits where this app's would go: never touched, and asking again
+        // cannot help until it is gone (the next resync or spec change looks again).
+        last = new StepOutcome.Failed("Conflict", e.getMessage());
       } catch (Exception e) {
         // Recorded (the message is ours and secret-free) and retried with backoff by the engine.
         writeStatus(

@@ -3,6 +3,9 @@ package dev.reviewapps.controller.reviewapp;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import com.hashicorp.nomad.apimodel.Job;
+import com.hashicorp.nomad.apimodel.Task;
+import com.hashicorp.nomad.apimodel.TaskGroup;
 import dev.reviewapps.controller.engine.Engine;
 import dev.reviewapps.controller.metrics.ReconcileMeters;
 import dev.reviewapps.controller.metrics.WorkQueueMeters;
@@ -14,9 +17,12 @@ import dev.reviewapps.model.status.ConditionType;
 import dev.reviewapps.model.status.Phase;
 import dev.reviewapps.model.status.ReviewAppStatus;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.math.BigInteger;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -225,5 +231,56 @@ class StatusThroughTheEngineTest {
         .isFalse();
     assertThat(world.rds.describeDBInstances().dbInstances())
         .noneMatch(i -> i.dbInstanceIdentifier().contains("foreign-snapshot"));
+  }
+
+  @Test
+  void anAppNamedLikeSomeoneElsesJobReportsAConflictAndNeverTouchesIt() throws Exception {
+    // The controller's own job, and a job of another team, both without review-apps' mark.
+    Map<String, Map<String, String>> foreign =
+        Map.of(
+            "review-apps-controller", Map.of(),
+            "deploy-engine-foreign", Map.of("owner", "payments-team"));
+    for (var job : foreign.entrySet()) {
+      world
+          .nomadClient
+          .getJobsApi()
+          .register(
+              new Job()
+                  .setId(job.getKey())
+                  .setName(job.getKey())
+                  .setType("batch")
+                  .setDatacenters(List.of("dc1"))
+                  .setMeta(job.getValue())
+                  .addTaskGroups(
+                      new TaskGroup()
+                          .setName("run")
+                          .setCount(1)
+                          .addTasks(
+                              new Task()
+                                  .setName("run")
+                                  .setDriver("raw_exec")
+                                  .addConfig("command", "/bin/true"))));
+    }
+    Map<String, BigInteger> versions = new HashMap<>();
+    for (String id : foreign.keySet()) {
+      versions.put(id, world.nomadClient.getJobsApi().info(id).getValue().getVersion());
+      putSpec(id, Apps.shared(id, "ffff1111"));
+    }
+    for (String id : foreign.keySet()) {
+      await()
+          .atMost(Duration.ofSeconds(60))
+          .until(() -> status(id).map(s -> s.phase() == Phase.Failed).orElse(false));
+      String conflict =
+          status(id).orElseThrow().conditions().stream()
+              .filter(c -> c.reason().equals("Conflict"))
+              .findFirst()
+              .orElseThrow()
+              .message();
+      assertThat(conflict).contains("Nomad job " + id).contains("leaves it alone");
+      Job after = world.nomadClient.getJobsApi().info(id).getValue();
+      assertThat(after.getVersion()).as(id).isEqualTo(versions.get(id));
+      assertThat(after.getMeta()).as(id).isEqualTo(foreign.get(id));
+      assertThat(after.getStop()).as(id).isNotEqualTo(Boolean.TRUE);
+    }
   }
 }

@@ -9,6 +9,9 @@ import com.hashicorp.nomad.apimodel.Port;
 import com.hashicorp.nomad.javasdk.ErrorResponseException;
 import com.hashicorp.nomad.javasdk.NomadApiClient;
 import com.hashicorp.nomad.javasdk.NomadException;
+import dev.reviewapps.controller.reviewapp.inventory.OwnershipConflict;
+import dev.reviewapps.model.naming.AppName;
+import dev.reviewapps.model.naming.ResourceNames;
 import java.io.IOException;
 import java.math.BigInteger;
 import java.util.ArrayList;
@@ -33,7 +36,12 @@ public final class SdkNomadJobs implements NomadJobs {
   public Optional<RegisteredJob> registered(String jobId) {
     try {
       Job job = nomad.getJobsApi().info(jobId).getValue();
-      if (job == null || Boolean.TRUE.equals(job.getStop())) {
+      if (job == null) {
+        return Optional.empty();
+      }
+      // A job someone else made under this ID is not "registered" for the app: it is a conflict.
+      verifyMark(jobId, job, ResourceNames.ownerOfJob(jobId));
+      if (Boolean.TRUE.equals(job.getStop())) {
         return Optional.empty();
       }
       Map<String, String> meta = new TreeMap<>();
@@ -59,6 +67,8 @@ public final class SdkNomadJobs implements NomadJobs {
 
   @Override
   public void register(Job job) {
+    String owner = job.getMeta() == null ? null : job.getMeta().get(ReviewAppJobs.META_APP);
+    checkOwner(job.getId(), owner == null ? Optional.empty() : AppName.parse(owner));
     try {
       nomad.getJobsApi().register(job);
     } catch (IOException | NomadException e) {
@@ -79,6 +89,7 @@ public final class SdkNomadJobs implements NomadJobs {
 
   private void deregister(String jobId, boolean purge) {
     String what = (purge ? "purge job " : "stop job ") + jobId;
+    checkOwner(jobId, ResourceNames.ownerOfJob(jobId));
     try {
       nomad.getJobsApi().deregister(jobId, purge);
     } catch (ErrorResponseException e) {
@@ -87,6 +98,40 @@ public final class SdkNomadJobs implements NomadJobs {
       }
     } catch (IOException | NomadException e) {
       throw failure(what, e);
+    }
+  }
+
+  /**
+   * Refuses to touch job {@code jobId} when it exists (running, stopped or dead) without the Meta
+   * mark of {@code owner}: another app's job, the controller's own, or any job review-apps did not
+   * make. A job that does not exist is free.
+   */
+  private void checkOwner(String jobId, Optional<AppName> owner) {
+    Job existing;
+    try {
+      existing = nomad.getJobsApi().info(jobId).getValue();
+    } catch (ErrorResponseException e) {
+      if (e.getServerErrorCode() == 404) {
+        return;
+      }
+      throw failure("read job " + jobId, e);
+    } catch (IOException | NomadException e) {
+      throw failure("read job " + jobId, e);
+    }
+    if (existing != null) {
+      verifyMark(jobId, existing, owner);
+    }
+  }
+
+  private static void verifyMark(String jobId, Job existing, Optional<AppName> owner) {
+    String mark =
+        existing.getMeta() == null ? null : existing.getMeta().get(ReviewAppJobs.META_APP);
+    if (owner.isEmpty() || mark == null || !mark.equals(owner.get().value())) {
+      throw new OwnershipConflict(
+          "Nomad job " + jobId,
+          mark == null
+              ? "exists without review-apps' mark (Meta " + ReviewAppJobs.META_APP + ")"
+              : "belongs to review app " + (AppName.parse(mark).isPresent() ? mark : "(invalid)"));
     }
   }
 

@@ -10,6 +10,7 @@ import dev.reviewapps.controller.reviewapp.aws.RdsInstances;
 import dev.reviewapps.controller.reviewapp.credentials.DatabaseCredentials;
 import dev.reviewapps.controller.reviewapp.inventory.Inventory;
 import dev.reviewapps.controller.reviewapp.inventory.InventoryStore;
+import dev.reviewapps.controller.reviewapp.inventory.OwnershipConflict;
 import dev.reviewapps.controller.reviewapp.inventory.Resource;
 import dev.reviewapps.controller.reviewapp.inventory.TeardownProgress;
 import dev.reviewapps.controller.reviewapp.inventory.TeardownProgress.PredestroyOutcome;
@@ -166,8 +167,8 @@ public final class Teardown implements ReviewAppReconciler.AbsentSpec {
     if (read.index() == 0) {
       // Nothing was ever created (an invalid spec, say) or the teardown is finished: only a
       // status can be left over.
-      if (kv.get(layout.status(app)).isPresent()) {
-        kv.delete(layout.status(app));
+      if (kv.get(layout.status(app)).isPresent() || kv.get(layout.phase(app)).isPresent()) {
+        statuses.delete(app);
         LOG.info("app {} had a status but no inventory: status deleted", app);
       }
       return Result.done();
@@ -249,8 +250,8 @@ public final class Teardown implements ReviewAppReconciler.AbsentSpec {
         yield Optional.empty();
       }
       case STATUS -> {
-        kv.delete(layout.status(run.app));
-        LOG.info("teardown of {}: status deleted", run.app);
+        statuses.delete(run.app);
+        LOG.info("teardown of {}: status and phase key deleted", run.app);
         yield Optional.empty();
       }
       case INVENTORY -> {
@@ -385,14 +386,22 @@ public final class Teardown implements ReviewAppReconciler.AbsentSpec {
     }
     deleting(run.app, Stage.JOBS);
     NomadJobs nomad = providers.nomad();
+    List<Resource.NomadJob> ours = new ArrayList<>();
     for (Resource.NomadJob job : recorded) {
-      // registered() is empty for a stopped job too: no second deregistration on later passes.
-      if (nomad.registered(job.id()).isPresent()) {
-        nomad.stop(job.id());
+      try {
+        // registered() is empty for a stopped job too: no second deregistration on later passes.
+        if (nomad.registered(job.id()).isPresent()) {
+          nomad.stop(job.id());
+        }
+        ours.add(job);
+      } catch (OwnershipConflict e) {
+        // Recorded before a register that was refused: the job is someone else's. Forget it.
+        run.update(i -> i.without(job));
+        LOG.warn("teardown of {}: {}", run.app, e.getMessage());
       }
     }
     List<String> stillRunning = new ArrayList<>();
-    for (Resource.NomadJob job : recorded) {
+    for (Resource.NomadJob job : ours) {
       int live = nomad.liveAllocations(job.id());
       if (live > 0) {
         stillRunning.add(job.id() + " (" + live + ")");
