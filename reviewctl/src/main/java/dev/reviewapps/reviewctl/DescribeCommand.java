@@ -191,6 +191,19 @@ final class DescribeCommand extends AppCommand implements Callable<Integer> {
           });
     }
     Table.print(out, rows);
+    if (!s.timings().isEmpty()) {
+      // Where the seconds of the last rollout went, step by step (first run to ready).
+      out.println("Timings (last rollout):");
+      List<String[]> steps = new ArrayList<>();
+      s.timings()
+          .forEach(
+              (step, took) ->
+                  steps.add(
+                      new String[] {
+                        "  " + step, String.format("%.1fs", took.toMillis() / 1000.0)
+                      }));
+      Table.print(out, steps);
+    }
   }
 
   private static String relative(Duration untilThen) {

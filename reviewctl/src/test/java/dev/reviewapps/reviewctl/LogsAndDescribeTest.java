@@ -174,7 +174,13 @@ class LogsAndDescribeTest {
                 ConditionStatus.False,
                 "Unhealthy",
                 "0 of 1 healthy",
-                created.plusSeconds(9)));
+                created.plusSeconds(9))
+            .withTimings(
+                java.util.Map.of(
+                    ConditionType.DatabaseReady,
+                    java.time.Duration.ofMillis(1250),
+                    ConditionType.RedisReady,
+                    java.time.Duration.ofMillis(4000))));
     world.kv.put(
         world.layout.inventory(APP),
         InventoryJson.write(
@@ -197,6 +203,9 @@ class LogsAndDescribeTest {
         .contains("Last error:  web: health check failing")
         .contains("Expires:     2026-11-29T07:00:00Z")
         .containsPattern("WebReady +False +Unhealthy +2026-11-26T07:00:09Z .* +0 of 1 healthy")
+        .contains("Timings (last rollout):")
+        .containsPattern("DatabaseReady +1\\.3s")
+        .containsPattern("RedisReady +4\\.0s")
         .containsPattern("nomad-job +deploy-logs\\.seed\\." + FIRST_RELEASE)
         .contains("database ra_deploy_logs at 127.0.0.1:5432")
         .contains("seeded yes")

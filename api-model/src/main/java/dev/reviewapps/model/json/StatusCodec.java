@@ -12,12 +12,15 @@ import dev.reviewapps.model.status.ReviewAppStatus;
 import dev.reviewapps.model.validation.JsonPath;
 import dev.reviewapps.model.validation.Rule;
 import dev.reviewapps.model.validation.Violation;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.EnumMap;
 import java.util.EnumSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 
@@ -48,6 +51,11 @@ final class StatusCodec {
     SpecWriter.putOptional(node, "lastError", status.lastError());
     SpecWriter.putOptional(node, "expiresAt", status.expiresAt().map(Instant::toString));
     SpecWriter.putOptional(node, "message", status.message());
+    if (!status.timings().isEmpty()) {
+      ObjectNode timings = node.putObject("timings");
+      // Seconds with millisecond precision: what people read and Prometheus uses.
+      status.timings().forEach((step, took) -> timings.put(step.name(), took.toMillis() / 1000.0));
+    }
     return node;
   }
 
@@ -80,9 +88,38 @@ final class StatusCodec {
     Optional<String> lastError = doc.optionalString("lastError");
     Optional<Instant> expiresAt = instant(doc, "expiresAt", false);
     Optional<String> message = doc.optionalString("message");
+    Map<ConditionType, Duration> timings = timings(doc);
     doc.rejectUnknown();
     return new ReviewAppStatus(
-        phase, observedIndex, url, conditions, lastError, expiresAt, message);
+        phase, observedIndex, url, conditions, lastError, expiresAt, message, timings);
+  }
+
+  private static Map<ConditionType, Duration> timings(ObjectFields doc) {
+    Map<ConditionType, Duration> timings = new EnumMap<>(ConditionType.class);
+    Optional<JsonNode> node = doc.field("timings");
+    if (node.isEmpty()) {
+      return timings;
+    }
+    if (!node.get().isObject()) {
+      doc.report("timings", Rule.TYPE, "must be an object of step names to seconds");
+      return timings;
+    }
+    node.get()
+        .fields()
+        .forEachRemaining(
+            e -> {
+              Optional<ConditionType> step =
+                  Arrays.stream(ConditionType.values())
+                      .filter(t -> t.name().equals(e.getKey()))
+                      .findFirst();
+              if (step.isEmpty() || !e.getValue().isNumber() || e.getValue().asDouble() < 0) {
+                doc.report("timings", Rule.TYPE, "each entry is a step name and seconds >= 0");
+              } else {
+                timings.put(
+                    step.get(), Duration.ofMillis(Math.round(e.getValue().asDouble() * 1000)));
+              }
+            });
+    return timings;
   }
 
   private static <E extends Enum<E>> Optional<E> constant(

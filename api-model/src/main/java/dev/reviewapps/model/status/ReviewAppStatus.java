@@ -1,16 +1,21 @@
 package dev.reviewapps.model.status;
 
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.Comparator;
+import java.util.EnumMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 
 /**
  * The observed state of one review app. {@code observedIndex} is the Consul {@code ModifyIndex} of
  * the spec this status reflects (Kubernetes' observedGeneration). Conditions hold at most one entry
- * per type, kept in {@link ConditionType} order so that written JSON is stable.
+ * per type, kept in {@link ConditionType} order so that written JSON is stable. {@code timings}
+ * holds the step durations of the current rollout.
  *
  * <p>Immutable: the {@code with...} methods return a changed copy.
  */
@@ -21,7 +26,8 @@ public record ReviewAppStatus(
     List<Condition> conditions,
     Optional<String> lastError,
     Optional<Instant> expiresAt,
-    Optional<String> message) {
+    Optional<String> message,
+    Map<ConditionType, Duration> timings) {
 
   public ReviewAppStatus {
     Objects.requireNonNull(phase, "phase");
@@ -30,6 +36,9 @@ public record ReviewAppStatus(
     Objects.requireNonNull(expiresAt, "expiresAt");
     Objects.requireNonNull(message, "message");
     conditions = inTypeOrder(conditions);
+    Map<ConditionType, Duration> ordered = new EnumMap<>(ConditionType.class);
+    ordered.putAll(Objects.requireNonNull(timings, "timings"));
+    timings = Collections.unmodifiableMap(ordered);
   }
 
   /** The status of an app that was just seen: Pending, nothing else known. */
@@ -41,7 +50,8 @@ public record ReviewAppStatus(
         List.of(),
         Optional.empty(),
         Optional.empty(),
-        Optional.empty());
+        Optional.empty(),
+        Map.of());
   }
 
   /** The condition of the given type, if it was ever set. */
@@ -69,37 +79,47 @@ public record ReviewAppStatus(
     List<Condition> next = new ArrayList<>(conditions.size() + 1);
     conditions.stream().filter(c -> c.type() != type).forEach(next::add);
     next.add(new Condition(type, status, reason, message, since));
-    return new ReviewAppStatus(phase, observedIndex, url, next, lastError, expiresAt, this.message);
+    return new ReviewAppStatus(
+        phase, observedIndex, url, next, lastError, expiresAt, this.message, timings);
   }
 
   public ReviewAppStatus withPhase(Phase phase) {
     return new ReviewAppStatus(
-        phase, observedIndex, url, conditions, lastError, expiresAt, message);
+        phase, observedIndex, url, conditions, lastError, expiresAt, message, timings);
   }
 
   public ReviewAppStatus withObservedIndex(long observedIndex) {
     return new ReviewAppStatus(
-        phase, observedIndex, url, conditions, lastError, expiresAt, message);
+        phase, observedIndex, url, conditions, lastError, expiresAt, message, timings);
   }
 
   public ReviewAppStatus withUrl(Optional<String> url) {
     return new ReviewAppStatus(
-        phase, observedIndex, url, conditions, lastError, expiresAt, message);
+        phase, observedIndex, url, conditions, lastError, expiresAt, message, timings);
   }
 
   public ReviewAppStatus withLastError(Optional<String> lastError) {
     return new ReviewAppStatus(
-        phase, observedIndex, url, conditions, lastError, expiresAt, message);
+        phase, observedIndex, url, conditions, lastError, expiresAt, message, timings);
   }
 
   public ReviewAppStatus withExpiresAt(Optional<Instant> expiresAt) {
     return new ReviewAppStatus(
-        phase, observedIndex, url, conditions, lastError, expiresAt, message);
+        phase, observedIndex, url, conditions, lastError, expiresAt, message, timings);
+  }
+
+  /**
+   * How long each step took in the current rollout: from the first reconcile that ran it for this
+   * spec version to the one that found it ready (in {@link ConditionType} order).
+   */
+  public ReviewAppStatus withTimings(Map<ConditionType, Duration> timings) {
+    return new ReviewAppStatus(
+        phase, observedIndex, url, conditions, lastError, expiresAt, message, timings);
   }
 
   public ReviewAppStatus withMessage(Optional<String> message) {
     return new ReviewAppStatus(
-        phase, observedIndex, url, conditions, lastError, expiresAt, message);
+        phase, observedIndex, url, conditions, lastError, expiresAt, message, timings);
   }
 
   private static List<Condition> inTypeOrder(List<Condition> conditions) {

@@ -66,7 +66,8 @@ class ReviewAppStatusTest {
                     List.of(valid, valid),
                     Optional.empty(),
                     Optional.empty(),
-                    Optional.empty()))
+                    Optional.empty(),
+                    java.util.Map.of()))
         .isInstanceOf(IllegalArgumentException.class);
   }
 
@@ -80,14 +81,27 @@ class ReviewAppStatusTest {
             .withExpiresAt(Optional.of(T2))
             .withMessage(Optional.of("all steps done"))
             .withCondition(ConditionType.DatabaseReady, ConditionStatus.True, "Created", "", T0)
-            .withCondition(ConditionType.Routed, ConditionStatus.True, "Routed", "2 upstreams", T1);
+            .withCondition(ConditionType.Routed, ConditionStatus.True, "Routed", "2 upstreams", T1)
+            .withTimings(
+                java.util.Map.of(
+                    ConditionType.DatabaseReady,
+                    java.time.Duration.ofMillis(1234),
+                    ConditionType.WebReady,
+                    java.time.Duration.ofSeconds(3)));
     byte[] written = ReviewAppJson.writeStatus(status);
     ReviewAppStatus read = ReviewAppJson.parseStatus(written).toOptional().orElseThrow();
     assertThat(read).isEqualTo(status);
     assertThat(ReviewAppJson.writeStatus(read)).isEqualTo(written);
     assertThat(new String(written, StandardCharsets.UTF_8))
         .startsWith("{\"phase\":\"Ready\",\"observedIndex\":1234,")
-        .contains("\"lastTransitionTime\":\"2026-11-26T10:00:00Z\"");
+        .contains("\"lastTransitionTime\":\"2026-11-26T10:00:00Z\"")
+        .contains("\"timings\":{\"DatabaseReady\":1.234,\"WebReady\":3.0}");
+    assertThat(
+            ReviewAppJson.parseStatus(
+                    "{\"phase\":\"Ready\",\"timings\":{\"Nope\":1,\"WebReady\":-2}}"
+                        .getBytes(StandardCharsets.UTF_8))
+                .violations())
+        .hasSize(2);
   }
 
   @Test

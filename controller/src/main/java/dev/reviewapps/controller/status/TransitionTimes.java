@@ -41,6 +41,7 @@ final class TransitionTimes {
         conditions,
         next.lastError(),
         next.expiresAt(),
-        next.message());
+        next.message(),
+        next.timings());
   }
 }

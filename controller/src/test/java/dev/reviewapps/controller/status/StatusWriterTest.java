@@ -72,7 +72,8 @@ class StatusWriterTest {
                                 T1)),
                         Optional.empty(),
                         Optional.empty(),
-                        Optional.empty()));
+                        Optional.empty(),
+                        java.util.Map.of()));
     assertThat(same.condition(ConditionType.DatabaseReady).orElseThrow().lastTransitionTime())
         .isEqualTo(T0);
     assertThat(same.condition(ConditionType.DatabaseReady).orElseThrow().reason())

@@ -113,6 +113,7 @@ public final class ReviewAppReconciler implements Reconciler {
   private final StepObserver observer;
   private final Policies policies;
   private final Timer timeToReady;
+  private final RolloutTimings timings;
   private final Map<String, SeenSpec> firstSeen = new ConcurrentHashMap<>();
   private final Map<String, Phase> phases = new ConcurrentHashMap<>();
   private final Map<String, Instant> notReadySince = new ConcurrentHashMap<>();
@@ -156,6 +157,7 @@ public final class ReviewAppReconciler implements Reconciler {
             ProcessStep.web(providers.nomad(), jobs, settings.recheck()),
             ProcessStep.worker(providers.nomad(), jobs, settings.recheck()),
             route);
+    this.timings = new RolloutTimings(clock, registry);
     this.timeToReady =
         Timer.builder("review_apps_time_to_ready")
             .description("Time from the controller first seeing a spec version to the app Ready")
@@ -216,6 +218,7 @@ public final class ReviewAppReconciler implements Reconciler {
       firstSeen.remove(app);
       invalidUpdateLogged.remove(app);
       statuses.forget(app);
+      timings.forget(app);
       return absentSpec.reconcile(app);
     }
     long index = specEntry.get().modifyIndex();
@@ -302,6 +305,7 @@ public final class ReviewAppReconciler implements Reconciler {
     Map<ConditionType, StepOutcome> outcomes = new EnumMap<>(ConditionType.class);
     StepOutcome last = null;
     for (Step step : steps) {
+      timings.started(run.app(), run.spec(), step.condition());
       try {
         last = step.run(run);
       } catch (OwnershipConflict e) {
@@ -319,10 +323,17 @@ public final class ReviewAppReconciler implements Reconciler {
         throw e instanceof RuntimeException r ? r : new IllegalStateException(e.getMessage(), e);
       }
       outcomes.put(step.condition(), last);
+      timings.ran(
+          run.app(),
+          step.condition(),
+          last instanceof StepOutcome.Ready || last instanceof StepOutcome.Degraded);
       observer.afterStep(run.app(), step.condition());
       if (last instanceof StepOutcome.Waiting || last instanceof StepOutcome.Failed) {
         break;
       }
+    }
+    if (phaseOf(outcomes, false) == Phase.Ready) {
+      timings.completed(run.app());
     }
     ReviewAppStatus written = writeStatus(run, index, outcomes, invalidUpdate, Optional.empty());
     Phase before = phaseWritten(run.app(), written.phase());
@@ -399,7 +410,8 @@ public final class ReviewAppReconciler implements Reconciler {
                       ? Optional.of(url)
                       : Optional.empty())
               .withLastError(lastError)
-              .withExpiresAt(expiresAt);
+              .withExpiresAt(expiresAt)
+              .withTimings(timings.of(run.app()).orElse(current.timings()));
         });
   }
 

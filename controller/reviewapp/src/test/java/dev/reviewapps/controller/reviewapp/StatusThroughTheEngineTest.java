@@ -92,6 +92,25 @@ class StatusThroughTheEngineTest {
     putSpec(name, Apps.shared(name, "aaaa1111"));
     long first = specIndex(name);
     await().atMost(Duration.ofSeconds(120)).until(() -> readyAt(name, first));
+    // Where the seconds went: every step of the rollout, from its first run to ready.
+    Map<ConditionType, Duration> timings = status(name).orElseThrow().timings();
+    assertThat(timings)
+        .containsKeys(
+            ConditionType.DatabaseReady,
+            ConditionType.RedisReady,
+            ConditionType.Migrated,
+            ConditionType.Seeded,
+            ConditionType.WebReady,
+            ConditionType.WorkerReady,
+            ConditionType.Routed);
+    assertThat(timings.get(ConditionType.WebReady)).isPositive();
+    assertThat(
+            registry
+                .get("review_apps_step_duration_seconds")
+                .tag("step", "WebReady")
+                .timer()
+                .count())
+        .isPositive();
 
     putSpec(name, Apps.shared(name, "aaaa2222").replace("\"count\":1", "\"count\":-1"));
     long invalid = specIndex(name);
