@@ -19,6 +19,11 @@ local DEFAULTS = {
   fallback_cache_seconds = 2,
   consul_timeout_ms = 1000,
   token_env = "CONSUL_HTTP_TOKEN",
+  -- The route table's guard (router/guard.lua): an answer removing more than this share of at
+  -- least guard_min_routes routes is held for up to guard_hold_seconds.
+  guard_max_removal_share = 0.5,
+  guard_min_routes = 3,
+  guard_hold_seconds = 300,
 }
 
 -- raw: decoded JSON table; getenv: os.getenv or a fake. Returns conf or nil and a reason.
@@ -83,6 +88,15 @@ function M.build(raw, getenv)
       return nil, k .. " must be a positive number"
     end
   end
+  local share, min_routes, hold =
+    tonumber(c.guard_max_removal_share), tonumber(c.guard_min_routes), tonumber(c.guard_hold_seconds)
+  if not share or share < 0 or share > 1 then
+    return nil, "guard_max_removal_share must be a number from 0 to 1"
+  end
+  if not min_routes or min_routes < 0 or not hold or hold < 0 then
+    return nil, "guard_min_routes and guard_hold_seconds must be numbers >= 0"
+  end
+  c.guard = { max_removal_share = share, min_routes = min_routes, hold_seconds = hold }
   return c
 end
 

@@ -9,6 +9,7 @@ local pages = require("router.pages")
 local peers = require("router.peers")
 local host = require("router.host")
 local routetable = require("router.routetable")
+local guard = require("router.guard")
 local snapshot = require("router.snapshot")
 local watch = require("router.watch")
 local balancer = require("ngx.balancer")
@@ -59,8 +60,28 @@ local function save_snapshot(index)
   end
 end
 
+local guard_state = {}
+
+-- Returns the number of changes, or nil and an error, or 0, nil, true when the guard holds the
+-- answer (the old table keeps serving and the snapshot is not rewritten).
 local function apply_routes(routes_kv)
+  local expected = guard.take_marker(routes_kv)
   local desired = routetable.routes(routes_kv, conf.domains, conf.policy, note)
+  local ok, why, removed = guard.judge(guard_state, current[ROUTE], desired, conf.guard, ngx.now(), expected)
+  if not ok then
+    if not ROUTES:get("m:guard_held") then
+      count("guard_held\troutes")
+      warn("route table guard: holding an answer that would remove " .. removed .. " routes at once;"
+        .. " serving the old table for up to " .. conf.guard.hold_seconds .. " s unless the"
+        .. " controller confirms it (" .. guard.MARKER .. ")")
+    end
+    ROUTES:set("m:guard_held", removed)
+    return 0, nil, true
+  end
+  if ROUTES:get("m:guard_held") then
+    ROUTES:delete("m:guard_held")
+    warn("route table guard: released (" .. (why or "the answer recovered") .. ")")
+  end
   local changes, err = routetable.apply(ROUTES, ROUTE, current[ROUTE], desired)
   if not changes then
     return nil, err
@@ -137,9 +158,15 @@ local function watcher(name, prefix, on_change)
       return kv.decode_list(body, prefix, cjson.decode, b64)
     end,
     apply = function(map, index)
-      local changes, err = on_change(map)
+      local changes, err, held = on_change(map)
       if not changes then
         return nil, err
+      end
+      if held then
+        -- Nothing applied, nothing saved: the next answer (at the latest after the blocking
+        -- query's wait) is judged again, even if unchanged, so an expired hold is noticed.
+        ROUTES:set("m:index:" .. name, index)
+        return true, nil, true
       end
       if changes > 0 then
         -- Exact time, not the event loop's cached one: tests measure propagation with it.
@@ -158,6 +185,9 @@ local function watcher(name, prefix, on_change)
         return
       end
       count("sync_error\t" .. name)
+      if tostring(err):find("shared dict full", 1, true) then
+        count("dict_full\t" .. name)
+      end
       -- Outages last; one line per error would flood the log at the backoff ceiling too.
       if w.errors == 1 or w.errors % 20 == 0 then
         warn(name .. " watch failed (" .. w.errors .. " errors so far, serving the last table): " .. tostring(err))
@@ -450,6 +480,11 @@ function M.metrics_page()
   end
   series("sync", "router_syncs_total", "Table updates applied from Consul, by watch.")
   series("sync_error", "router_sync_errors_total", "Failed Consul watch requests, by watch.")
+  series("guard_held", "router_guard_holds_total", "Watch answers the route table guard held (mass removal), by watch.")
+  out[#out + 1] = "# HELP router_guard_held_removals Routes an answer held by the guard would remove; 0 when nothing is held."
+  out[#out + 1] = "# TYPE router_guard_held_removals gauge"
+  out[#out + 1] = "router_guard_held_removals " .. (ROUTES:get("m:guard_held") or 0)
+  series("dict_full", "router_dict_full_total", "Table updates the shared dict could not take in full (raise lua_shared_dict router_routes), by watch.")
   series("refused", "router_refused_routes_total", "Requests answered 502 because the route's addresses are not allowed.")
   series("upstream_retry", "router_upstream_retries_total", "Requests retried on another upstream.")
   series("fallback_lookup", "router_fallback_lookups_total", "Direct Consul lookups made while no table was available.")

@@ -54,25 +54,37 @@ end
 
 -- Makes the dict hold exactly `desired` under `prefix`, given that it currently holds
 -- `current` (the writer's own record). Returns the number of changed keys, or nil and an
--- error when the dict is full: safe_set never evicts other routes to make room.
+-- error naming how many entries the dict could not take. safe_set never evicts other routes to
+-- make room. Deletions go first, so that they free room for additions; an entry whose new value
+-- does not fit is deleted rather than left with its old value, so a full dict never serves a
+-- route Consul no longer has. The caller retries the rest with the next answer.
 function M.apply(store, prefix, current, desired)
-  local changes = 0
-  for k, v in pairs(desired) do
-    if current[k] ~= v then
-      local ok, err = store:safe_set(prefix .. k, v)
-      if not ok then
-        return nil, "shared dict: " .. tostring(err)
-      end
-      current[k] = v
-      changes = changes + 1
-    end
-  end
+  local changes, refused, why = 0, 0, nil
   for k in pairs(current) do
     if desired[k] == nil then
       store:delete(prefix .. k)
       current[k] = nil
       changes = changes + 1
     end
+  end
+  for k, v in pairs(desired) do
+    if current[k] ~= v then
+      local ok, err = store:safe_set(prefix .. k, v)
+      if ok then
+        current[k] = v
+        changes = changes + 1
+      else
+        refused, why = refused + 1, err
+        if current[k] ~= nil then
+          store:delete(prefix .. k)
+          current[k] = nil
+          changes = changes + 1
+        end
+      end
+    end
+  end
+  if refused > 0 then
+    return nil, "shared dict full: " .. refused .. " entries not stored (" .. tostring(why) .. ")"
   end
   return changes
 end

@@ -56,11 +56,14 @@ function M:step()
   if index < 1 then
     index = 1
   end
-  if index ~= self.index or not self.synced then
-    local ok, aerr = o.apply(kv, index)
+  if index ~= self.index or not self.synced or self.reapply then
+    -- apply may ask to see the same answer again (the route table guard holding it): the next
+    -- blocking query still waits on this index, and its answer is applied even if unchanged.
+    local ok, aerr, again = o.apply(kv, index)
     if not ok then
       return self:failed(aerr)
     end
+    self.reapply = again and true or false
   end
   self.index = index
   self.synced = true

@@ -10,8 +10,9 @@ function M.store(capacity)
     end
     return n
   end
+  s.refuse = {}
   function s:safe_set(k, v)
-    if self.data[k] == nil and self:count() >= self.capacity then
+    if self.refuse[k] or (self.data[k] == nil and self:count() >= self.capacity) then
       return nil, "no memory"
     end
     self.data[k] = v

@@ -78,6 +78,30 @@ describe("router.routetable", function()
     local changes, err = routetable.apply(store, "r:", current, { a = "1", b = "2" })
     assert.is_nil(changes)
     assert.truthy(err:find("no memory", 1, true))
+    assert.truthy(err:find("1 entries not stored", 1, true))
     assert.equal(1, store:count())
+  end)
+
+  it("deletes before it adds, so the room of removed routes is there for new ones", function()
+    local store, current = fakes.store(2), {}
+    assert.equal(2, routetable.apply(store, "r:", current, { a = "1", b = "2" }))
+    assert.equal(4, routetable.apply(store, "r:", current, { c = "3", d = "4" }))
+    assert.same({ ["r:c"] = "3", ["r:d"] = "4" }, store.data)
+  end)
+
+  it("never serves the old value of a route whose new value does not fit", function()
+    local store, current = fakes.store(10), {}
+    routetable.apply(store, "r:", current, { a = "10.0.0.1:80", b = "10.0.0.2:80" })
+    store.refuse["r:a"] = true
+    local changes, err = routetable.apply(store, "r:", current, { a = "10.0.0.9:80", b = "10.0.0.2:80" })
+    assert.is_nil(changes)
+    assert.truthy(err:find("full", 1, true))
+    assert.is_nil(store:get("r:a"))
+    assert.is_nil(current.a)
+    assert.equal("10.0.0.2:80", store:get("r:b"))
+    -- Room again: the next answer stores it.
+    store.refuse["r:a"] = nil
+    assert.equal(1, routetable.apply(store, "r:", current, { a = "10.0.0.9:80", b = "10.0.0.2:80" }))
+    assert.equal("10.0.0.9:80", store:get("r:a"))
   end)
 end)

@@ -99,6 +99,36 @@ describe("router.watch", function()
     assert.equal(1, #applied)
   end)
 
+  it("applies an unchanged answer again when apply asked for it (a held answer)", function()
+    local replies = {
+      { status = 200, index = "5", body = {} },
+      { status = 200, index = "5", body = {} },
+      { status = 200, index = "5", body = {} },
+    }
+    local t = fakes.transport(replies)
+    local applied, hold = 0, true
+    local w = watch.new({
+      fetch = t.fetch,
+      decode = function(b) return b end,
+      apply = function()
+        applied = applied + 1
+        return true, nil, hold
+      end,
+      now = os.time,
+    })
+    w:step()
+    w:step()
+    assert.equal(2, applied)
+    hold = false
+    w:step()
+    assert.equal(3, applied)
+    -- Released: the same index is not applied again.
+    replies[#replies + 1] = { status = 200, index = "5", body = {} }
+    w:step()
+    assert.equal(3, applied)
+    assert.same({ 0, 5, 5, 5 }, t.calls)
+  end)
+
   it("counts a failed apply as an error and retries it", function()
     local t = fakes.transport({ { status = 200, index = "2", body = {} }, { status = 200, index = "2", body = {} } })
     local fail = true

@@ -7,6 +7,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.reviewapps.devstack.consul.ConsulConfig;
 import dev.reviewapps.devstack.consul.acl.AclRules;
 import dev.reviewapps.model.json.ReviewAppJson;
+import dev.reviewapps.model.status.Phase;
+import dev.reviewapps.model.status.ReviewAppStatus;
 import java.io.IOException;
 import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
@@ -286,6 +288,60 @@ class ApplyGetDeleteTest {
           acl.cli().with("CONSUL_HTTP_TOKEN_FILE", dir.resolve("nope").toString()).run("get");
       assertThat(missing.exitCode()).isEqualTo(ExitCode.ERROR);
       assertThat(missing.err()).hasLineCount(1).contains("CONSUL_HTTP_TOKEN_FILE");
+    }
+  }
+
+  /**
+   * CI's shipped policy (deploy/acl/ci.json) is enough for apply, get and wait, and denies the
+   * rest: no secrets read, no route written.
+   */
+  @Test
+  void theShippedCiPolicyIsEnoughForCiAndDeniesTheRest() throws Exception {
+    Path repo = Path.of(System.getProperty("user.dir")).getParent();
+    String rules = Files.readString(repo.resolve("deploy/acl/ci.json"));
+    String acl =
+        "{\"default_policy\": \"deny\", \"tokens\": ["
+            + "{\"SecretID\": \"ci-policy\", \"Rules\": "
+            + rules
+            + "}, {\"SecretID\": \"root\", \"Management\": true}]}";
+    try (ConsulWorld acl1 =
+        ConsulWorld.start(ConsulConfig.defaults().withAclRules(AclRules.parse(acl)), "root")) {
+      Cli ci = acl1.cli().with("CONSUL_HTTP_TOKEN", "ci-policy");
+      Cli.Run applied = ci.input(Specs.spec("deploy-ci-policy", "1234567")).run("apply", "-f", "-");
+      assertThat(applied.err()).isEmpty();
+      assertThat(applied.out()).isEqualTo("reviewapp/deploy-ci-policy created\n");
+      acl1.writeStatus(
+          "deploy-ci-policy",
+          ReviewAppStatus.pending(acl1.specIndex("deploy-ci-policy")).withPhase(Phase.Ready));
+      assertThat(
+              ci.run("wait", "deploy-ci-policy", "--for", "Ready", "--timeout", "10s").exitCode())
+          .isZero();
+      assertThat(ci.run("get").out()).contains("deploy-ci-policy");
+
+      acl1.kv.put("review-apps/secrets/deploy-ci-policy", "{\"password\":\"x\"}".getBytes());
+      for (String[] call :
+          new String[][] {
+            {"GET", "review-apps/secrets/deploy-ci-policy"},
+            {"GET", "review-apps/inventory/deploy-ci-policy"},
+            {"PUT", "review-apps/routes/deploy-ci-policy.review.test"},
+            {"PUT", "review-apps/status/deploy-ci-policy"},
+            {"PUT", "review-apps/guard/confirm"}
+          }) {
+        java.net.http.HttpResponse<String> answer =
+            java.net.http.HttpClient.newHttpClient()
+                .send(
+                    java.net.http.HttpRequest.newBuilder(
+                            java.net.URI.create(acl1.consul.baseUrl() + "/v1/kv/" + call[1]))
+                        .header("X-Consul-Token", "ci-policy")
+                        .method(
+                            call[0],
+                            call[0].equals("PUT")
+                                ? java.net.http.HttpRequest.BodyPublishers.ofString("x")
+                                : java.net.http.HttpRequest.BodyPublishers.noBody())
+                        .build(),
+                    java.net.http.HttpResponse.BodyHandlers.ofString());
+        assertThat(answer.statusCode()).as(call[0] + " " + call[1]).isEqualTo(403);
+      }
     }
   }
 
