@@ -68,7 +68,8 @@ cat >"$work/controller.json" <<EOF
     "hostTemplate": "{name}.review.test",
     "nomad": { "address": "http://127.0.0.1:$nowhere", "driver": "raw_exec" },
     "database": {
-      "shared": { "jdbcUrl": "jdbc:postgresql://127.0.0.1:$nowhere/postgres", "endpoint": "127.0.0.1:$nowhere" }
+      "shared": { "jdbcUrl": "jdbc:postgresql://127.0.0.1:$nowhere/postgres", "endpoint": "127.0.0.1:$nowhere",
+                  "templates": "shop_seed" }
     }
   }
 }
