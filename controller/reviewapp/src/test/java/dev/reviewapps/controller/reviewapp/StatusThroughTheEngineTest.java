@@ -302,4 +302,33 @@ class StatusThroughTheEngineTest {
       assertThat(after.getStop()).as(id).isNotEqualTo(Boolean.TRUE);
     }
   }
+
+  @Test
+  void anAppWhoseDatabaseNameIsTakenBySomeoneElseReportsAConflictAndTouchesNothing()
+      throws Exception {
+    String name = "deploy-engine-pg-taken";
+    try (var admin = world.postgres.admin("postgres");
+        var s = admin.createStatement()) {
+      s.execute("CREATE DATABASE ra_deploy_engine_pg_taken");
+    }
+    try (var theirs = world.postgres.admin("ra_deploy_engine_pg_taken");
+        var s = theirs.createStatement()) {
+      s.execute("CREATE TABLE payroll (amount int)");
+      s.execute("INSERT INTO payroll VALUES (7)");
+    }
+    putSpec(name, Apps.shared(name, "abab1111"));
+    await()
+        .atMost(Duration.ofSeconds(60))
+        .until(() -> status(name).map(s -> s.phase() == Phase.Failed).orElse(false));
+    assertThat(status(name).orElseThrow().condition(ConditionType.DatabaseReady).orElseThrow())
+        .satisfies(c -> assertThat(c.reason()).isEqualTo("Conflict"))
+        .satisfies(
+            c -> assertThat(c.message()).contains("PostgreSQL database ra_deploy_engine_pg_taken"));
+    try (var theirs = world.postgres.admin("ra_deploy_engine_pg_taken");
+        var s = theirs.createStatement();
+        var rs = s.executeQuery("SELECT amount FROM payroll")) {
+      assertThat(rs.next()).isTrue();
+      assertThat(rs.getInt(1)).isEqualTo(7);
+    }
+  }
 }

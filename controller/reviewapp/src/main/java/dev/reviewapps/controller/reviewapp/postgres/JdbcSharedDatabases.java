@@ -1,5 +1,6 @@
 package dev.reviewapps.controller.reviewapp.postgres;
 
+import dev.reviewapps.controller.reviewapp.inventory.OwnershipConflict;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.PreparedStatement;
@@ -9,6 +10,7 @@ import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Properties;
 import java.util.TreeMap;
 import org.postgresql.PGConnection;
@@ -59,8 +61,26 @@ public final class JdbcSharedDatabases implements SharedDatabases {
       PGConnection pg = admin.unwrap(PGConnection.class);
       String role = pg.escapeIdentifier(db.role());
       String database = pg.escapeIdentifier(db.database());
-      if (!exists(admin, "SELECT 1 FROM pg_roles WHERE rolname = ?", db.role())) {
-        executeUnlessState(admin, "CREATE ROLE " + role + " LOGIN", DUPLICATE_OBJECT);
+      String mark = pg.escapeLiteral(TAG_PREFIX + db.appName());
+      Both found = checkOwned(admin, db);
+      if (!found.role().exists()) {
+        // Role and mark in one transaction: a crash never leaves an unmarked role of ours.
+        admin.setAutoCommit(false);
+        try {
+          execute(admin, "CREATE ROLE " + role + " LOGIN");
+          execute(admin, "COMMENT ON ROLE " + role + " IS '" + mark + "'");
+          admin.commit();
+        } catch (SQLException e) {
+          admin.rollback();
+          if (!DUPLICATE_OBJECT.equals(e.getSQLState())) {
+            throw e;
+          }
+        } finally {
+          admin.setAutoCommit(true);
+        }
+      } else if (found.role().mark().isEmpty()) {
+        // A role of an earlier version (its database carries our mark): marked now.
+        execute(admin, "COMMENT ON ROLE " + role + " IS '" + mark + "'");
       }
       execute(admin, "ALTER ROLE " + role + " LOGIN NOSUPERUSER NOCREATEDB NOCREATEROLE");
       if (!isSuperuser(admin)) {
@@ -176,6 +196,67 @@ public final class JdbcSharedDatabases implements SharedDatabases {
     }
   }
 
+  /** Whether a role or database exists, its mark (comment) and, for a database, its owner. */
+  private record Found(boolean exists, Optional<String> mark, Optional<String> owner) {}
+
+  private record Both(Found role, Found database) {}
+
+  private static Found find(Connection c, String sql, String name) throws SQLException {
+    try (PreparedStatement s = c.prepareStatement(sql)) {
+      s.setString(1, name);
+      try (ResultSet rs = s.executeQuery()) {
+        if (!rs.next()) {
+          return new Found(false, Optional.empty(), Optional.empty());
+        }
+        return new Found(
+            true, Optional.ofNullable(rs.getString(1)), Optional.ofNullable(rs.getString(2)));
+      }
+    }
+  }
+
+  /**
+   * The role and database of {@code db}, refused with {@link OwnershipConflict} when either exists
+   * without this app's mark: another app's, or made by someone else. An unmarked database owned by
+   * this app's marked role is ours (CREATE DATABASE cannot share a transaction with its COMMENT, so
+   * a crash can leave it unmarked); an unmarked role is ours when the database carries our mark
+   * (roles of earlier versions were not marked).
+   */
+  private static Both checkOwned(Connection admin, SharedDatabase db) throws SQLException {
+    String mark = TAG_PREFIX + db.appName();
+    Found role =
+        find(
+            admin,
+            "SELECT shobj_description(oid, 'pg_authid'), rolname FROM pg_roles WHERE rolname = ?",
+            db.role());
+    Found database =
+        find(
+            admin,
+            "SELECT shobj_description(d.oid, 'pg_database'), pg_get_userbyid(d.datdba)"
+                + " FROM pg_database d WHERE d.datname = ?",
+            db.database());
+    boolean roleMarked = role.mark().filter(mark::equals).isPresent();
+    boolean databaseMarked = database.mark().filter(mark::equals).isPresent();
+    boolean databaseOurs =
+        databaseMarked
+            || (database.mark().isEmpty()
+                && roleMarked
+                && database.owner().filter(db.role()::equals).isPresent());
+    if (database.exists() && !databaseOurs) {
+      throw new OwnershipConflict("PostgreSQL database " + db.database(), why(database, mark));
+    }
+    boolean roleOurs = roleMarked || (role.mark().isEmpty() && databaseMarked);
+    if (role.exists() && !roleOurs) {
+      throw new OwnershipConflict("PostgreSQL role " + db.role(), why(role, mark));
+    }
+    return new Both(role, database);
+  }
+
+  private static String why(Found found, String mark) {
+    return found.mark().isEmpty()
+        ? "exists without review-apps' mark (comment " + mark + ")"
+        : "is marked for another app";
+  }
+
   @Override
   public boolean exists(SharedDatabase db) {
     try (Connection admin = connect(adminUrl)) {
@@ -190,6 +271,7 @@ public final class JdbcSharedDatabases implements SharedDatabases {
   public void drop(SharedDatabase db) {
     try (Connection admin = connect(adminUrl)) {
       PGConnection pg = admin.unwrap(PGConnection.class);
+      checkOwned(admin, db);
       // WITH (FORCE) ends the app's own connections first (PostgreSQL 13 and later).
       execute(
           admin, "DROP DATABASE IF EXISTS " + pg.escapeIdentifier(db.database()) + " WITH (FORCE)");

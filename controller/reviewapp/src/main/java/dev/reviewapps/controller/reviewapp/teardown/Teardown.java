@@ -443,11 +443,16 @@ public final class Teardown implements ReviewAppReconciler.AbsentSpec {
     }
     deleting(run.app, Stage.DATABASE);
     for (Resource.SharedDatabase db : shared) {
-      providers
-          .sharedDatabases()
-          .drop(new SharedDatabase(run.app, db.id(), db.role(), Optional.empty()));
+      try {
+        providers
+            .sharedDatabases()
+            .drop(new SharedDatabase(run.app, db.id(), db.role(), Optional.empty()));
+        LOG.info("teardown of {}: database {} and role {} dropped", run.app, db.id(), db.role());
+      } catch (OwnershipConflict e) {
+        // Recorded before an ensure that was refused: someone else's. Forgotten, never dropped.
+        LOG.warn("teardown of {}: {}", run.app, e.getMessage());
+      }
       run.update(i -> i.without(db));
-      LOG.info("teardown of {}: database {} and role {} dropped", run.app, db.id(), db.role());
     }
     boolean waiting = false;
     for (Resource.RdsInstance instance : instances) {

@@ -3,12 +3,14 @@ package dev.reviewapps.controller.reviewapp.postgres;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.reviewapps.controller.reviewapp.inventory.OwnershipConflict;
 import dev.reviewapps.controller.reviewapp.testing.ThrowawayPostgres;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.util.List;
 import java.util.Optional;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -178,5 +180,70 @@ class JdbcSharedDatabasesTest {
     assertThat(databases.exists(two)).as("the other app's database").isTrue();
     databases.drop(two);
     assertThat(SharedDatabase.identifierFor("deploy-x")).isEqualTo("ra_deploy_x");
+  }
+
+  @Test
+  void aDatabaseOrRoleWithoutTheAppsMarkIsNeverAdoptedAlteredOrDropped() throws SQLException {
+    // Someone else's database and role, under the names two apps would use.
+    try (Connection admin = server.admin("postgres");
+        Statement s = admin.createStatement()) {
+      s.execute("CREATE DATABASE ra_deploy_foreign_db");
+      s.execute("CREATE ROLE ra_deploy_foreign_role LOGIN PASSWORD 'theirs'");
+    }
+    try (Connection theirs = server.admin("ra_deploy_foreign_db");
+        Statement s = theirs.createStatement()) {
+      s.execute("CREATE TABLE ledger (amount int)");
+      s.execute("INSERT INTO ledger VALUES (42)");
+    }
+    SharedDatabase onTheirDatabase = SharedDatabase.forApp("deploy-foreign-db", Optional.empty());
+    SharedDatabase onTheirRole = SharedDatabase.forApp("deploy-foreign-role", Optional.empty());
+
+    for (SharedDatabase db : List.of(onTheirDatabase, onTheirRole)) {
+      assertThatThrownBy(() -> databases.ensure(db, "Pw0rdPw0rdPw0rd1".toCharArray()))
+          .as(db.appName())
+          .isInstanceOf(OwnershipConflict.class)
+          .hasMessageContaining("without review-apps' mark");
+      assertThatThrownBy(() -> databases.drop(db))
+          .as(db.appName())
+          .isInstanceOf(OwnershipConflict.class);
+    }
+
+    try (Connection theirs = server.admin("ra_deploy_foreign_db");
+        Statement s = theirs.createStatement();
+        ResultSet rs = s.executeQuery("SELECT amount FROM ledger")) {
+      assertThat(rs.next()).isTrue();
+      assertThat(rs.getInt(1)).isEqualTo(42);
+    }
+    // Their password still works: the role was not altered.
+    try (Connection asThem =
+        DriverManager.getConnection(
+            server.jdbcUrl("postgres"), "ra_deploy_foreign_role", "theirs")) {
+      assertThat(asThem.isValid(2)).isTrue();
+    }
+    assertThat(databases.tagged()).doesNotContainKey("ra_deploy_foreign_db");
+  }
+
+  @Test
+  void anAppsOwnRoleAndDatabaseAreMarkedAndEnsuredAgainAfterARoleOfAnEarlierVersion()
+      throws SQLException {
+    SharedDatabase db = SharedDatabase.forApp("deploy-marked", Optional.empty());
+    databases.ensure(db, "Pw0rdPw0rdPw0rd1".toCharArray());
+    try (Connection admin = server.admin("postgres");
+        Statement s = admin.createStatement()) {
+      // As an earlier version left it: the role without a comment.
+      s.execute("COMMENT ON ROLE ra_deploy_marked IS NULL");
+    }
+    databases.ensure(db, "Pw0rdPw0rdPw0rd2".toCharArray());
+    try (Connection admin = server.admin("postgres");
+        Statement s = admin.createStatement();
+        ResultSet rs =
+            s.executeQuery(
+                "SELECT shobj_description(oid, 'pg_authid') FROM pg_roles"
+                    + " WHERE rolname = 'ra_deploy_marked'")) {
+      assertThat(rs.next()).isTrue();
+      assertThat(rs.getString(1)).isEqualTo("review-app=deploy-marked");
+    }
+    databases.drop(db);
+    assertThat(databases.exists(db)).isFalse();
   }
 }
