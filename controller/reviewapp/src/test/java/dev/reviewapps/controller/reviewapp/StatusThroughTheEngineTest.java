@@ -331,4 +331,29 @@ class StatusThroughTheEngineTest {
       assertThat(rs.getInt(1)).isEqualTo(7);
     }
   }
+
+  @Test
+  void anAppWhoseRdsInstanceNameIsTakenBySomeoneElseReportsAConflictAndTouchesNothing() {
+    String name = "deploy-engine-rds-taken";
+    world.rds.createDBInstance(
+        r ->
+            r.dbInstanceIdentifier("ra-" + name)
+                .dbInstanceClass("db.t3.micro")
+                .allocatedStorage(20)
+                .engine("postgres")
+                .masterUsername("theirs")
+                .masterUserPassword("TheirPassword123"));
+    putSpec(name, Apps.instance(name, "cdcd1111"));
+    await()
+        .atMost(Duration.ofSeconds(60))
+        .until(() -> status(name).map(s -> s.phase() == Phase.Failed).orElse(false));
+    assertThat(status(name).orElseThrow().condition(ConditionType.DatabaseReady).orElseThrow())
+        .satisfies(c -> assertThat(c.reason()).isEqualTo("Conflict"))
+        .satisfies(c -> assertThat(c.message()).contains("RDS instance ra-" + name));
+    var instance =
+        world.rds.describeDBInstances(r -> r.dbInstanceIdentifier("ra-" + name)).dbInstances();
+    assertThat(instance).hasSize(1);
+    assertThat(instance.get(0).dbInstanceStatus()).isNotEqualTo("deleting");
+    assertThat(instance.get(0).masterUsername()).isEqualTo("theirs");
+  }
 }

@@ -1,5 +1,6 @@
 package dev.reviewapps.controller.reviewapp.aws;
 
+import dev.reviewapps.controller.reviewapp.inventory.OwnershipConflict;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
@@ -21,12 +22,18 @@ public final class SdkRdsInstances implements RdsInstances {
     this.rds = rds;
   }
 
+  /**
+   * The instance, when there is one. One without the tag of the app its identifier names ({@code
+   * ra-<name>}) is someone else's: {@link OwnershipConflict}, so that it is never modified or
+   * deleted through this class.
+   */
   @Override
   public Optional<RdsInstance> describe(String identifier) {
     try {
       return rds.describeDBInstances(r -> r.dbInstanceIdentifier(identifier)).dbInstances().stream()
           .filter(i -> identifier.equals(i.dbInstanceIdentifier()))
           .findFirst()
+          .map(SdkRdsInstances::owned)
           .map(
               i ->
                   new RdsInstance(
@@ -78,8 +85,29 @@ public final class SdkRdsInstances implements RdsInstances {
     }
   }
 
+  private static DBInstance owned(DBInstance instance) {
+    String id = instance.dbInstanceIdentifier();
+    Optional<String> owner =
+        id.startsWith("ra-") ? Optional.of(id.substring(3)) : Optional.<String>empty();
+    Optional<String> mark =
+        instance.tagList().stream()
+            .filter(t -> TAG_KEY.equals(t.key()))
+            .map(Tag::value)
+            .filter(v -> v != null)
+            .findFirst();
+    if (owner.isEmpty() || !mark.equals(owner)) {
+      throw new OwnershipConflict(
+          "RDS instance " + id,
+          mark.isEmpty()
+              ? "exists without review-apps' tag " + TAG_KEY
+              : "is tagged for another app");
+    }
+    return instance;
+  }
+
   @Override
   public void setMasterPassword(String identifier, String password) {
+    describe(identifier);
     rds.modifyDBInstance(
         r ->
             r.dbInstanceIdentifier(identifier).masterUserPassword(password).applyImmediately(true));
@@ -87,6 +115,9 @@ public final class SdkRdsInstances implements RdsInstances {
 
   @Override
   public void delete(String identifier, Optional<String> finalSnapshotIdentifier) {
+    if (describe(identifier).isEmpty()) {
+      return;
+    }
     try {
       rds.deleteDBInstance(
           r -> {

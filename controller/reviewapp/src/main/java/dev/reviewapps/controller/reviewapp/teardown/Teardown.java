@@ -456,7 +456,13 @@ public final class Teardown implements ReviewAppReconciler.AbsentSpec {
     }
     boolean waiting = false;
     for (Resource.RdsInstance instance : instances) {
-      waiting |= rdsInstance(run, instance);
+      try {
+        waiting |= rdsInstance(run, instance);
+      } catch (OwnershipConflict e) {
+        // Recorded before a create that found someone else's instance: forgotten, never deleted.
+        LOG.warn("teardown of {}: {}", run.app, e.getMessage());
+        run.update(i -> i.without(instance));
+      }
     }
     return waiting ? Optional.of(settings.rdsRecheck()) : Optional.empty();
   }

@@ -120,7 +120,9 @@ class OrphanSweepTest {
     // Read with the raw client: the controller's own view refuses a job without its mark.
     assertThat(world.nomadClient.getJobsApi().info("billing-cron").getValue().getStop())
         .isNotEqualTo(Boolean.TRUE);
-    assertThat(providers.rds().describe("prod-db")).isPresent();
+    assertThat(world.rds.describeDBInstances(r -> r.dbInstanceIdentifier("prod-db")).dbInstances())
+        .extracting(i -> i.dbInstanceStatus())
+        .containsExactly("available");
     assertThat(world.kv.get(world.layout.routes() + "grafana.example.org")).isPresent();
     assertThat(
             registry
