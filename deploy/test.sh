@@ -22,6 +22,7 @@ prometheus_checks() (
 )
 part "promtool rules and unit tests" prometheus_checks
 part "systemd unit, Dockerfile, Nomad job" "$DEPLOY/test-packaging.sh"
+part "Consul ACL and IAM policies: syntax and scope" python3 "$DEPLOY/test-policies.py"
 part "router production config" "$DEPLOY/test-router.sh"
 part "dashboard and alert metrics exported by a running controller" "$DEPLOY/test-dashboard.sh"
 
