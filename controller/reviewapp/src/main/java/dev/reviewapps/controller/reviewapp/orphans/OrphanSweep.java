@@ -6,6 +6,7 @@ import dev.reviewapps.controller.engine.LeaderTask;
 import dev.reviewapps.controller.reviewapp.ReviewAppProviders;
 import dev.reviewapps.controller.reviewapp.aws.AppAssets;
 import dev.reviewapps.controller.reviewapp.guard.AppKeys;
+import dev.reviewapps.controller.reviewapp.guard.DeletionGuard;
 import dev.reviewapps.controller.reviewapp.postgres.SharedDatabase;
 import dev.reviewapps.model.naming.AppName;
 import dev.reviewapps.model.naming.HostTemplate;
@@ -20,6 +21,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.TreeSet;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.BiPredicate;
@@ -64,6 +66,7 @@ public final class OrphanSweep implements LeaderTask {
   private final boolean dryRun;
   private final Duration interval;
   private final MeterRegistry registry;
+  private final DeletionGuard guard;
   private final Map<String, AtomicInteger> found = new ConcurrentHashMap<>();
 
   /**
@@ -77,7 +80,9 @@ public final class OrphanSweep implements LeaderTask {
       HostTemplate hosts,
       boolean dryRun,
       Duration interval,
-      MeterRegistry registry) {
+      MeterRegistry registry,
+      DeletionGuard guard) {
+    this.guard = guard;
     this.kv = kv;
     this.layout = layout;
     this.dryRun = dryRun;
@@ -152,11 +157,17 @@ public final class OrphanSweep implements LeaderTask {
     sweep();
   }
 
-  /** One sweep; returns the orphans found (removed unless in dry run). */
+  /**
+   * One sweep; returns the orphans found. They are removed unless in dry run, and only as far as
+   * the mass-deletion guard admits their apps (as a GC pass is judged). When the specs and
+   * inventories read empty while resources of review apps exist (a token that lost its rights reads
+   * an empty prefix), nothing is removed at all.
+   */
   public List<Orphan> sweep() {
     Set<String> known = AppKeys.under(kv, layout.specs());
     known.addAll(AppKeys.under(kv, layout.inventories()));
     List<Orphan> orphans = new ArrayList<>();
+    Map<Kind, List<Orphan>> byKind = new java.util.LinkedHashMap<>();
     for (Kind kind : kinds) {
       List<Orphan> ofKind = new ArrayList<>();
       try {
@@ -177,9 +188,32 @@ public final class OrphanSweep implements LeaderTask {
         continue;
       }
       found.get(kind.name()).set(ofKind.size());
-      ofKind.forEach(o -> removeOrKeep(kind, o));
+      byKind.put(kind, ofKind);
       orphans.addAll(ofKind);
     }
+    Set<String> apps = new TreeSet<>();
+    orphans.forEach(o -> apps.add(o.app()));
+    if (!dryRun && known.isEmpty() && !apps.isEmpty()) {
+      LOG.warn(
+          "orphan sweep: no spec and no inventory readable, yet resources of {} review apps exist;"
+              + " removing nothing (a Consul token without read on specs/ and inventory/ looks"
+              + " like this)",
+          apps.size());
+      return orphans;
+    }
+    Set<String> admitted =
+        dryRun
+            ? apps
+            : guard.admit(
+                "orphans",
+                apps,
+                known.size() + apps.size(),
+                "resources of apps with neither spec nor inventory");
+    byKind.forEach(
+        (kind, ofKind) ->
+            ofKind.stream()
+                .filter(o -> admitted.contains(o.app()))
+                .forEach(o -> removeOrKeep(kind, o)));
     return orphans;
   }
 

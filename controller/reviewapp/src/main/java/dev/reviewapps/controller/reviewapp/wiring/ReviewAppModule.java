@@ -251,7 +251,8 @@ public final class ReviewAppModule extends AbstractModule {
       KeyLayout layout,
       ReviewAppProviders providers,
       ReviewAppConfig config,
-      MeterRegistry registry) {
+      MeterRegistry registry,
+      DeletionGuard guard) {
     return new OrphanSweep(
         kv,
         layout,
@@ -260,7 +261,8 @@ public final class ReviewAppModule extends AbstractModule {
         config.reviewApps().hosts(),
         config.lifecycle().orphansDryRun(),
         config.lifecycle().orphansInterval(),
-        registry);
+        registry,
+        guard);
   }
 
   private static S3Client s3(ReviewAppConfig.Aws aws) {

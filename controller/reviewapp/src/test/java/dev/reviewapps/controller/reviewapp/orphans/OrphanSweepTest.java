@@ -5,14 +5,18 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.hashicorp.nomad.apimodel.Job;
 import com.hashicorp.nomad.apimodel.Task;
 import com.hashicorp.nomad.apimodel.TaskGroup;
+import dev.reviewapps.controller.consul.KeyLayout;
 import dev.reviewapps.controller.reviewapp.ReviewAppProviders;
 import dev.reviewapps.controller.reviewapp.aws.S3AppAssets;
+import dev.reviewapps.controller.reviewapp.guard.DeletionGuard;
+import dev.reviewapps.controller.reviewapp.guard.GuardLimits;
 import dev.reviewapps.controller.reviewapp.postgres.SharedDatabase;
 import dev.reviewapps.controller.reviewapp.testing.ReviewAppWorld;
 import dev.reviewapps.model.naming.HostTemplate;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.nio.charset.StandardCharsets;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -134,15 +138,65 @@ class OrphanSweepTest {
   }
 
   private static OrphanSweep sweep(boolean dryRun, MeterRegistry registry) {
+    return sweep(dryRun, registry, world.layout);
+  }
+
+  /** A sweep that reads specs and inventories (and keeps its guard's keys) under {@code layout}. */
+  private static OrphanSweep sweep(boolean dryRun, MeterRegistry registry, KeyLayout layout) {
     return new OrphanSweep(
         world.kv,
-        world.layout,
+        layout,
         providers,
         Optional.of(assets),
         HOSTS,
         dryRun,
         Duration.ofMinutes(10),
-        registry);
+        registry,
+        new DeletionGuard(world.kv, layout, GuardLimits.DEFAULTS, registry, Clock.systemUTC()));
+  }
+
+  @Test
+  void anEmptySpecAndInventoryListingRemovesNothing() {
+    resourcesOf("deploy-unreadable");
+    // A token that lost read on specs/ and inventory/ reads them empty: here, an empty prefix.
+    KeyLayout unreadable = new KeyLayout("unreadable-apps/");
+
+    List<OrphanSweep.Orphan> found = sweep(false, new SimpleMeterRegistry(), unreadable).sweep();
+
+    assertThat(found).extracting(OrphanSweep.Orphan::app).contains("deploy-unreadable");
+    assertThat(resourcesLeft("deploy-unreadable")).isEqualTo(6);
+    removeResourcesOf("deploy-unreadable");
+  }
+
+  @Test
+  void theMassDeletionGuardHoldsASweepThatWouldRemoveMostApps() {
+    resourcesOf("deploy-guarded-a");
+    resourcesOf("deploy-guarded-b");
+    resourcesOf("deploy-guarded-c");
+    KeyLayout oneApp = new KeyLayout("one-app/");
+    world.kv.put(oneApp.spec("deploy-the-only-one"), bytes("{}"));
+
+    sweep(false, new SimpleMeterRegistry(), oneApp).sweep();
+
+    for (String app : List.of("deploy-guarded-a", "deploy-guarded-b", "deploy-guarded-c")) {
+      assertThat(resourcesLeft(app)).as(app).isEqualTo(6);
+    }
+    assertThat(world.kv.get(oneApp.guardHeld()).orElseThrow().text())
+        .contains("orphans")
+        .contains("deploy-guarded-a");
+    List.of("deploy-guarded-a", "deploy-guarded-b", "deploy-guarded-c")
+        .forEach(OrphanSweepTest::removeResourcesOf);
+  }
+
+  /** Removes what {@link #resourcesOf} made, so later sweeps of this class do not see it. */
+  private static void removeResourcesOf(String app) {
+    providers.sharedDatabases().drop(SharedDatabase.forApp(app, Optional.empty()));
+    providers.nomad().purge(app);
+    providers.nomad().purge(app + ".seed.0123456789");
+    providers.rds().delete("ra-" + app, Optional.empty());
+    providers.routes().remove(HOSTS.host(new dev.reviewapps.model.naming.AppName(app)));
+    assets.deleteAll(app);
+    assertThat(resourcesLeft(app)).as(app).isZero();
   }
 
   /** One of each kind, named and tagged as the reconciler names and tags them. */
