@@ -5,6 +5,7 @@ import dev.reviewapps.controller.consul.KeyValueStore;
 import dev.reviewapps.controller.consul.KvEntry;
 import dev.reviewapps.model.json.ParseResult;
 import dev.reviewapps.model.json.ReviewAppJson;
+import dev.reviewapps.model.status.Condition;
 import dev.reviewapps.model.status.Phase;
 import dev.reviewapps.model.status.ReviewAppStatus;
 import java.nio.charset.StandardCharsets;
@@ -62,6 +63,7 @@ public final class StatusWriter {
       ReviewAppStatus next =
           TransitionTimes.carryOver(
               current, change.apply(current.orElseGet(() -> ReviewAppStatus.pending(0))));
+      next = bounded(next);
       byte[] json = ReviewAppJson.writeStatus(next);
       if (entry.isPresent() && Arrays.equals(entry.get().value(), json)) {
         publishPhase(name, next.phase());
@@ -76,6 +78,39 @@ public final class StatusWriter {
     }
     throw new StatusConflict(
         "status of " + name + " kept changing; gave up after " + ATTEMPTS + " attempts");
+  }
+
+  /** The largest status document written; above it every message is cut. */
+  static final int MAX_STATUS_BYTES = 32 * 1024;
+
+  /** How much of each message survives the cut. */
+  static final int MAX_MESSAGE_CHARS = 1000;
+
+  /**
+   * The status, with every message, reason and error cut to {@value #MAX_MESSAGE_CHARS} characters
+   * when the document would be larger than {@value #MAX_STATUS_BYTES} bytes: whatever a step or a
+   * spec puts into a message, status stays small for Consul, reviewctl and the router.
+   */
+  static ReviewAppStatus bounded(ReviewAppStatus status) {
+    if (ReviewAppJson.writeStatus(status).length <= MAX_STATUS_BYTES) {
+      return status;
+    }
+    ReviewAppStatus cut =
+        status
+            .withLastError(status.lastError().map(StatusWriter::cut))
+            .withMessage(status.message().map(StatusWriter::cut));
+    for (Condition c : status.conditions()) {
+      cut =
+          cut.withCondition(
+              c.type(), c.status(), cut(c.reason()), cut(c.message()), c.lastTransitionTime());
+    }
+    return cut;
+  }
+
+  private static String cut(String text) {
+    return text.length() <= MAX_MESSAGE_CHARS
+        ? text
+        : text.substring(0, MAX_MESSAGE_CHARS - 1) + "…";
   }
 
   private void publishPhase(String name, Phase phase) {

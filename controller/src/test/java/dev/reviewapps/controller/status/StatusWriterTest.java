@@ -159,4 +159,26 @@ class StatusWriterTest {
     assertThat(kv.get(layout.status("app"))).isEmpty();
     assertThat(kv.get(layout.phase("app"))).isEmpty();
   }
+
+  @Test
+  void aHugeMessageIsCutSoThatStatusStaysSmall() {
+    String huge = "x".repeat(200_000);
+    ReviewAppStatus written =
+        writer()
+            .update(
+                "app",
+                s ->
+                    s.withLastError(Optional.of(huge))
+                        .withCondition(
+                            ConditionType.Valid, ConditionStatus.False, "InvalidSpec", huge, T0));
+
+    byte[] stored = kv.get(layout.status("app")).orElseThrow().value();
+    assertThat(stored.length).isLessThanOrEqualTo(StatusWriter.MAX_STATUS_BYTES);
+    assertThat(written.lastError().orElseThrow())
+        .hasSize(StatusWriter.MAX_MESSAGE_CHARS)
+        .endsWith("…");
+    assertThat(written.condition(ConditionType.Valid).orElseThrow().message()).endsWith("…");
+    assertThat(written.condition(ConditionType.Valid).orElseThrow().lastTransitionTime())
+        .isEqualTo(T0);
+  }
 }
