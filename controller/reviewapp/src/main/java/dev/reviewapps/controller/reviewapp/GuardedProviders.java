@@ -123,8 +123,8 @@ public final class GuardedProviders {
   static NomadJobs nomad(NomadJobs inner, OutsideSystem guard) {
     return new NomadJobs() {
       @Override
-      public Optional<RegisteredJob> registered(String jobId) {
-        return guard.call(() -> inner.registered(jobId));
+      public Optional<RegisteredJob> registered(String app, String jobId) {
+        return guard.call(() -> inner.registered(app, jobId));
       }
 
       @Override
@@ -133,13 +133,13 @@ public final class GuardedProviders {
       }
 
       @Override
-      public void purge(String jobId) {
-        guard.run(() -> inner.purge(jobId));
+      public void purge(String app, String jobId) {
+        guard.run(() -> inner.purge(app, jobId));
       }
 
       @Override
-      public void stop(String jobId) {
-        guard.run(() -> inner.stop(jobId));
+      public void stop(String app, String jobId) {
+        guard.run(() -> inner.stop(app, jobId));
       }
 
       @Override

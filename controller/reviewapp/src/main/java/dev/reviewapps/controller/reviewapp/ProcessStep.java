@@ -55,7 +55,7 @@ final class ProcessStep implements Step {
       return new StepOutcome.Ready("NotRequested", "the spec has no " + role.label() + " process");
     }
     String jobId = ReviewAppJobs.serviceJobId(run.app());
-    Optional<NomadJobs.RegisteredJob> registered = nomad.registered(jobId);
+    Optional<NomadJobs.RegisteredJob> registered = nomad.registered(run.app(), jobId);
     if (role == TaskRole.WEB) {
       Job wanted =
           jobs.serviceJob(

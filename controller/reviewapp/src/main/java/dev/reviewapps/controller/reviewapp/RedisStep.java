@@ -38,7 +38,7 @@ final class RedisStep implements Step {
     }
     String jobId = ReviewAppJobs.serviceJobId(run.app());
     run.record(new Resource.NomadJob(jobId));
-    if (nomad.registered(jobId).isEmpty()) {
+    if (nomad.registered(run.app(), jobId).isEmpty()) {
       // The database URL is known by now (the database step ran first).
       AppRelease release =
           new AppRelease(run.app(), run.spec(), run.databaseUrl().orElseThrow(), Optional.empty());

@@ -77,7 +77,7 @@ final class ReleaseJobStep implements Step {
             ? jobs.migrateJob(app, command.get())
             : jobs.seedJob(app, command.get());
     run.record(new Resource.NomadJob(job.getId()));
-    if (nomad.registered(job.getId()).isEmpty()) {
+    if (nomad.registered(run.app(), job.getId()).isEmpty()) {
       nomad.register(job);
       return new StepOutcome.Waiting(
           "Running", role.label() + " job " + job.getId() + " started", recheck);
@@ -121,7 +121,7 @@ final class ReleaseJobStep implements Step {
     String prefix = ResourceNames.of(run.app()).batchJobPrefix(role.label());
     for (Resource.NomadJob old : run.inventory().resources(Resource.NomadJob.class)) {
       if (old.id().startsWith(prefix) && !old.id().equals(current)) {
-        nomad.purge(old.id());
+        nomad.purge(run.app(), old.id());
         run.updateInventory(i -> i.without(old));
       }
     }

@@ -40,12 +40,12 @@ class GuardedProvidersTest {
           GuardedProviders.nomad(new SdkNomadJobs(client), systems.system(OutsideSystems.NOMAD));
       // Two calls of two attempts each fill the window of four with failures.
       for (int i = 0; i < 2; i++) {
-        assertThatThrownBy(() -> nomad.registered("deploy-x"))
+        assertThatThrownBy(() -> nomad.registered("deploy-x", "deploy-x"))
             .isInstanceOf(SdkNomadJobs.NomadCallFailed.class);
       }
       assertThat(systems.system(OutsideSystems.NOMAD).breaker().getState())
           .isEqualTo(CircuitBreaker.State.OPEN);
-      assertThatThrownBy(() -> nomad.registered("deploy-x"))
+      assertThatThrownBy(() -> nomad.registered("deploy-x", "deploy-x"))
           .isInstanceOf(CallNotPermittedException.class);
       assertThat(registry.find("resilience4j.circuitbreaker.state").tag("name", "nomad").meters())
           .isNotEmpty();

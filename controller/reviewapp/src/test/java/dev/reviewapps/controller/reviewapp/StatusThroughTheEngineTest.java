@@ -1,6 +1,7 @@
 package dev.reviewapps.controller.reviewapp;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import com.hashicorp.nomad.apimodel.Job;
@@ -9,6 +10,7 @@ import com.hashicorp.nomad.apimodel.TaskGroup;
 import dev.reviewapps.controller.engine.Engine;
 import dev.reviewapps.controller.metrics.ReconcileMeters;
 import dev.reviewapps.controller.metrics.WorkQueueMeters;
+import dev.reviewapps.controller.reviewapp.inventory.OwnershipConflict;
 import dev.reviewapps.controller.reviewapp.testing.ReviewAppWorld;
 import dev.reviewapps.controller.status.FailedStatus;
 import dev.reviewapps.controller.status.StatusWriter;
@@ -355,5 +357,44 @@ class StatusThroughTheEngineTest {
     assertThat(instance).hasSize(1);
     assertThat(instance.get(0).dbInstanceStatus()).isNotEqualTo("deleting");
     assertThat(instance.get(0).masterUsername()).isEqualTo("theirs");
+  }
+
+  @Test
+  void jobsAreJudgedByTheActingAppsMarkSoEarlierJobNamesNeitherLeakNorCrossApps() throws Exception {
+    // As a version before the '.' job names made them: deploy-legacy's seed job
+    // "deploy-legacy-seed".
+    for (String id : List.of("deploy-legacy-seed", "deploy-other-seed")) {
+      world
+          .nomadClient
+          .getJobsApi()
+          .register(
+              new Job()
+                  .setId(id)
+                  .setName(id)
+                  .setType("batch")
+                  .setDatacenters(List.of("dc1"))
+                  .setMeta(Map.of("review-app", id.substring(0, id.length() - "-seed".length())))
+                  .addTaskGroups(
+                      new TaskGroup()
+                          .setName("seed")
+                          .setCount(1)
+                          .addTasks(
+                              new Task()
+                                  .setName("seed")
+                                  .setDriver("raw_exec")
+                                  .addConfig("command", "/bin/true"))));
+    }
+    var nomad = world.providers().nomad();
+
+    // Its own app purges it at teardown (no leak after an upgrade)...
+    nomad.purge("deploy-legacy", "deploy-legacy-seed");
+    assertThat(nomad.registered("deploy-legacy", "deploy-legacy-seed")).isEmpty();
+    // ...and an app named like it can neither see it as its own nor purge it.
+    assertThatThrownBy(() -> nomad.purge("deploy-other-seed", "deploy-other-seed"))
+        .isInstanceOf(OwnershipConflict.class);
+    assertThatThrownBy(() -> nomad.registered("deploy-other-seed", "deploy-other-seed"))
+        .isInstanceOf(OwnershipConflict.class);
+    assertThat(world.nomadClient.getJobsApi().info("deploy-other-seed").getValue().getStop())
+        .isNotEqualTo(Boolean.TRUE);
   }
 }

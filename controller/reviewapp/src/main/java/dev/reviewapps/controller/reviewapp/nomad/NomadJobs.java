@@ -11,20 +11,24 @@ import java.util.Optional;
  */
 public interface NomadJobs {
 
-  /** The registered job, or empty when there is no such job (or it was stopped). */
-  Optional<RegisteredJob> registered(String jobId);
+  /**
+   * The registered job, or empty when there is no such job (or it was stopped). Every call that
+   * reads or changes a job names the {@code app} acting: a job without that app's mark is someone
+   * else's, and the implementation refuses it ({@code OwnershipConflict}).
+   */
+  Optional<RegisteredJob> registered(String app, String jobId);
 
   /** Registers (creates or updates) the job. */
   void register(Job job);
 
   /** Stops and purges the job; a job that does not exist is fine. */
-  void purge(String jobId);
+  void purge(String app, String jobId);
 
   /**
    * Stops the job without purging it ({@code nomad job stop}), so that its allocations stay listed
    * while their processes end; a job that does not exist is fine.
    */
-  void stop(String jobId);
+  void stop(String app, String jobId);
 
   /**
    * How many allocations of the job, of any group, are still pending or running: zero once every

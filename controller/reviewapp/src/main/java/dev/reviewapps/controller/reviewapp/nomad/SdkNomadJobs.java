@@ -11,7 +11,6 @@ import com.hashicorp.nomad.javasdk.NomadApiClient;
 import com.hashicorp.nomad.javasdk.NomadException;
 import dev.reviewapps.controller.reviewapp.inventory.OwnershipConflict;
 import dev.reviewapps.model.naming.AppName;
-import dev.reviewapps.model.naming.ResourceNames;
 import java.io.IOException;
 import java.math.BigInteger;
 import java.util.ArrayList;
@@ -33,14 +32,14 @@ public final class SdkNomadJobs implements NomadJobs {
   }
 
   @Override
-  public Optional<RegisteredJob> registered(String jobId) {
+  public Optional<RegisteredJob> registered(String app, String jobId) {
     try {
       Job job = nomad.getJobsApi().info(jobId).getValue();
       if (job == null) {
         return Optional.empty();
       }
       // A job someone else made under this ID is not "registered" for the app: it is a conflict.
-      verifyMark(jobId, job, ResourceNames.ownerOfJob(jobId));
+      verifyMark(jobId, job, AppName.parse(app));
       if (Boolean.TRUE.equals(job.getStop())) {
         return Optional.empty();
       }
@@ -78,18 +77,18 @@ public final class SdkNomadJobs implements NomadJobs {
   }
 
   @Override
-  public void purge(String jobId) {
-    deregister(jobId, true);
+  public void purge(String app, String jobId) {
+    deregister(app, jobId, true);
   }
 
   @Override
-  public void stop(String jobId) {
-    deregister(jobId, false);
+  public void stop(String app, String jobId) {
+    deregister(app, jobId, false);
   }
 
-  private void deregister(String jobId, boolean purge) {
+  private void deregister(String app, String jobId, boolean purge) {
     String what = (purge ? "purge job " : "stop job ") + jobId;
-    checkOwner(jobId, ResourceNames.ownerOfJob(jobId));
+    checkOwner(jobId, AppName.parse(app));
     try {
       nomad.getJobsApi().deregister(jobId, purge);
     } catch (ErrorResponseException e) {

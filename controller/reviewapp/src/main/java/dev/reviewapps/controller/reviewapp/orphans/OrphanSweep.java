@@ -106,7 +106,7 @@ public final class OrphanSweep implements LeaderTask {
                             id.equals(n.serviceJob())
                                 || ResourceNames.ownerOfJob(id).equals(Optional.of(n.app())))
                     .orElse(false),
-            o -> providers.nomad().purge(o.id())));
+            o -> providers.nomad().purge(o.app(), o.id())));
     all.add(
         new Kind(
             "database",

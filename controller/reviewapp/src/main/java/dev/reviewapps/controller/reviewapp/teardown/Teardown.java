@@ -286,7 +286,7 @@ public final class Teardown implements ReviewAppReconciler.AbsentSpec {
     // Recorded before it is registered, as every job: the jobs stage purges it in any case.
     run.record(new Resource.NomadJob(jobId));
     NomadJobs nomad = providers.nomad();
-    if (nomad.registered(jobId).isEmpty()) {
+    if (nomad.registered(run.app, jobId).isEmpty()) {
       // A start recorded without a job is an attempt a crash interrupted: not counted twice.
       if (progress.predestroyStarted().isEmpty()) {
         progress = run.updateProgress(p -> p.predestroyAttempt(clock.instant()));
@@ -334,7 +334,7 @@ public final class Teardown implements ReviewAppReconciler.AbsentSpec {
     }
     // Purged so that the next attempt is a fresh job (an identical one registered again would
     // not run again).
-    nomad.purge(jobId);
+    nomad.purge(run.app, jobId);
     run.updateProgress(TeardownProgress::predestroyAttemptEnded);
     LOG.warn(
         "teardown of {}: predestroy job {} {} on attempt {} of {}; starting it again",
@@ -390,8 +390,8 @@ public final class Teardown implements ReviewAppReconciler.AbsentSpec {
     for (Resource.NomadJob job : recorded) {
       try {
         // registered() is empty for a stopped job too: no second deregistration on later passes.
-        if (nomad.registered(job.id()).isPresent()) {
-          nomad.stop(job.id());
+        if (nomad.registered(run.app, job.id()).isPresent()) {
+          nomad.stop(run.app, job.id());
         }
         ours.add(job);
       } catch (OwnershipConflict e) {
@@ -407,7 +407,7 @@ public final class Teardown implements ReviewAppReconciler.AbsentSpec {
         stillRunning.add(job.id() + " (" + live + ")");
         continue;
       }
-      nomad.purge(job.id());
+      nomad.purge(run.app, job.id());
       run.update(i -> i.without(job));
       LOG.info("teardown of {}: Nomad job {} stopped and purged", run.app, job.id());
     }

@@ -191,8 +191,8 @@ class OrphanSweepTest {
   /** Removes what {@link #resourcesOf} made, so later sweeps of this class do not see it. */
   private static void removeResourcesOf(String app) {
     providers.sharedDatabases().drop(SharedDatabase.forApp(app, Optional.empty()));
-    providers.nomad().purge(app);
-    providers.nomad().purge(app + ".seed.0123456789");
+    providers.nomad().purge(app, app);
+    providers.nomad().purge(app, app + ".seed.0123456789");
     providers.rds().delete("ra-" + app, Optional.empty());
     providers.routes().remove(HOSTS.host(new dev.reviewapps.model.naming.AppName(app)));
     assets.deleteAll(app);
@@ -226,8 +226,8 @@ class OrphanSweepTest {
     int left = 0;
     left +=
         providers.sharedDatabases().exists(SharedDatabase.forApp(app, Optional.empty())) ? 1 : 0;
-    left += providers.nomad().registered(app).isPresent() ? 1 : 0;
-    left += providers.nomad().registered(app + ".seed.0123456789").isPresent() ? 1 : 0;
+    left += providers.nomad().registered(app, app).isPresent() ? 1 : 0;
+    left += providers.nomad().registered(app, app + ".seed.0123456789").isPresent() ? 1 : 0;
     left += providers.rds().tagged().containsKey("ra-" + app) ? 1 : 0;
     left += providers.routes().upstreams(app + ".review.test").isPresent() ? 1 : 0;
     left += assets.count(app) > 0 ? 1 : 0;
