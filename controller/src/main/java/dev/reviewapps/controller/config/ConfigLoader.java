@@ -7,6 +7,7 @@ import dev.reviewapps.controller.consul.ConsulEndpoint;
 import dev.reviewapps.controller.consul.KeyLayout;
 import dev.reviewapps.controller.consul.LeaderSettings;
 import dev.reviewapps.controller.engine.EngineSettings;
+import dev.reviewapps.tls.ClientTls;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.URI;
@@ -41,14 +42,27 @@ public final class ConfigLoader {
     return new Setting(path, Optional.ofNullable(env), defaultValue, meaning);
   }
 
-  /** Every setting, in the order the README documents them. */
-  public static final List<Setting> SETTINGS =
+  private static List<Setting> settings() {
+    List<Setting> all = new ArrayList<>();
+    all.add(
+        setting(
+            "consul.address",
+            "CONSUL_HTTP_ADDR",
+            "127.0.0.1:8500",
+            "Consul agent: host:port, http://host:port or https://host:port"));
+    all.add(
+        setting(
+            "consul.ssl",
+            "CONSUL_HTTP_SSL",
+            "false",
+            "true: a consul.address without scheme is https://"));
+    all.addAll(ClientTlsConfig.CONSUL.settings());
+    all.addAll(OTHER_SETTINGS);
+    return List.copyOf(all);
+  }
+
+  private static final List<Setting> OTHER_SETTINGS =
       List.of(
-          setting(
-              "consul.address",
-              "CONSUL_HTTP_ADDR",
-              "127.0.0.1:8500",
-              "Consul agent, host:port or http://host:port"),
           setting(
               "consul.token",
               "CONSUL_HTTP_TOKEN",
@@ -134,6 +148,9 @@ public final class ConfigLoader {
           setting("resilience.window", null, "20", "calls a circuit breaker looks back on"),
           setting("resilience.openFor", null, "30s", "how long an open breaker refuses calls"));
 
+  /** Every setting, in the order the README documents them. */
+  public static final List<Setting> SETTINGS = settings();
+
   private static final ObjectMapper JSON = new ObjectMapper();
 
   /**
@@ -173,7 +190,10 @@ public final class ConfigLoader {
     Values v = new Values(known, fromFile, env, problems);
 
     String address = v.text("consul.address");
-    Optional<URI> consulAddress = v.parse("consul.address", ConsulEndpoint::parseAddress);
+    boolean ssl = v.bool("consul.ssl");
+    Optional<URI> consulAddress =
+        v.parse("consul.address", text -> ConsulEndpoint.parseAddress(text, ssl));
+    ClientTls consulTls = ClientTlsConfig.CONSUL.parse(v);
     Optional<String> token = Optional.of(v.text("consul.token")).filter(t -> !t.isBlank());
     String prefix = v.text("prefix");
     if (prefix.isBlank() || prefix.startsWith("/")) {
@@ -226,7 +246,7 @@ public final class ConfigLoader {
     KeyLayout layout = new KeyLayout(prefix);
     try {
       return new ControllerConfig(
-          new ConsulEndpoint(consulAddress.orElseThrow(), token),
+          new ConsulEndpoint(consulAddress.orElseThrow(), token, consulTls),
           layout,
           new EngineSettings(
               name, layout, workers, backoffBase, backoffMax, rate, burst, watchWait, resync),
@@ -238,7 +258,7 @@ public final class ConfigLoader {
           format.orElseThrow(),
           new ConfigSections(parsedSections));
     } catch (IllegalArgumentException e) {
-      // The records' own checks, e.g. an https:// Consul address.
+      // The records' own checks, e.g. a Consul address that is no HTTP URL.
       throw new InvalidConfig(List.of(fieldOf(e, address) + e.getMessage()));
     }
   }
@@ -350,6 +370,23 @@ public final class ConfigLoader {
       } catch (IllegalArgumentException e) {
         problems.add(label(path) + ": cannot use '" + text + "': " + e.getMessage());
         return Optional.empty();
+      }
+    }
+
+    @Override
+    public boolean bool(String path) {
+      String text = text(path).toLowerCase(Locale.ROOT);
+      switch (text) {
+        case "true", "1" -> {
+          return true;
+        }
+        case "false", "0" -> {
+          return false;
+        }
+        default -> {
+          problems.add(label(path) + ": must be true or false, got '" + text + "'");
+          return false;
+        }
       }
     }
 

@@ -23,6 +23,9 @@ public interface ConfigValues {
   /** A Go-style duration such as {@code 30s}; a problem (and {@code min}) otherwise. */
   Duration duration(String path, Duration min, Duration max);
 
+  /** {@code true} or {@code false} (also {@code 1}, {@code 0}); a problem (and false) otherwise. */
+  boolean bool(String path);
+
   /** The parser's result; a problem naming the value and the parser's message otherwise. */
   <T> Optional<T> parse(String path, Function<String, T> parser);
 

@@ -1,6 +1,7 @@
 package dev.reviewapps.controller.consul;
 
 import com.ecwid.consul.v1.OperationException;
+import dev.reviewapps.tls.TlsFailure;
 import java.util.function.Supplier;
 
 /**
@@ -22,8 +23,10 @@ final class ConsulCalls {
     } catch (RuntimeException e) {
       // TransportException and friends: the cause's class says enough (timeout, refused...).
       Throwable cause = e.getCause() != null ? e.getCause() : e;
-      throw new ConsulUnavailable(
-          operation + ": Consul unreachable (" + cause.getClass().getSimpleName() + ")", 0);
+      String why =
+          TlsFailure.explain(e, "CONSUL")
+              .orElseGet(() -> "Consul unreachable (" + cause.getClass().getSimpleName() + ")");
+      throw new ConsulUnavailable(operation + ": " + why, 0);
     }
   }
 

@@ -2,6 +2,7 @@ package dev.reviewapps.controller.consul;
 
 import com.ecwid.consul.v1.ConsulClient;
 import com.ecwid.consul.v1.ConsulRawClient;
+import dev.reviewapps.tls.ClientTls;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.io.Closeable;
@@ -9,11 +10,16 @@ import java.io.IOException;
 import java.net.URI;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import org.apache.http.HttpRequestInterceptor;
 import org.apache.http.client.config.RequestConfig;
+import org.apache.http.conn.ssl.NoopHostnameVerifier;
+import org.apache.http.conn.ssl.SSLConnectionSocketFactory;
 import org.apache.http.impl.client.CloseableHttpClient;
 import org.apache.http.impl.client.HttpClientBuilder;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The two consul-api clients the controller talks through: one with a short read timeout for
@@ -25,6 +31,7 @@ import org.apache.http.impl.client.HttpClientBuilder;
  * <p>Closing the connection closes the HTTP clients, which also ends blocking queries in flight.
  */
 public final class ConsulConnection implements Closeable {
+  private static final Logger log = LoggerFactory.getLogger(ConsulConnection.class);
   private static final int QUICK_READ_TIMEOUT_MS = 10_000;
   private static final int BLOCKING_READ_TIMEOUT_MS = 11 * 60_000;
   private static final int CONNECT_TIMEOUT_MS = 5_000;
@@ -55,17 +62,40 @@ public final class ConsulConnection implements Closeable {
     HttpRequestInterceptor token =
         (request, context) ->
             endpoint.token().ifPresent(t -> request.setHeader("X-Consul-Token", t));
-    this.quickHttp = http(QUICK_READ_TIMEOUT_MS, counting, token);
-    this.blockingHttp = http(BLOCKING_READ_TIMEOUT_MS, counting, token);
+    if (endpoint.https() && !endpoint.tls().verify()) {
+      log.warn(
+          "TLS certificate checks of Consul are off (CONSUL_HTTP_SSL_VERIFY=false): anyone on"
+              + " the path to {} can read the ACL token and the values",
+          endpoint.address());
+    }
+    // One socket factory (and so one CA and key read) for both clients.
+    Optional<SSLConnectionSocketFactory> tls =
+        endpoint.https() ? Optional.of(tlsSockets(endpoint.tls())) : Optional.empty();
+    this.quickHttp = http(QUICK_READ_TIMEOUT_MS, counting, token, tls);
+    this.blockingHttp = http(BLOCKING_READ_TIMEOUT_MS, counting, token, tls);
     String host = endpoint.address().getScheme() + "://" + endpoint.address().getHost();
     this.quickRaw = new ConsulRawClient(host, endpoint.port(), quickHttp);
     this.quick = new ConsulClient(quickRaw);
     this.blocking = new ConsulClient(new ConsulRawClient(host, endpoint.port(), blockingHttp));
   }
 
+  /**
+   * Apache HttpClient over the JDK's TLS sockets from {@link ClientTls}: they check the server's
+   * name themselves (against {@code CONSUL_TLS_SERVER_NAME} when set), so HttpClient's own
+   * verifier, which knows only the address, is switched off. Shared with the Nomad client.
+   */
+  public static SSLConnectionSocketFactory tlsSockets(ClientTls tls) {
+    return new SSLConnectionSocketFactory(tls.socketFactory(), NoopHostnameVerifier.INSTANCE);
+  }
+
   private static CloseableHttpClient http(
-      int readTimeoutMs, HttpRequestInterceptor counting, HttpRequestInterceptor token) {
-    return HttpClientBuilder.create()
+      int readTimeoutMs,
+      HttpRequestInterceptor counting,
+      HttpRequestInterceptor token,
+      Optional<SSLConnectionSocketFactory> tls) {
+    HttpClientBuilder builder = HttpClientBuilder.create();
+    tls.ifPresent(builder::setSSLSocketFactory);
+    return builder
         .setDefaultRequestConfig(
             RequestConfig.custom()
                 .setConnectTimeout(CONNECT_TIMEOUT_MS)

@@ -3,6 +3,7 @@ package dev.reviewapps.controller.config;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.reviewapps.tls.ThrowawayCa;
 import java.io.IOException;
 import java.net.URI;
 import java.nio.file.Files;
@@ -130,16 +131,87 @@ class ConfigLoaderTest {
   }
 
   @Test
-  void anHttpsConsulIsRefusedWithTheFieldNamedAndNoTokenShown() {
+  void aConsulAddressThatIsNoHttpUrlIsRefusedWithTheFieldNamedAndNoTokenShown() {
+    assertThatThrownBy(
+            () ->
+                ConfigLoader.load(
+                    Optional.empty(),
+                    Map.of("CONSUL_HTTP_ADDR", "ftp://consul:8501", "CONSUL_HTTP_TOKEN", "s3cr3t")))
+        .isInstanceOf(InvalidConfig.class)
+        .hasMessageContaining("consul.address (CONSUL_HTTP_ADDR)")
+        .hasMessageNotContaining("s3cr3t");
+  }
+
+  @Test
+  void consulTlsComesFromTheConsulCliVariables() throws Exception {
+    ThrowawayCa ca = ThrowawayCa.create(dir, "config");
+    ThrowawayCa.Issued client = ca.issue("controller", "controller.internal");
+    ControllerConfig c =
+        ConfigLoader.load(
+            Optional.empty(),
+            Map.of(
+                "CONSUL_HTTP_ADDR",
+                "consul.internal:8501",
+                "CONSUL_HTTP_SSL",
+                "true",
+                "CONSUL_CACERT",
+                ca.certificate().toString(),
+                "CONSUL_CLIENT_CERT",
+                client.certificate().toString(),
+                "CONSUL_CLIENT_KEY",
+                client.key().toString(),
+                "CONSUL_TLS_SERVER_NAME",
+                "server.dc1.consul"));
+    assertThat(c.consul().address()).hasToString("https://consul.internal:8501");
+    assertThat(c.consul().https()).isTrue();
+    assertThat(c.consul().tls().caCert()).contains(ca.certificate());
+    assertThat(c.consul().tls().clientKey()).contains(client.key());
+    assertThat(c.consul().tls().serverName()).contains("server.dc1.consul");
+    assertThat(c.consul().tls().verify()).isTrue();
+
+    ControllerConfig skip =
+        ConfigLoader.load(
+            file("{\"consul\": {\"address\": \"https://c:8501\", \"tls\": {\"verify\": false}}}"),
+            Map.of());
+    assertThat(skip.consul().tls().verify()).isFalse();
+  }
+
+  @Test
+  void unusableTlsFilesAreProblemsNamingTheSetting() throws Exception {
+    ThrowawayCa ca = ThrowawayCa.create(dir, "config");
+    ThrowawayCa.Issued client = ca.issue("controller", "controller.internal");
     assertThatThrownBy(
             () ->
                 ConfigLoader.load(
                     Optional.empty(),
                     Map.of(
-                        "CONSUL_HTTP_ADDR", "https://consul:8501", "CONSUL_HTTP_TOKEN", "s3cr3t")))
+                        "CONSUL_HTTP_ADDR",
+                        "https://c:8501",
+                        "CONSUL_CACERT",
+                        dir.resolve("missing.pem").toString(),
+                        "CONSUL_CLIENT_CERT",
+                        client.certificate().toString(),
+                        "CONSUL_HTTP_SSL_VERIFY",
+                        "maybe")))
         .isInstanceOf(InvalidConfig.class)
-        .hasMessageContaining("consul.address (CONSUL_HTTP_ADDR)")
-        .hasMessageNotContaining("s3cr3t");
+        .hasMessageContaining(
+            "consul.tls.caCert (CONSUL_CACERT): cannot read the certificate file "
+                + dir.resolve("missing.pem"))
+        .hasMessageContaining(
+            "consul.tls.clientKey (CONSUL_CLIENT_KEY): must be set with consul.tls.clientCert"
+                + " (CONSUL_CLIENT_CERT)")
+        .hasMessageContaining(
+            "consul.tls.verify (CONSUL_HTTP_SSL_VERIFY): must be true or false, got 'maybe'");
+    ThrowawayCa.Issued other = ca.issue("other", "other.internal");
+    assertThatThrownBy(
+            () ->
+                ConfigLoader.load(
+                    Optional.empty(),
+                    Map.of(
+                        "CONSUL_CLIENT_CERT", client.certificate().toString(),
+                        "CONSUL_CLIENT_KEY", other.key().toString())))
+        .hasMessageContaining("consul.tls.clientCert (CONSUL_CLIENT_CERT): ")
+        .hasMessageContaining("is not the private key of the certificate");
   }
 
   /** A section another module would register through ServiceLoader: one number. */

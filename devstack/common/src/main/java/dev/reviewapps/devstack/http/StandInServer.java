@@ -1,5 +1,6 @@
 package dev.reviewapps.devstack.http;
 
+import dev.reviewapps.tls.ServerTls;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
@@ -9,6 +10,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.function.UnaryOperator;
@@ -19,11 +21,14 @@ import org.eclipse.jetty.server.HttpConfiguration;
 import org.eclipse.jetty.server.HttpConnectionFactory;
 import org.eclipse.jetty.server.Request;
 import org.eclipse.jetty.server.Response;
+import org.eclipse.jetty.server.SecureRequestCustomizer;
 import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.server.ServerConnector;
+import org.eclipse.jetty.server.SslConnectionFactory;
 import org.eclipse.jetty.util.Callback;
 import org.eclipse.jetty.util.Fields;
 import org.eclipse.jetty.util.URIUtil;
+import org.eclipse.jetty.util.ssl.SslContextFactory;
 import org.eclipse.jetty.util.thread.QueuedThreadPool;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -41,11 +46,23 @@ public final class StandInServer implements AutoCloseable {
   private final Server server;
   private final ServerConnector connector;
   private final String name;
+  private final boolean tls;
 
-  private StandInServer(String name, Server server, ServerConnector connector) {
+  private StandInServer(String name, Server server, ServerConnector connector, boolean tls) {
     this.name = name;
     this.server = server;
     this.connector = connector;
+    this.tls = tls;
+  }
+
+  /**
+   * Starts a plain-HTTP server; see {@link #start(String, String, int, Routes, UnaryOperator,
+   * Optional)}.
+   */
+  public static StandInServer start(
+      String name, String host, int port, Routes routes, UnaryOperator<Reply> decorator)
+      throws IOException {
+    return start(name, host, port, routes, decorator, Optional.empty());
   }
 
   /**
@@ -56,9 +73,17 @@ public final class StandInServer implements AutoCloseable {
    * @param port the port, or 0 for a free one
    * @param routes the routes to serve
    * @param decorator applied to every reply, including errors
+   * @param tls when present, the server speaks only HTTPS, as an agent with {@code cert_file} and
+   *     {@code key_file}; with a client CA it also requires client certificates ({@code
+   *     verify_incoming})
    */
   public static StandInServer start(
-      String name, String host, int port, Routes routes, UnaryOperator<Reply> decorator)
+      String name,
+      String host,
+      int port,
+      Routes routes,
+      UnaryOperator<Reply> decorator,
+      Optional<ServerTls> tls)
       throws IOException {
     QueuedThreadPool threads = new QueuedThreadPool(64, 4);
     threads.setName("devstack-" + name);
@@ -74,7 +99,19 @@ public final class StandInServer implements AutoCloseable {
     // Jetty's per-connection header cache costs ~100 KB for every keep-alive connection from its
     // second request on; 2,000 long-polling watchers made that 200 MB of heap.
     config.setHeaderCacheSize(0);
-    ServerConnector connector = new ServerConnector(server, new HttpConnectionFactory(config));
+    if (tls.isPresent()) {
+      // Consul and Nomad (Go's net/http) do not compare the Host header with the certificate;
+      // Jetty would answer 400 when a client verifies by CONSUL_TLS_SERVER_NAME.
+      SecureRequestCustomizer secure = new SecureRequestCustomizer();
+      secure.setSniHostCheck(false);
+      config.addCustomizer(secure);
+    }
+    HttpConnectionFactory http = new HttpConnectionFactory(config);
+    ServerConnector connector =
+        tls.isEmpty()
+            ? new ServerConnector(server, http)
+            : new ServerConnector(
+                server, new SslConnectionFactory(sslFactory(tls.get()), "http/1.1"), http);
     connector.setHost(host);
     connector.setPort(port);
     // Blocking queries last up to ten minutes plus jitter; the connection must outlive them.
@@ -87,8 +124,20 @@ public final class StandInServer implements AutoCloseable {
     } catch (Exception e) {
       throw new IOException("cannot start " + name + " on " + host + ":" + port, e);
     }
-    log.info("{} listening on {}:{}", name, host, connector.getLocalPort());
-    return new StandInServer(name, server, connector);
+    log.info(
+        "{} listening on {}://{}:{}",
+        name,
+        tls.isPresent() ? "https" : "http",
+        host,
+        connector.getLocalPort());
+    return new StandInServer(name, server, connector, tls.isPresent());
+  }
+
+  private static SslContextFactory.Server sslFactory(ServerTls tls) {
+    SslContextFactory.Server factory = new SslContextFactory.Server();
+    factory.setSslContext(tls.sslContext());
+    factory.setNeedClientAuth(tls.clientCa().isPresent());
+    return factory;
   }
 
   /** The port the server listens on (useful after starting on port 0). */
@@ -96,13 +145,13 @@ public final class StandInServer implements AutoCloseable {
     return connector.getLocalPort();
   }
 
-  /** {@code http://host:port} of this server. */
+  /** {@code http://host:port} of this server, or {@code https://} when it serves TLS. */
   public String baseUrl() {
     String host = connector.getHost() == null ? "127.0.0.1" : connector.getHost();
     if (host.contains(":")) {
       host = "[" + host + "]";
     }
-    return "http://" + host + ":" + port();
+    return (tls ? "https://" : "http://") + host + ":" + port();
   }
 
   /** The address clients use. */

@@ -1,6 +1,7 @@
 package dev.reviewapps.devstack.consul;
 
 import dev.reviewapps.devstack.cli.StandInCommand;
+import dev.reviewapps.devstack.cli.TlsFlags;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -8,12 +9,13 @@ import java.util.concurrent.CountDownLatch;
 
 /**
  * {@code devstack.jar consul --port 8500 [--bind 127.0.0.1] [--acl-file F] [--data-dir D]
- * [--session-ttl-min 10s]}.
+ * [--session-ttl-min 10s] [--tls-cert F --tls-key F [--tls-client-ca F]]}.
  */
 public final class ConsulCommand implements StandInCommand {
   private static final String USAGE =
       "usage: consul [--port 8500] [--bind 127.0.0.1] [--acl-file FILE] [--data-dir DIR]"
-          + " [--session-ttl-min SECONDS]";
+          + " [--session-ttl-min SECONDS] "
+          + TlsFlags.USAGE;
 
   @Override
   public String name() {
@@ -28,6 +30,7 @@ public final class ConsulCommand implements StandInCommand {
   @Override
   public int run(List<String> args) throws Exception {
     ConsulConfig config = ConsulConfig.defaults().withPort(8500);
+    TlsFlags tls = new TlsFlags();
     for (int i = 0; i < args.size(); i++) {
       String option = args.get(i);
       if (option.equals("--help") || option.equals("-h")) {
@@ -39,6 +42,9 @@ public final class ConsulCommand implements StandInCommand {
         return 2;
       }
       String value = args.get(++i);
+      if (tls.take(option, value)) {
+        continue;
+      }
       switch (option) {
         case "--port" -> config = config.withPort(Integer.parseInt(value));
         case "--bind" -> config = config.withBind(value);
@@ -51,6 +57,12 @@ public final class ConsulCommand implements StandInCommand {
           return 2;
         }
       }
+    }
+    try {
+      config = config.withTls(tls.tls());
+    } catch (IllegalArgumentException e) {
+      System.err.println(e.getMessage() + "\n" + USAGE);
+      return 2;
     }
     CountDownLatch stopped = new CountDownLatch(1);
     ConsulStandIn consul = ConsulStandIn.start(config);

@@ -1,6 +1,7 @@
 package dev.reviewapps.devstack.consul;
 
 import dev.reviewapps.devstack.consul.acl.AclRules;
+import dev.reviewapps.tls.ServerTls;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
@@ -22,6 +23,7 @@ import java.util.Optional;
  * @param sessionTtlMin Consul's {@code session_ttl_min}: the shortest TTL a session may ask for
  * @param nodeName the name of the one node sessions belong to
  * @param datacenter the datacenter name
+ * @param tls when present, HTTPS only (and client certificates if it names a client CA)
  */
 public record ConsulConfig(
     String bind,
@@ -30,7 +32,8 @@ public record ConsulConfig(
     Optional<Path> dataDir,
     Duration sessionTtlMin,
     String nodeName,
-    String datacenter) {
+    String datacenter,
+    Optional<ServerTls> tls) {
 
   /** Loopback, a free port, no ACLs, in memory, Consul's 10 s minimum TTL. */
   public static ConsulConfig defaults() {
@@ -41,20 +44,21 @@ public record ConsulConfig(
         Optional.empty(),
         Duration.ofSeconds(10),
         "devstack",
-        "dc1");
+        "dc1",
+        Optional.empty());
   }
 
   public ConsulConfig withBind(String value) {
-    return new ConsulConfig(value, port, acl, dataDir, sessionTtlMin, nodeName, datacenter);
+    return new ConsulConfig(value, port, acl, dataDir, sessionTtlMin, nodeName, datacenter, tls);
   }
 
   public ConsulConfig withPort(int value) {
-    return new ConsulConfig(bind, value, acl, dataDir, sessionTtlMin, nodeName, datacenter);
+    return new ConsulConfig(bind, value, acl, dataDir, sessionTtlMin, nodeName, datacenter, tls);
   }
 
   public ConsulConfig withAclRules(AclRules value) {
     return new ConsulConfig(
-        bind, port, Optional.of(value), dataDir, sessionTtlMin, nodeName, datacenter);
+        bind, port, Optional.of(value), dataDir, sessionTtlMin, nodeName, datacenter, tls);
   }
 
   /** ACL rules from a JSON file (see {@link AclRules}). */
@@ -68,10 +72,14 @@ public record ConsulConfig(
 
   public ConsulConfig withDataDir(Path value) {
     return new ConsulConfig(
-        bind, port, acl, Optional.of(value), sessionTtlMin, nodeName, datacenter);
+        bind, port, acl, Optional.of(value), sessionTtlMin, nodeName, datacenter, tls);
+  }
+
+  public ConsulConfig withTls(Optional<ServerTls> value) {
+    return new ConsulConfig(bind, port, acl, dataDir, sessionTtlMin, nodeName, datacenter, value);
   }
 
   public ConsulConfig withSessionTtlMin(Duration value) {
-    return new ConsulConfig(bind, port, acl, dataDir, value, nodeName, datacenter);
+    return new ConsulConfig(bind, port, acl, dataDir, value, nodeName, datacenter, tls);
   }
 }

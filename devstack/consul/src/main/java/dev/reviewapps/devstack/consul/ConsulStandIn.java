@@ -52,7 +52,12 @@ public final class ConsulStandIn implements AutoCloseable {
     try {
       server =
           StandInServer.start(
-              "consul", config.bind(), config.port(), api.routes(), UnaryOperator.identity());
+              "consul",
+              config.bind(),
+              config.port(),
+              api.routes(),
+              UnaryOperator.identity(),
+              config.tls());
     } catch (IOException e) {
       api.close();
       state.close();
@@ -64,7 +69,7 @@ public final class ConsulStandIn implements AutoCloseable {
     return new ConsulStandIn(state, api, server, data);
   }
 
-  /** {@code http://host:port}, what {@code CONSUL_HTTP_ADDR} would hold. */
+  /** {@code http://host:port} (or {@code https://}), what {@code CONSUL_HTTP_ADDR} would hold. */
   public String baseUrl() {
     return server.baseUrl();
   }

@@ -1,6 +1,7 @@
 package dev.reviewapps.devstack.nomad;
 
 import dev.reviewapps.devstack.cli.StandInCommand;
+import dev.reviewapps.devstack.cli.TlsFlags;
 import dev.reviewapps.devstack.nomad.exec.ImageCommand;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -10,13 +11,16 @@ import java.util.concurrent.CountDownLatch;
 
 /**
  * {@code devstack.jar nomad [--port 4646] [--host 127.0.0.1] [--cpu MHz] [--memory MB] [--ports
- * LO-HI] [--data-dir DIR] [--datacenter dc1] [--map-image IMAGE=COMMAND]...}: runs the stand-in
- * until the process is stopped; stopping it stops every task.
+ * LO-HI] [--data-dir DIR] [--datacenter dc1] [--map-image IMAGE=COMMAND]... [--tls-cert F --tls-key
+ * F [--tls-client-ca F]]}: runs the stand-in until the process is stopped; stopping it stops every
+ * task.
  */
 public final class NomadCommand implements StandInCommand {
   static final String USAGE =
       "usage: nomad [--port 4646] [--host 127.0.0.1] [--cpu MHz] [--memory MB] [--ports LO-HI]\n"
-          + "             [--data-dir DIR] [--datacenter dc1] [--map-image IMAGE=COMMAND]...";
+          + "             [--data-dir DIR] [--datacenter dc1] [--map-image IMAGE=COMMAND]...\n"
+          + "             "
+          + TlsFlags.USAGE;
 
   @Override
   public String name() {
@@ -53,6 +57,7 @@ public final class NomadCommand implements StandInCommand {
   static NomadConfig parse(List<String> args) {
     NomadConfig.Builder config = NomadConfig.defaults().toBuilder().port(4646);
     List<ImageCommand> images = new ArrayList<>();
+    TlsFlags tls = new TlsFlags();
     for (Iterator<String> it = args.iterator(); it.hasNext(); ) {
       String option = it.next();
       String value = null;
@@ -73,6 +78,9 @@ public final class NomadCommand implements StandInCommand {
         }
         value = it.next();
       }
+      if (tls.take(option, value)) {
+        continue;
+      }
       switch (option) {
         case "--port" -> config.port(number(option, value));
         case "--host" -> config.host(value);
@@ -91,7 +99,7 @@ public final class NomadCommand implements StandInCommand {
         default -> throw new IllegalArgumentException("unknown option " + option);
       }
     }
-    return config.images(images).build();
+    return config.images(images).tls(tls.tls()).build();
   }
 
   private static int number(String option, String value) {

@@ -1,6 +1,7 @@
 package dev.reviewapps.devstack.nomad;
 
 import dev.reviewapps.devstack.nomad.exec.ImageCommand;
+import dev.reviewapps.tls.ServerTls;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -20,6 +21,7 @@ import java.util.Optional;
  * @param images docker images to run as raw_exec commands, see {@link ImageCommand}
  * @param datacenter the node's datacenter
  * @param shutdownGrace how long {@code close()} waits for tasks to end after the kill signal
+ * @param tls when present, HTTPS only (and client certificates if it names a client CA)
  */
 public record NomadConfig(
     String host,
@@ -31,7 +33,8 @@ public record NomadConfig(
     Optional<Path> dataDir,
     List<ImageCommand> images,
     String datacenter,
-    Duration shutdownGrace) {
+    Duration shutdownGrace,
+    Optional<ServerTls> tls) {
 
   public NomadConfig {
     images = List.copyOf(images);
@@ -52,7 +55,8 @@ public record NomadConfig(
         Optional.empty(),
         List.of(),
         "dc1",
-        Duration.ofSeconds(10));
+        Duration.ofSeconds(10),
+        Optional.empty());
   }
 
   /** A builder starting from these settings. */
@@ -72,6 +76,7 @@ public record NomadConfig(
     private List<ImageCommand> images;
     private String datacenter;
     private Duration shutdownGrace;
+    private Optional<ServerTls> tls;
 
     private Builder(NomadConfig from) {
       host = from.host;
@@ -84,6 +89,7 @@ public record NomadConfig(
       images = from.images;
       datacenter = from.datacenter;
       shutdownGrace = from.shutdownGrace;
+      tls = from.tls;
     }
 
     public Builder host(String value) {
@@ -132,6 +138,11 @@ public record NomadConfig(
       return this;
     }
 
+    public Builder tls(Optional<ServerTls> value) {
+      tls = value;
+      return this;
+    }
+
     public NomadConfig build() {
       return new NomadConfig(
           host,
@@ -143,7 +154,8 @@ public record NomadConfig(
           dataDir,
           images,
           datacenter,
-          shutdownGrace);
+          shutdownGrace,
+          tls);
     }
   }
 }

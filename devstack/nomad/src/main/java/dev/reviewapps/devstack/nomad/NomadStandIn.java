@@ -98,7 +98,8 @@ public final class NomadStandIn implements AutoCloseable {
             config.host(),
             config.port(),
             api.routes(new Routes()),
-            NomadHttpApi.decorator());
+            NomadHttpApi.decorator(),
+            config.tls());
     serverRef.set(server);
     return new NomadStandIn(config, cluster, server, timer, owned);
   }
