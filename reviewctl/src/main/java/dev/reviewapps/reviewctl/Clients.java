@@ -1,15 +1,16 @@
 package dev.reviewapps.reviewctl;
 
 import com.hashicorp.nomad.javasdk.NomadApiClient;
-import com.hashicorp.nomad.javasdk.NomadApiConfiguration;
 import dev.reviewapps.controller.consul.ConsulApiStore;
 import dev.reviewapps.controller.consul.ConsulConnection;
 import dev.reviewapps.controller.consul.ConsulEndpoint;
 import dev.reviewapps.controller.consul.KeyLayout;
 import dev.reviewapps.controller.consul.KeyValueStore;
+import dev.reviewapps.controller.reviewapp.nomad.NomadConnection;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.io.IOException;
 import java.net.URI;
+import java.util.Optional;
 
 /**
  * The clients of one reviewctl run, each built when a command first needs it: Consul through the
@@ -39,8 +40,8 @@ final class Clients implements AutoCloseable {
       URI address;
       ConsulEndpoint endpoint;
       try {
-        address = ConsulEndpoint.parseAddress(settings.consul());
-        endpoint = new ConsulEndpoint(address, settings.consulToken());
+        address = ConsulEndpoint.parseAddress(settings.consul(), settings.consulSsl());
+        endpoint = new ConsulEndpoint(address, settings.consulToken(), settings.consulTls());
       } catch (IllegalArgumentException e) {
         throw new CliError("bad --consul / CONSUL_HTTP_ADDR: " + e.getMessage());
       }
@@ -58,10 +59,13 @@ final class Clients implements AutoCloseable {
       if (URI.create(address).getHost() == null) {
         throw new CliError("bad --nomad / NOMAD_ADDR: not a URL: " + settings.nomad());
       }
-      NomadApiConfiguration.Builder config =
-          new NomadApiConfiguration.Builder().setAddress(address);
-      settings.nomadToken().ifPresent(config::setAuthToken);
-      nomad = new NomadApiClient(config.build());
+      nomad =
+          NomadConnection.connect(
+              URI.create(address),
+              settings.nomadToken(),
+              Optional.empty(),
+              settings.nomadNamespace(),
+              settings.nomadTls());
     }
     return nomad;
   }

@@ -15,6 +15,7 @@ import dev.reviewapps.model.spec.ReviewAppSpec;
 import dev.reviewapps.model.status.Condition;
 import dev.reviewapps.model.status.ReviewAppStatus;
 import dev.reviewapps.model.validation.Violation;
+import dev.reviewapps.tls.TlsFailure;
 import java.io.PrintStream;
 import java.time.Duration;
 import java.time.Instant;
@@ -283,7 +284,7 @@ final class DescribeCommand extends AppCommand implements Callable<Integer> {
                   + ": no Nomad events (Nomad at "
                   + root().settings().nomad()
                   + ": "
-                  + e.getClass().getSimpleName()
+                  + TlsFailure.explain(e, "NOMAD").orElse(e.getClass().getSimpleName())
                   + ")");
     }
     return events;

@@ -2,6 +2,7 @@ package dev.reviewapps.reviewctl;
 
 import com.hashicorp.nomad.apimodel.AllocationListStub;
 import com.hashicorp.nomad.javasdk.NomadException;
+import dev.reviewapps.tls.TlsFailure;
 import java.io.IOException;
 import java.io.InputStream;
 import java.util.List;
@@ -50,9 +51,9 @@ final class LogsCommand extends AppCommand implements Callable<Integer> {
               + role
               + ": Nomad at "
               + root().settings().nomad()
-              + " unreachable ("
-              + e.getClass().getSimpleName()
-              + ")",
+              + TlsFailure.explain(e, "NOMAD")
+                  .map(why -> ": " + why)
+                  .orElseGet(() -> " unreachable (" + e.getClass().getSimpleName() + ")"),
           e);
     }
   }

@@ -1,7 +1,11 @@
 package dev.reviewapps.reviewctl;
 
 import com.hashicorp.nomad.javasdk.NomadException;
+import dev.reviewapps.controller.config.ClientTlsConfig;
 import dev.reviewapps.controller.consul.ConsulUnavailable;
+import dev.reviewapps.tls.ClientTls;
+import dev.reviewapps.tls.TlsFailure;
+import dev.reviewapps.tls.TlsSetupException;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.StringWriter;
@@ -45,7 +49,10 @@ public final class Reviewctl implements Runnable {
       names = "--consul",
       paramLabel = "ADDR",
       scope = ScopeType.INHERIT,
-      description = "Consul HTTP address, host:port or http://host:port (env CONSUL_HTTP_ADDR).")
+      description =
+          "Consul HTTP address, host:port, http://host:port or https://host:port (env"
+              + " CONSUL_HTTP_ADDR; TLS: CONSUL_CACERT, CONSUL_CLIENT_CERT, CONSUL_CLIENT_KEY,"
+              + " CONSUL_TLS_SERVER_NAME).")
   String consul;
 
   @Option(
@@ -61,7 +68,11 @@ public final class Reviewctl implements Runnable {
       names = "--nomad",
       paramLabel = "ADDR",
       scope = ScopeType.INHERIT,
-      description = "Nomad HTTP address (env NOMAD_ADDR, default " + DEFAULT_NOMAD + ").")
+      description =
+          "Nomad HTTP address (env NOMAD_ADDR, default "
+              + DEFAULT_NOMAD
+              + "; TLS: NOMAD_CACERT, NOMAD_CLIENT_CERT, NOMAD_CLIENT_KEY,"
+              + " NOMAD_TLS_SERVER_NAME; NOMAD_NAMESPACE).")
   String nomad;
 
   @Option(
@@ -149,9 +160,22 @@ public final class Reviewctl implements Runnable {
     return new Settings(
         pick(consul, "CONSUL_HTTP_ADDR").orElse(DEFAULT_CONSUL),
         secret(token, "CONSUL_HTTP_TOKEN"),
+        terminal.variable("CONSUL_HTTP_SSL").map("true"::equalsIgnoreCase).orElse(false),
+        tls(ClientTlsConfig.CONSUL),
         pick(nomad, "NOMAD_ADDR").orElse(DEFAULT_NOMAD),
         secret(nomadToken, "NOMAD_TOKEN"),
+        terminal.variable("NOMAD_NAMESPACE"),
+        tls(ClientTlsConfig.nomad("nomad")),
         pick(prefix, "REVIEW_APPS_PREFIX").orElse(DEFAULT_PREFIX));
+  }
+
+  /** TLS from the tools' own variables ({@code CONSUL_CACERT}, {@code NOMAD_CLIENT_CERT}, …). */
+  private ClientTls tls(ClientTlsConfig config) {
+    try {
+      return config.fromEnvironment(terminal.env());
+    } catch (TlsSetupException e) {
+      throw new CliError(e.getMessage());
+    }
   }
 
   /**
@@ -201,6 +225,11 @@ public final class Reviewctl implements Runnable {
     }
     if (e instanceof NomadException n) {
       return "Nomad answered: " + n.getMessage();
+    }
+    // Consul's TLS failures arrive as ConsulUnavailable above; Nomad's as the SDK's IOException.
+    Optional<String> tls = TlsFailure.explain(e, "NOMAD");
+    if (tls.isPresent()) {
+      return "Nomad at " + settings().nomad() + ": " + tls.get();
     }
     if (e instanceof SdkException s) {
       return "AWS: " + s.getMessage();

@@ -4,8 +4,10 @@ import dev.reviewapps.tls.ClientTls;
 import dev.reviewapps.tls.Pem;
 import dev.reviewapps.tls.TlsSetupException;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -20,9 +22,13 @@ public final class ClientTlsConfig {
   public static final ClientTlsConfig CONSUL =
       new ClientTlsConfig("consul", "CONSUL", "verify", "CONSUL_HTTP_SSL_VERIFY", false);
 
-  /** Nomad: verification is turned off only by {@code NOMAD_SKIP_VERIFY=true}, as nomad's CLI. */
-  public static final ClientTlsConfig NOMAD =
-      new ClientTlsConfig("nomad", "NOMAD", "skipVerify", "NOMAD_SKIP_VERIFY", true);
+  /**
+   * Nomad, its keys under {@code <base>.tls.}: verification is turned off only by {@code
+   * NOMAD_SKIP_VERIFY=true}, as nomad's CLI.
+   */
+  public static ClientTlsConfig nomad(String base) {
+    return new ClientTlsConfig(base, "NOMAD", "skipVerify", "NOMAD_SKIP_VERIFY", true);
+  }
 
   private final String system;
   private final String tool;
@@ -45,7 +51,7 @@ public final class ClientTlsConfig {
 
   /** The settings, for the list of known settings and the README. */
   public List<ConfigLoader.Setting> settings() {
-    String name = system.substring(0, 1).toUpperCase(Locale.ROOT) + system.substring(1);
+    String name = tool.charAt(0) + tool.substring(1).toLowerCase(Locale.ROOT);
     return List.of(
         setting("caCert", tool + "_CACERT", "", "PEM CA that signed " + name + "'s certificate"),
         setting("clientCert", tool + "_CLIENT_CERT", "", "PEM client certificate (mutual TLS)"),
@@ -92,6 +98,20 @@ public final class ClientTlsConfig {
     }
     usable &= check(v, "serverName", () -> ClientTls.defaults().withServerName(serverName));
     return usable ? new ClientTls(ca, cert, key, serverName, verify) : ClientTls.defaults();
+  }
+
+  /**
+   * The client TLS from environment variables only (reviewctl, which has no config file).
+   *
+   * @throws TlsSetupException naming every variable that cannot be used
+   */
+  public ClientTls fromEnvironment(Map<String, String> env) {
+    List<String> problems = new ArrayList<>();
+    ClientTls tls = parse(new ConfigLoader.Values(settings(), Map.of(), env, problems));
+    if (!problems.isEmpty()) {
+      throw new TlsSetupException(String.join("; ", problems));
+    }
+    return tls;
   }
 
   private Optional<Path> file(ConfigValues v, String key) {

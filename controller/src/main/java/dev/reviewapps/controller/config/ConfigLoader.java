@@ -296,7 +296,7 @@ public final class ConfigLoader {
   }
 
   /** Looks values up (environment, then file, then default) and collects the problems. */
-  private static final class Values implements ConfigValues {
+  static final class Values implements ConfigValues {
     private final List<Setting> known;
     private final Map<String, String> file;
     private final Map<String, String> env;

@@ -11,6 +11,7 @@ import com.hashicorp.nomad.javasdk.NomadApiClient;
 import com.hashicorp.nomad.javasdk.NomadException;
 import dev.reviewapps.controller.reviewapp.inventory.OwnershipConflict;
 import dev.reviewapps.model.naming.AppName;
+import dev.reviewapps.tls.TlsFailure;
 import java.io.IOException;
 import java.math.BigInteger;
 import java.util.ArrayList;
@@ -68,6 +69,8 @@ public final class SdkNomadJobs implements NomadJobs {
   public void register(Job job) {
     String owner = job.getMeta() == null ? null : job.getMeta().get(ReviewAppJobs.META_APP);
     checkOwner(job.getId(), owner == null ? Optional.empty() : AppName.parse(owner));
+    // The SDK names the configured namespace on every call; the job says the same in its body.
+    Optional.ofNullable(nomad.getConfig().getNamespace()).ifPresent(job::setNamespace);
     try {
       nomad.getJobsApi().register(job);
     } catch (IOException | NomadException e) {
@@ -273,12 +276,16 @@ public final class SdkNomadJobs implements NomadJobs {
       super(
           "Nomad: could not "
               + what
-              + " ("
-              + cause.getClass().getSimpleName()
-              + (cause instanceof ErrorResponseException r
-                  ? ", HTTP " + r.getServerErrorCode()
-                  : "")
-              + ")");
+              + TlsFailure.explain(cause, "NOMAD")
+                  .map(why -> ": " + why)
+                  .orElseGet(
+                      () ->
+                          " ("
+                              + cause.getClass().getSimpleName()
+                              + (cause instanceof ErrorResponseException r
+                                  ? ", HTTP " + r.getServerErrorCode()
+                                  : "")
+                              + ")"));
     }
   }
 }

@@ -6,6 +6,7 @@ import dev.reviewapps.controller.reviewapp.aws.Footprint;
 import dev.reviewapps.controller.reviewapp.guard.GuardLimits;
 import dev.reviewapps.controller.reviewapp.nomad.ReviewAppJobs;
 import dev.reviewapps.controller.reviewapp.teardown.TeardownSettings;
+import dev.reviewapps.tls.ClientTls;
 import java.net.URI;
 import java.time.Duration;
 import java.util.Optional;
@@ -32,7 +33,12 @@ public record ReviewAppConfig(
   public record SharedPostgres(String jdbcUrl, String username, Secret password) {}
 
   /** The Nomad API. */
-  public record Nomad(URI address, Optional<Secret> token, Optional<String> region) {}
+  public record Nomad(
+      URI address,
+      Optional<Secret> token,
+      Optional<String> region,
+      Optional<String> namespace,
+      ClientTls tls) {}
 
   /**
    * AWS clients: the region (empty: the SDK's default chain) and an endpoint override (devstack's

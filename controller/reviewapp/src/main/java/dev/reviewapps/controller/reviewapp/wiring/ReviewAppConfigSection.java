@@ -1,5 +1,6 @@
 package dev.reviewapps.controller.reviewapp.wiring;
 
+import dev.reviewapps.controller.config.ClientTlsConfig;
 import dev.reviewapps.controller.config.ConfigLoader.Setting;
 import dev.reviewapps.controller.config.ConfigSection;
 import dev.reviewapps.controller.config.ConfigValues;
@@ -13,6 +14,7 @@ import dev.reviewapps.controller.reviewapp.nomad.TaskDriver;
 import dev.reviewapps.controller.reviewapp.nomad.TaskRole;
 import dev.reviewapps.controller.reviewapp.teardown.TeardownSettings;
 import dev.reviewapps.model.naming.HostTemplate;
+import dev.reviewapps.tls.ClientTls;
 import java.net.URI;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -32,6 +34,7 @@ import java.util.Set;
 public final class ReviewAppConfigSection implements ConfigSection<ReviewAppConfig> {
 
   private static final String P = "reviewapp.";
+  private static final ClientTlsConfig NOMAD_TLS = ClientTlsConfig.nomad(P + "nomad");
 
   private static Setting setting(String path, String env, String defaultValue, String meaning) {
     return new Setting(P + path, Optional.ofNullable(env), defaultValue, meaning);
@@ -49,6 +52,13 @@ public final class ReviewAppConfigSection implements ConfigSection<ReviewAppConf
     s.add(setting("nomad.address", "NOMAD_ADDR", "http://127.0.0.1:4646", "Nomad API"));
     s.add(setting("nomad.token", "NOMAD_TOKEN", "", "Nomad ACL token, secret"));
     s.add(setting("nomad.region", "NOMAD_REGION", "", "Nomad region; empty: the agent's"));
+    s.add(
+        setting(
+            "nomad.namespace",
+            "NOMAD_NAMESPACE",
+            "",
+            "Nomad namespace of every job; empty: the token's default"));
+    s.addAll(NOMAD_TLS.settings());
     s.add(
         setting("nomad.datacenter", "REVIEW_APPS_NOMAD_DATACENTER", "dc1", "comma-separated list"));
     s.add(setting("nomad.driver", "REVIEW_APPS_NOMAD_DRIVER", "docker", "docker or raw_exec"));
@@ -159,6 +169,17 @@ public final class ReviewAppConfigSection implements ConfigSection<ReviewAppConf
     URI nomadAddress = httpUri(v, "nomad.address").orElse(URI.create("http://invalid"));
     Optional<Secret> nomadToken = optional(v, "nomad.token").map(Secret::new);
     Optional<String> nomadRegion = optional(v, "nomad.region");
+    Optional<String> nomadNamespace = optional(v, "nomad.namespace");
+    nomadNamespace
+        .filter(n -> !n.matches("[a-zA-Z0-9-]{1,128}"))
+        .ifPresent(
+            n ->
+                v.problem(
+                    v.label(P + "nomad.namespace")
+                        + ": must be letters, digits and '-' (as Nomad names namespaces), got '"
+                        + n
+                        + "'"));
+    ClientTls nomadTls = NOMAD_TLS.parse(v);
     List<String> datacenters =
         Arrays.stream(v.text(P + "nomad.datacenter").split(","))
             .map(String::strip)
@@ -281,7 +302,7 @@ public final class ReviewAppConfigSection implements ConfigSection<ReviewAppConf
         new ReviewAppSettings(hosts, scheme, recheck, readyRecheck),
         databases,
         new ReviewAppConfig.SharedPostgres(jdbcUrl, username, password),
-        new ReviewAppConfig.Nomad(nomadAddress, nomadToken, nomadRegion),
+        new ReviewAppConfig.Nomad(nomadAddress, nomadToken, nomadRegion, nomadNamespace, nomadTls),
         jobs,
         new ReviewAppConfig.Aws(region, endpoint),
         new ReviewAppConfig.Capacity(

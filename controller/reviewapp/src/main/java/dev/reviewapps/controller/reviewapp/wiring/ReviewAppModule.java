@@ -6,7 +6,6 @@ import com.google.inject.Singleton;
 import com.google.inject.multibindings.Multibinder;
 import com.google.inject.multibindings.OptionalBinder;
 import com.hashicorp.nomad.javasdk.NomadApiClient;
-import com.hashicorp.nomad.javasdk.NomadApiConfiguration;
 import dev.reviewapps.controller.config.ControllerConfig;
 import dev.reviewapps.controller.consul.KeyLayout;
 import dev.reviewapps.controller.consul.KeyValueStore;
@@ -34,6 +33,7 @@ import dev.reviewapps.controller.reviewapp.gc.GcRecords;
 import dev.reviewapps.controller.reviewapp.gc.SpecGc;
 import dev.reviewapps.controller.reviewapp.guard.DeletionGuard;
 import dev.reviewapps.controller.reviewapp.guard.GuardCheck;
+import dev.reviewapps.controller.reviewapp.nomad.NomadConnection;
 import dev.reviewapps.controller.reviewapp.nomad.ReviewAppJobs;
 import dev.reviewapps.controller.reviewapp.nomad.SdkNomadJobs;
 import dev.reviewapps.controller.reviewapp.orphans.OrphanSweep;
@@ -295,11 +295,12 @@ public final class ReviewAppModule extends AbstractModule {
   }
 
   private static NomadApiClient nomad(ReviewAppConfig.Nomad nomad) {
-    NomadApiConfiguration.Builder builder =
-        new NomadApiConfiguration.Builder().setAddress(nomad.address().toString());
-    nomad.token().ifPresent(t -> builder.setAuthToken(t.value()));
-    nomad.region().ifPresent(builder::setRegion);
-    return new NomadApiClient(builder.build());
+    return NomadConnection.connect(
+        nomad.address(),
+        nomad.token().map(Secret::value),
+        nomad.region(),
+        nomad.namespace(),
+        nomad.tls());
   }
 
   private static CapacityProvider capacity(ReviewAppConfig config) {
