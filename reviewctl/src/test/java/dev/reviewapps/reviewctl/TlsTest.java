@@ -6,7 +6,6 @@ import dev.reviewapps.devstack.consul.ConsulConfig;
 import dev.reviewapps.devstack.consul.ConsulStandIn;
 import dev.reviewapps.devstack.nomad.NomadConfig;
 import dev.reviewapps.devstack.nomad.NomadStandIn;
-import dev.reviewapps.tls.ServerTls;
 import dev.reviewapps.tls.ThrowawayCa;
 import java.nio.file.Path;
 import java.util.Map;
@@ -22,34 +21,23 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class TlsTest {
   @TempDir static Path dir;
-  static ThrowawayCa ca;
-  static ThrowawayCa otherCa;
-  static ThrowawayCa.Issued ci;
+  static ThrowawayCa.Pki consulPki;
+  static ThrowawayCa.Pki nomadPki;
   static ConsulStandIn consul;
   static NomadStandIn nomad;
 
   @BeforeAll
   static void start() throws Exception {
-    ca = ThrowawayCa.create(dir, "cluster");
-    otherCa = ThrowawayCa.create(dir, "other");
-    ThrowawayCa.Issued consulCert = ca.issue("server.dc1.consul", "server.dc1.consul");
-    ThrowawayCa.Issued nomadCert = ca.issue("server.global.nomad", "server.global.nomad");
-    ci = ca.issue("ci", "ci.internal");
+    consulPki = ThrowawayCa.Pki.create(dir.resolve("consul"), "server.dc1.consul");
+    nomadPki = ThrowawayCa.Pki.create(dir.resolve("nomad"), "server.global.nomad");
     consul =
         ConsulStandIn.start(
             ConsulConfig.defaults()
-                .withTls(
-                    Optional.of(
-                        new ServerTls(
-                            consulCert.certificate(),
-                            consulCert.key(),
-                            Optional.of(ca.certificate())))));
+                .withTls(Optional.of(consulPki.server(consulPki.byName(), true))));
     nomad =
         NomadStandIn.start(
             NomadConfig.defaults().toBuilder()
-                .tls(
-                    Optional.of(
-                        new ServerTls(nomadCert.certificate(), nomadCert.key(), Optional.empty())))
+                .tls(Optional.of(nomadPki.server(nomadPki.byName(), false)))
                 .build());
   }
 
@@ -65,12 +53,12 @@ class TlsTest {
         Map.of(
             "CONSUL_HTTP_ADDR", "127.0.0.1:" + consul.port(),
             "CONSUL_HTTP_SSL", "true",
-            "CONSUL_CACERT", ca.certificate().toString(),
+            "CONSUL_CACERT", consulPki.ca().certificate().toString(),
             "CONSUL_TLS_SERVER_NAME", "server.dc1.consul",
-            "CONSUL_CLIENT_CERT", ci.certificate().toString(),
-            "CONSUL_CLIENT_KEY", ci.key().toString(),
+            "CONSUL_CLIENT_CERT", consulPki.client().certificate().toString(),
+            "CONSUL_CLIENT_KEY", consulPki.client().key().toString(),
             "NOMAD_ADDR", nomad.baseUrl(),
-            "NOMAD_CACERT", ca.certificate().toString(),
+            "NOMAD_CACERT", nomadPki.ca().certificate().toString(),
             "NOMAD_TLS_SERVER_NAME", "server.global.nomad"));
   }
 
@@ -83,12 +71,15 @@ class TlsTest {
 
   @Test
   void aServerCertificateFromAnotherCaIsRefusedNamingTheVariable() {
-    Cli.Run run = cli().with("CONSUL_CACERT", otherCa.certificate().toString()).run("get");
+    Cli.Run run =
+        cli().with("CONSUL_CACERT", consulPki.otherCa().certificate().toString()).run("get");
     assertThat(run.exitCode()).isNotZero();
     assertThat(run.err()).contains("not signed by a CA we trust").contains("CONSUL_CACERT");
 
     Cli.Run logs =
-        cli().with("NOMAD_CACERT", otherCa.certificate().toString()).run("logs", "deploy-x", "web");
+        cli()
+            .with("NOMAD_CACERT", nomadPki.otherCa().certificate().toString())
+            .run("logs", "deploy-x", "web");
     assertThat(logs.exitCode()).isNotZero();
     assertThat(logs.err()).contains("NOMAD_CACERT");
   }

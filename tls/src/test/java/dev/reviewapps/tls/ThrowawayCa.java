@@ -59,6 +59,52 @@ public final class ThrowawayCa {
   public record Issued(Path certificate, Path key) {}
 
   /**
+   * What a TLS test of a client needs: the cluster's CA and an unrelated one, a server certificate
+   * for the loopback address, one only for {@code serverName}, and a client certificate.
+   */
+  public record Pki(
+      ThrowawayCa ca, ThrowawayCa otherCa, Issued byAddress, Issued byName, Issued client) {
+
+    public static Pki create(Path dir, String serverName) throws IOException {
+      ThrowawayCa ca = ThrowawayCa.create(dir, "cluster");
+      return new Pki(
+          ca,
+          ThrowawayCa.create(dir, "other"),
+          ca.issue("localhost", "localhost", "IP:127.0.0.1"),
+          ca.issue(serverName, serverName),
+          ca.issue("client", "client.internal"));
+    }
+
+    /** A server's TLS with {@code certificate}; with {@code mutual}, client certificates too. */
+    public ServerTls server(Issued certificate, boolean mutual) {
+      return new ServerTls(
+          certificate.certificate(),
+          certificate.key(),
+          mutual ? java.util.Optional.of(ca.certificate()) : java.util.Optional.empty());
+    }
+
+    /** A verifying client trusting {@code authority}. */
+    public static ClientTls trusting(ThrowawayCa authority) {
+      return new ClientTls(
+          java.util.Optional.of(authority.certificate()),
+          java.util.Optional.empty(),
+          java.util.Optional.empty(),
+          java.util.Optional.empty(),
+          true);
+    }
+
+    /** A verifying client trusting the cluster's CA and presenting the client certificate. */
+    public ClientTls mutualClient() {
+      return new ClientTls(
+          java.util.Optional.of(ca.certificate()),
+          java.util.Optional.of(client.certificate()),
+          java.util.Optional.of(client.key()),
+          java.util.Optional.empty(),
+          true);
+    }
+  }
+
+  /**
    * Issues a certificate for {@code names}: DNS names, or IP addresses written {@code
    * IP:127.0.0.1}. Usable by servers and clients.
    */

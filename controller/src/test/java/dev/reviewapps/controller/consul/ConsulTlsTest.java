@@ -25,23 +25,21 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class ConsulTlsTest {
   @TempDir static Path dir;
+  static ThrowawayCa.Pki pki;
   static ThrowawayCa ca;
   static ThrowawayCa otherCa;
   static ConsulStandIn byAddress;
   static ConsulStandIn byName;
   static ConsulStandIn mutual;
-  static ThrowawayCa.Issued client;
 
   @BeforeAll
   static void start() throws Exception {
-    ca = ThrowawayCa.create(dir, "consul");
-    otherCa = ThrowawayCa.create(dir, "other");
-    ThrowawayCa.Issued local = ca.issue("localhost", "localhost", "IP:127.0.0.1");
-    ThrowawayCa.Issued named = ca.issue("server.dc1.consul", "server.dc1.consul");
-    client = ca.issue("controller", "controller.internal");
-    byAddress = start(new ServerTls(local.certificate(), local.key(), Optional.empty()));
-    byName = start(new ServerTls(named.certificate(), named.key(), Optional.empty()));
-    mutual = start(new ServerTls(local.certificate(), local.key(), Optional.of(ca.certificate())));
+    pki = ThrowawayCa.Pki.create(dir, "server.dc1.consul");
+    ca = pki.ca();
+    otherCa = pki.otherCa();
+    byAddress = start(pki.server(pki.byAddress(), false));
+    byName = start(pki.server(pki.byName(), false));
+    mutual = start(pki.server(pki.byAddress(), true));
   }
 
   private static ConsulStandIn start(ServerTls tls) throws Exception {
@@ -67,12 +65,7 @@ class ConsulTlsTest {
   }
 
   private static ClientTls trusting(ThrowawayCa authority) {
-    return new ClientTls(
-        Optional.of(authority.certificate()),
-        Optional.empty(),
-        Optional.empty(),
-        Optional.empty(),
-        true);
+    return ThrowawayCa.Pki.trusting(authority);
   }
 
   private static void roundTrip(KeyValueStore store) {
@@ -120,15 +113,7 @@ class ConsulTlsTest {
     // connection; it cannot be told from other resets, so no hint is promised here.
     assertThatThrownBy(() -> roundTrip(store(mutual, trusting(ca))))
         .isInstanceOf(ConsulUnavailable.class);
-    roundTrip(
-        store(
-            mutual,
-            new ClientTls(
-                Optional.of(ca.certificate()),
-                Optional.of(client.certificate()),
-                Optional.of(client.key()),
-                Optional.empty(),
-                true)));
+    roundTrip(store(mutual, pki.mutualClient()));
   }
 
   @Test

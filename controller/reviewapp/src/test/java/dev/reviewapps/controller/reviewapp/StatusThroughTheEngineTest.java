@@ -5,13 +5,12 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import com.hashicorp.nomad.apimodel.Job;
-import com.hashicorp.nomad.apimodel.Task;
-import com.hashicorp.nomad.apimodel.TaskGroup;
 import dev.reviewapps.controller.engine.Engine;
 import dev.reviewapps.controller.metrics.ReconcileMeters;
 import dev.reviewapps.controller.metrics.WorkQueueMeters;
 import dev.reviewapps.controller.reviewapp.inventory.OwnershipConflict;
 import dev.reviewapps.controller.reviewapp.testing.ReviewAppWorld;
+import dev.reviewapps.controller.reviewapp.testing.TrueJob;
 import dev.reviewapps.controller.status.FailedStatus;
 import dev.reviewapps.controller.status.StatusWriter;
 import dev.reviewapps.model.status.ConditionStatus;
@@ -262,25 +261,7 @@ class StatusThroughTheEngineTest {
             "review-apps-controller", Map.of(),
             "deploy-engine-foreign", Map.of("owner", "payments-team"));
     for (var job : foreign.entrySet()) {
-      world
-          .nomadClient
-          .getJobsApi()
-          .register(
-              new Job()
-                  .setId(job.getKey())
-                  .setName(job.getKey())
-                  .setType("batch")
-                  .setDatacenters(List.of("dc1"))
-                  .setMeta(job.getValue())
-                  .addTaskGroups(
-                      new TaskGroup()
-                          .setName("run")
-                          .setCount(1)
-                          .addTasks(
-                              new Task()
-                                  .setName("run")
-                                  .setDriver("raw_exec")
-                                  .addConfig("command", "/bin/true"))));
+      world.nomadClient.getJobsApi().register(TrueJob.of(job.getKey(), job.getValue(), "run"));
     }
     Map<String, BigInteger> versions = new HashMap<>();
     for (String id : foreign.keySet()) {
@@ -368,21 +349,10 @@ class StatusThroughTheEngineTest {
           .nomadClient
           .getJobsApi()
           .register(
-              new Job()
-                  .setId(id)
-                  .setName(id)
-                  .setType("batch")
-                  .setDatacenters(List.of("dc1"))
-                  .setMeta(Map.of("review-app", id.substring(0, id.length() - "-seed".length())))
-                  .addTaskGroups(
-                      new TaskGroup()
-                          .setName("seed")
-                          .setCount(1)
-                          .addTasks(
-                              new Task()
-                                  .setName("seed")
-                                  .setDriver("raw_exec")
-                                  .addConfig("command", "/bin/true"))));
+              TrueJob.of(
+                  id,
+                  Map.of("review-app", id.substring(0, id.length() - "-seed".length())),
+                  "seed"));
     }
     var nomad = world.providers().nomad();
 

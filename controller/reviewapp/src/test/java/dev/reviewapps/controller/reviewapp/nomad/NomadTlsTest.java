@@ -3,10 +3,8 @@ package dev.reviewapps.controller.reviewapp.nomad;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import com.hashicorp.nomad.apimodel.Job;
-import com.hashicorp.nomad.apimodel.Task;
-import com.hashicorp.nomad.apimodel.TaskGroup;
 import com.hashicorp.nomad.javasdk.NomadApiClient;
+import dev.reviewapps.controller.reviewapp.testing.TrueJob;
 import dev.reviewapps.devstack.nomad.NomadConfig;
 import dev.reviewapps.devstack.nomad.NomadStandIn;
 import dev.reviewapps.tls.ClientTls;
@@ -14,7 +12,6 @@ import dev.reviewapps.tls.ServerTls;
 import dev.reviewapps.tls.ThrowawayCa;
 import java.net.URI;
 import java.nio.file.Path;
-import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import org.junit.jupiter.api.AfterAll;
@@ -29,23 +26,19 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class NomadTlsTest {
   @TempDir static Path dir;
+  static ThrowawayCa.Pki pki;
   static ThrowawayCa ca;
-  static ThrowawayCa otherCa;
-  static ThrowawayCa.Issued client;
   static NomadStandIn byAddress;
   static NomadStandIn byName;
   static NomadStandIn mutual;
 
   @BeforeAll
   static void start() throws Exception {
-    ca = ThrowawayCa.create(dir, "nomad");
-    otherCa = ThrowawayCa.create(dir, "other");
-    ThrowawayCa.Issued local = ca.issue("localhost", "localhost", "IP:127.0.0.1");
-    ThrowawayCa.Issued named = ca.issue("server.global.nomad", "server.global.nomad");
-    client = ca.issue("controller", "controller.internal");
-    byAddress = start(new ServerTls(local.certificate(), local.key(), Optional.empty()));
-    byName = start(new ServerTls(named.certificate(), named.key(), Optional.empty()));
-    mutual = start(new ServerTls(local.certificate(), local.key(), Optional.of(ca.certificate())));
+    pki = ThrowawayCa.Pki.create(dir, "server.global.nomad");
+    ca = pki.ca();
+    byAddress = start(pki.server(pki.byAddress(), false));
+    byName = start(pki.server(pki.byName(), false));
+    mutual = start(pki.server(pki.byAddress(), true));
   }
 
   private static NomadStandIn start(ServerTls tls) throws Exception {
@@ -72,31 +65,11 @@ class NomadTlsTest {
   }
 
   private static ClientTls trusting(ThrowawayCa authority) {
-    return new ClientTls(
-        Optional.of(authority.certificate()),
-        Optional.empty(),
-        Optional.empty(),
-        Optional.empty(),
-        true);
+    return ThrowawayCa.Pki.trusting(authority);
   }
 
   private static void register(SdkNomadJobs jobs, String app) {
-    jobs.register(
-        new Job()
-            .setId(app)
-            .setName(app)
-            .setType("batch")
-            .setDatacenters(List.of("dc1"))
-            .setMeta(Map.of(ReviewAppJobs.META_APP, app))
-            .addTaskGroups(
-                new TaskGroup()
-                    .setName("run")
-                    .setCount(1)
-                    .addTasks(
-                        new Task()
-                            .setName("run")
-                            .setDriver("raw_exec")
-                            .addConfig("command", "/bin/true"))));
+    jobs.register(TrueJob.of(app, Map.of(ReviewAppJobs.META_APP, app), "run"));
   }
 
   @Test
@@ -112,7 +85,7 @@ class NomadTlsTest {
   @Test
   void aCertificateFromAnotherCaIsRefused() {
     assertThatThrownBy(
-            () -> jobs(byAddress, trusting(otherCa), Optional.empty()).registered("a", "a"))
+            () -> jobs(byAddress, trusting(pki.otherCa()), Optional.empty()).registered("a", "a"))
         .isInstanceOf(SdkNomadJobs.NomadCallFailed.class)
         .hasMessageContaining("NOMAD_CACERT")
         .hasMessageNotContaining("t0ken");
@@ -135,13 +108,6 @@ class NomadTlsTest {
   void mutualTlsNeedsTheClientCertificate() {
     assertThatThrownBy(() -> jobs(mutual, trusting(ca), Optional.empty()).registered("a", "a"))
         .isInstanceOf(SdkNomadJobs.NomadCallFailed.class);
-    ClientTls withCertificate =
-        new ClientTls(
-            Optional.of(ca.certificate()),
-            Optional.of(client.certificate()),
-            Optional.of(client.key()),
-            Optional.empty(),
-            true);
-    assertThat(jobs(mutual, withCertificate, Optional.empty()).registered("a", "a")).isEmpty();
+    assertThat(jobs(mutual, pki.mutualClient(), Optional.empty()).registered("a", "a")).isEmpty();
   }
 }
