@@ -2,9 +2,6 @@ package dev.reviewapps.controller.reviewapp.orphans;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.hashicorp.nomad.apimodel.Job;
-import com.hashicorp.nomad.apimodel.Task;
-import com.hashicorp.nomad.apimodel.TaskGroup;
 import dev.reviewapps.controller.consul.KeyLayout;
 import dev.reviewapps.controller.reviewapp.ReviewAppProviders;
 import dev.reviewapps.controller.reviewapp.aws.S3AppAssets;
@@ -12,6 +9,7 @@ import dev.reviewapps.controller.reviewapp.guard.DeletionGuard;
 import dev.reviewapps.controller.reviewapp.guard.GuardLimits;
 import dev.reviewapps.controller.reviewapp.postgres.SharedDatabase;
 import dev.reviewapps.controller.reviewapp.testing.ReviewAppWorld;
+import dev.reviewapps.controller.reviewapp.testing.TrueJob;
 import dev.reviewapps.model.naming.HostTemplate;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
@@ -235,23 +233,7 @@ class OrphanSweepTest {
   }
 
   private static void registerJob(String id, Map<String, String> meta) {
-    Job job =
-        new Job()
-            .setId(id)
-            .setName(id)
-            .setType("batch")
-            .setDatacenters(List.of("dc1"))
-            .setMeta(meta)
-            .addTaskGroups(
-                new TaskGroup()
-                    .setName("run")
-                    .setCount(1)
-                    .addTasks(
-                        new Task()
-                            .setName("run")
-                            .setDriver("raw_exec")
-                            .addConfig("command", "/bin/true")));
-    providers.nomad().register(job);
+    providers.nomad().register(TrueJob.of(id, meta, "run"));
   }
 
   private static byte[] bytes(String text) {
