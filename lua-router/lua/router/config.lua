@@ -26,6 +26,76 @@ local DEFAULTS = {
   guard_hold_seconds = 300,
 }
 
+local function env(getenv, name)
+  local v = getenv(name)
+  if v == nil or v == "" then
+    return nil
+  end
+  return v
+end
+
+local function read_file(path, what)
+  local f, err = io.open(path, "r")
+  if not f then
+    return nil, what .. ": cannot read " .. path .. " (" .. tostring(err) .. ")"
+  end
+  local text = f:read("*a")
+  f:close()
+  return text
+end
+
+-- Where Consul is and how to speak to it, with the consul CLI's own variables: CONSUL_HTTP_ADDR
+-- (wins over the file's "consul"; host:port, http:// or https://), CONSUL_HTTP_SSL,
+-- CONSUL_TLS_SERVER_NAME, CONSUL_CLIENT_CERT and CONSUL_CLIENT_KEY, CONSUL_HTTP_SSL_VERIFY. The CA
+-- (CONSUL_CACERT) is nginx's lua_ssl_trusted_certificate, written by render-conf. Certificate
+-- files are read here, in the master, so that workers need no access to them.
+function M.consul(c, getenv)
+  local address = env(getenv, "CONSUL_HTTP_ADDR") or tostring(c.consul)
+  local scheme, rest = address:match("^(https?)://(.*)$")
+  if not scheme then
+    scheme = (env(getenv, "CONSUL_HTTP_SSL") or ""):lower() == "true" and "https" or "http"
+    rest = address
+  end
+  local h, p = rest:match("^([%w.-]+):(%d+)/?$")
+  if not h then
+    return nil, "consul must be host:port, http://host:port or https://host:port, got " .. address
+  end
+  local consul = {
+    host = h,
+    port = tonumber(p),
+    addr = h .. ":" .. p,
+    connect_timeout_ms = c.consul_timeout_ms,
+  }
+  local token = c.token_env and env(getenv, c.token_env)
+  if token then
+    consul.token = token
+  end
+  if scheme == "https" then
+    local verify = (env(getenv, "CONSUL_HTTP_SSL_VERIFY") or "true"):lower()
+    if verify ~= "true" and verify ~= "false" then
+      return nil, "CONSUL_HTTP_SSL_VERIFY must be true or false, got " .. verify
+    end
+    local tls = { server_name = env(getenv, "CONSUL_TLS_SERVER_NAME") or h, verify = verify == "true" }
+    local cert, key = env(getenv, "CONSUL_CLIENT_CERT"), env(getenv, "CONSUL_CLIENT_KEY")
+    if (cert == nil) ~= (key == nil) then
+      return nil, "CONSUL_CLIENT_CERT and CONSUL_CLIENT_KEY go together: give both or neither"
+    end
+    if cert then
+      local err
+      tls.client_cert_pem, err = read_file(cert, "CONSUL_CLIENT_CERT")
+      if not tls.client_cert_pem then
+        return nil, err
+      end
+      tls.client_key_pem, err = read_file(key, "CONSUL_CLIENT_KEY")
+      if not tls.client_key_pem then
+        return nil, err
+      end
+    end
+    consul.tls = tls
+  end
+  return consul
+end
+
 -- raw: decoded JSON table; getenv: os.getenv or a fake. Returns conf or nil and a reason.
 function M.build(raw, getenv)
   if type(raw) ~= "table" then
@@ -42,15 +112,11 @@ function M.build(raw, getenv)
     c[k] = v
   end
 
-  local h, p = tostring(c.consul):match("^([%w.-]+):(%d+)$")
-  if not h then
-    return nil, "consul must be host:port, got " .. tostring(c.consul)
+  local consul, cerr = M.consul(c, getenv or function() end)
+  if not consul then
+    return nil, cerr
   end
-  c.consul = { host = h, port = tonumber(p), addr = h .. ":" .. p, connect_timeout_ms = c.consul_timeout_ms }
-  local token = getenv and c.token_env and getenv(c.token_env)
-  if token and token ~= "" then
-    c.consul.token = token
-  end
+  c.consul = consul
 
   if type(c.prefix) ~= "string" or not c.prefix:find("^[%w_./-]*$") or c.prefix:find("..", 1, true) then
     return nil, "prefix may contain only letters, digits, _ . / -"

@@ -5,6 +5,43 @@ local M = {}
 
 local MAX_BODY = 32 * 1024 * 1024
 
+local HINT = " (check CONSUL_CACERT, CONSUL_TLS_SERVER_NAME, CONSUL_CLIENT_CERT)"
+
+-- The client certificate, parsed once per worker from the PEM text the master read.
+local client_cert, client_key
+
+-- TLS on a new connection (a kept-alive one is already past it): the client certificate for
+-- mutual TLS, then the handshake, which checks the chain against lua_ssl_trusted_certificate
+-- (CONSUL_CACERT) and the certificate's name against tls.server_name, also sent as SNI.
+local function handshake(sock, tls)
+  if tls.client_cert_pem then
+    if not client_cert then
+      local ssl = require("ngx.ssl")
+      local cert, cerr = ssl.parse_pem_cert(tls.client_cert_pem)
+      local key, kerr = ssl.parse_pem_priv_key(tls.client_key_pem)
+      if not cert or not key then
+        return nil, "client certificate or key unusable: " .. tostring(cerr or kerr)
+      end
+      client_cert, client_key = cert, key
+    end
+    local ok, err = sock:setclientcert(client_cert, client_key)
+    if not ok then
+      return nil, "client certificate: " .. tostring(err)
+    end
+  end
+  -- lua-resty-core 0.1.25 (Debian 12) raises an assertion instead of returning the error when a
+  -- handshake that completed at once fails verification, and without a session asked for it would
+  -- even report success; so a session is asked for and the assertion caught.
+  local called, session, err = pcall(sock.sslhandshake, sock, nil, tls.server_name, tls.verify)
+  if not called then
+    return nil, "handshake failed (certificate not verified?)" .. HINT
+  end
+  if not session then
+    return nil, tostring(err) .. HINT
+  end
+  return true
+end
+
 -- conf: { host, port, addr, token, connect_timeout_ms }. path includes the query string.
 -- Returns { status, index, body } or nil and an error (never containing the token).
 function M.get(conf, path, read_timeout_ms)
@@ -13,6 +50,13 @@ function M.get(conf, path, read_timeout_ms)
   local ok, err = sock:connect(conf.host, conf.port)
   if not ok then
     return nil, "connect to Consul " .. conf.addr .. ": " .. tostring(err)
+  end
+  if conf.tls and sock:getreusedtimes() == 0 then
+    ok, err = handshake(sock, conf.tls)
+    if not ok then
+      sock:close()
+      return nil, "TLS with Consul " .. conf.addr .. ": " .. tostring(err)
+    end
   end
   local req = {
     "GET ", path, " HTTP/1.1\r\nHost: ", conf.addr,

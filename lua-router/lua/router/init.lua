@@ -114,6 +114,10 @@ function M.configure(path)
     error("router: " .. err)
   end
   conf = c
+  if conf.consul.tls and not conf.consul.tls.verify then
+    ngx.log(ngx.WARN, "router: TLS certificate checks of Consul are off (CONSUL_HTTP_SSL_VERIFY=false):",
+      " anyone on the path to ", conf.consul.addr, " can read the ACL token and the routes")
+  end
   -- On `nginx -s reload` the dict survives with the live table; only a fresh start needs the
   -- snapshot.
   if conf.snapshot_path and not ROUTES:get("m:source") then

@@ -28,6 +28,43 @@ describe("router.config", function()
     assert.equal("ra/routes/", config.build({ domains = { "r.test" }, prefix = "ra" }, env({})).route_prefix)
   end)
 
+  it("takes CONSUL_HTTP_ADDR over the file and speaks TLS for https:// or CONSUL_HTTP_SSL", function()
+    local pem = os.tmpname()
+    local f = assert(io.open(pem, "w"))
+    f:write("-----BEGIN CERTIFICATE-----\n")
+    f:close()
+    local c = assert(config.build({ domains = { "r.test" }, consul = "127.0.0.1:8500" }, env({
+      CONSUL_HTTP_ADDR = "https://consul.internal:8501",
+      CONSUL_TLS_SERVER_NAME = "server.dc1.consul",
+      CONSUL_CLIENT_CERT = pem,
+      CONSUL_CLIENT_KEY = pem,
+    })))
+    assert.equal("consul.internal", c.consul.host)
+    assert.equal(8501, c.consul.port)
+    assert.equal("server.dc1.consul", c.consul.tls.server_name)
+    assert.is_true(c.consul.tls.verify)
+    assert.equal("-----BEGIN CERTIFICATE-----\n", c.consul.tls.client_cert_pem)
+
+    local ssl = assert(config.build({ domains = { "r.test" }, consul = "10.0.0.2:8501" }, env({ CONSUL_HTTP_SSL = "true", CONSUL_HTTP_SSL_VERIFY = "false" })))
+    assert.equal("10.0.0.2", ssl.consul.tls.server_name)
+    assert.is_false(ssl.consul.tls.verify)
+    assert.is_nil(assert(config.build({ domains = { "r.test" }, consul = "http://10.0.0.2:8500" }, env({}))).consul.tls)
+    os.remove(pem)
+  end)
+
+  it("refuses TLS settings that cannot work, naming the variable", function()
+    for vars, expected in pairs({
+      [{ CONSUL_HTTP_ADDR = "https://c:8501", CONSUL_CLIENT_CERT = "/x.pem" }] = "CONSUL_CLIENT_CERT and CONSUL_CLIENT_KEY go together",
+      [{ CONSUL_HTTP_ADDR = "https://c:8501", CONSUL_CLIENT_CERT = "/nope.pem", CONSUL_CLIENT_KEY = "/nope.key" }] = "CONSUL_CLIENT_CERT: cannot read /nope.pem",
+      [{ CONSUL_HTTP_ADDR = "https://c:8501", CONSUL_HTTP_SSL_VERIFY = "maybe" }] = "CONSUL_HTTP_SSL_VERIFY must be true or false",
+      [{ CONSUL_HTTP_ADDR = "ftp://c:21" }] = "consul must be host:port, http://host:port or https://host:port",
+    }) do
+      local c, err = config.build({ domains = { "r.test" } }, env(vars))
+      assert.is_nil(c)
+      assert.truthy(err:find(expected, 1, true), err)
+    end
+  end)
+
   it("refuses mistakes instead of starting with them", function()
     for _, raw in ipairs({
       { domains = {} },

@@ -3,6 +3,8 @@ package dev.reviewapps.router.it;
 import dev.reviewapps.devstack.consul.ConsulConfig;
 import dev.reviewapps.devstack.consul.ConsulStandIn;
 import dev.reviewapps.devstack.consul.acl.AclRules;
+import dev.reviewapps.tls.ClientTls;
+import dev.reviewapps.tls.ServerTls;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -20,15 +22,18 @@ import java.util.Optional;
 final class Consul implements AutoCloseable {
   static final String ROUTES = "review-apps/routes/";
   static final String STATUS = "review-apps/phases/";
-  private static final HttpClient HTTP = HttpClient.newHttpClient();
-
   private final ConsulConfig config;
   private final Optional<String> token;
+  private final HttpClient http;
   private ConsulStandIn server;
 
-  private Consul(ConsulConfig config, Optional<String> token) throws IOException {
+  private Consul(ConsulConfig config, Optional<String> token, Optional<ClientTls> tls)
+      throws IOException {
     this.config = config;
     this.token = token;
+    this.http =
+        tls.map(t -> HttpClient.newBuilder().sslContext(t.sslContext()).build())
+            .orElseGet(HttpClient::newHttpClient);
     this.server = ConsulStandIn.start(config);
     // The stand-in (as of this writing) answers an empty store with X-Consul-Index 1 and gives
     // the first write index 1 too, so a watch parked on index 1 would miss that write; a real
@@ -49,7 +54,22 @@ final class Consul implements AutoCloseable {
   static Consul start(Path dataDir) throws IOException {
     return new Consul(
         ConsulConfig.defaults().withPort(NginxRouter.freePort()).withDataDir(dataDir),
+        Optional.empty(),
         Optional.empty());
+  }
+
+  /**
+   * A stand-in serving HTTPS only with {@code server}; this helper writes over {@code client} (its
+   * certificate must also carry 127.0.0.1).
+   */
+  static Consul startWithTls(Path dataDir, ServerTls server, ClientTls client) throws IOException {
+    return new Consul(
+        ConsulConfig.defaults()
+            .withPort(NginxRouter.freePort())
+            .withDataDir(dataDir)
+            .withTls(Optional.of(server)),
+        Optional.empty(),
+        Optional.of(client));
   }
 
   /** A stand-in that enforces ACLs; this helper writes with {@code managementToken}. */
@@ -60,7 +80,8 @@ final class Consul implements AutoCloseable {
             .withPort(NginxRouter.freePort())
             .withDataDir(dataDir)
             .withAclRules(AclRules.parse(aclJson)),
-        Optional.of(managementToken));
+        Optional.of(managementToken),
+        Optional.empty());
   }
 
   int port() {
@@ -94,13 +115,14 @@ final class Consul implements AutoCloseable {
   }
 
   private URI uri(String key) {
-    return URI.create("http://127.0.0.1:" + port() + "/v1/kv/" + key);
+    String scheme = config.tls().isPresent() ? "https" : "http";
+    return URI.create(scheme + "://127.0.0.1:" + port() + "/v1/kv/" + key);
   }
 
   private void send(HttpRequest.Builder request) throws IOException, InterruptedException {
     token.ifPresent(t -> request.header("X-Consul-Token", t));
     HttpResponse<String> response =
-        HTTP.send(
+        http.send(
             request.timeout(Duration.ofSeconds(30)).build(), HttpResponse.BodyHandlers.ofString());
     if (response.statusCode() != 200) {
       throw new IOException("Consul answered " + response.statusCode() + ": " + response.body());

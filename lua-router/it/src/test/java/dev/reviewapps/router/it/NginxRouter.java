@@ -120,9 +120,11 @@ final class NginxRouter implements AutoCloseable {
     // Short, so the reload test proves the bound without waiting long for it.
     env.put("ROUTER_SHUTDOWN_TIMEOUT", "1s");
     env.put("ROUTER_LUA_DIR", routerDir().resolve("lua").toString());
+    // CONSUL_CACERT becomes lua_ssl_trusted_certificate: only the one a test hands over.
+    env.keySet().removeIf(k -> k.startsWith("CONSUL_"));
     this.env.forEach(
         (k, v) -> {
-          if (k.startsWith("ROUTER_")) {
+          if (k.startsWith("ROUTER_") || k.startsWith("CONSUL_")) {
             env.put(k, v);
           }
         });
@@ -302,8 +304,8 @@ final class NginxRouter implements AutoCloseable {
 
   private void run(List<String> command) throws IOException {
     ProcessBuilder pb = new ProcessBuilder(command).redirectErrorStream(true);
-    // Only the token a test hands over, never one from the environment running the build.
-    pb.environment().remove("CONSUL_HTTP_TOKEN");
+    // Only the token, address and TLS settings a test hands over, never the build's own.
+    pb.environment().keySet().removeIf(k -> k.startsWith("CONSUL_"));
     pb.environment().putAll(env);
     Process p = pb.start();
     String output = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
