@@ -3,6 +3,8 @@
 
 - deploy/acl/*.json: Consul ACL rules in JSON syntax; only key/key_prefix/session_prefix rules,
   every key under review-apps/; the router and CI write nowhere but their own keys.
+- deploy/acl/nomad-*.hcl: Nomad ACL policies in HCL: only namespace blocks, only the review-apps
+  namespace, only the capabilities each component uses (no policy = "write", no node/agent/operator).
 - deploy/aws/controller-iam-policy.json: an IAM policy whose actions name no wildcard, whose
   changing actions reach only ra-* RDS instances (and only tagged ones), the review-apps Auto
   Scaling group and the assets prefix; only read-only Describe/List actions get Resource "*".
@@ -54,6 +56,41 @@ for name, rules in (("router.json", router), ("ci.json", ci)):
 if "review-apps/status/" in router.get("key_prefix", {}):
     problem("acl/router.json: the router reads phases/, not status/")
 
+import re
+
+
+def nomad_policy(name, allowed):
+    """A small reader of the HCL these files use: blocks, lists of strings, comments."""
+    text = (DEPLOY / "acl" / name).read_text()
+    body = re.sub(r"#[^\n]*", "", text)
+    blocks = re.findall(r'(\w+)\s*"([^"]*)"\s*\{([^{}]*)\}', body)
+    rest = re.sub(r'(\w+)\s*"([^"]*)"\s*\{([^{}]*)\}', "", body).strip()
+    if rest:
+        problem(f"acl/{name}: not understood outside blocks: {rest[:60]!r}")
+    if not blocks:
+        problem(f"acl/{name}: no namespace block")
+    for kind, label, inner in blocks:
+        if kind != "namespace":
+            problem(f"acl/{name}: {kind} block: only namespace blocks are expected")
+        if label != "review-apps":
+            problem(f"acl/{name}: namespace {label!r} is not review-apps")
+        if re.search(r"\bpolicy\s*=", inner):
+            problem(f"acl/{name}: coarse policy = ...; list capabilities instead")
+        match = re.fullmatch(r'\s*capabilities\s*=\s*\[([^\]]*)\]\s*', inner)
+        if not match:
+            problem(f"acl/{name}: namespace block must hold exactly one capabilities list")
+            continue
+        caps = re.findall(r'"([^"]+)"', match.group(1))
+        if re.sub(r'"[^"]+"|[\s,]', "", match.group(1)):
+            problem(f"acl/{name}: capabilities must be a list of strings")
+        for cap in caps:
+            if cap not in allowed:
+                problem(f"acl/{name}: capability {cap!r} is more than this component needs")
+
+
+nomad_policy("nomad-controller.hcl", {"submit-job", "read-job", "list-jobs"})
+nomad_policy("nomad-ci.hcl", {"read-job", "list-jobs", "read-logs", "read-fs"})
+
 iam = json.loads((DEPLOY / "aws" / "controller-iam-policy.json").read_text())
 if iam.get("Version") != "2012-10-17":
     problem("iam: Version must be 2012-10-17")
@@ -90,4 +127,5 @@ for st in iam["Statement"]:
 if problems:
     print("\n".join("policies: " + p for p in problems), file=sys.stderr)
     sys.exit(1)
-print("policies: deploy/acl (controller, router, ci) and the controller's IAM policy are scoped")
+print("policies: deploy/acl (Consul: controller, router, ci; Nomad: controller, ci) and the"
+      " controller's IAM policy are scoped")

@@ -11,9 +11,13 @@
 #  4. deploy-b is deleted from the bare repository: within one GC period every trace of it is
 #     gone (route, Nomad jobs and processes, database and role, credentials and every other KV
 #     key, status, inventory, S3 assets) and deploy-a still serves.
+# The stack runs as production does (STACK_SECURE=1, see scripts/lib/stack.sh): Consul and Nomad
+# over mutual TLS only, Consul enforcing ACLs with deploy/acl/'s policies, and the controller, the
+# router and CI (reviewctl) each with its own certificate and token. E2E_SECURE=0 runs it plain.
 # Prints `e2e: N passed, M failed`; exit status 0 only when nothing failed.
 set -uo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
+export STACK_SECURE=${E2E_SECURE:-1}
 source "$here/lib/stack.sh"
 
 READY_TIMEOUT=${E2E_READY_TIMEOUT:-240}
@@ -89,10 +93,10 @@ s3_put_asset() { curl -fsS -o /dev/null -X PUT --data "/* $1 */" "$AWS_HTTP/$STA
 s3_asset_count() {
   curl -fsS "$AWS_HTTP/$STACK_ASSETS_BUCKET?list-type=2&prefix=assets/$1/" 2>/dev/null | grep -o '<Key>' | wc -l
 }
-put_spec() { # put_spec NAME COMMIT: prints the spec key's ModifyIndex after the write
+put_spec() { # put_spec NAME COMMIT: as CI does, with reviewctl; prints the key's ModifyIndex
   write_spec "$STACK_DIR/$1.json" "$1" "$1" "$2"
-  kv_put_file "$STACK_PREFIX/specs/$1" "$STACK_DIR/$1.json" || return 1
-  json_field "$(curl -fsS "$CONSUL_HTTP/v1/kv/$STACK_PREFIX/specs/$1")" "d[0]['ModifyIndex']"
+  ci_reviewctl apply -f "$STACK_DIR/$1.json" >>"$STACK_DIR/logs/reviewctl.log" 2>&1 || return 1
+  json_field "$(consul_curl -fsS "$CONSUL_HTTP/v1/kv/$STACK_PREFIX/specs/$1")" "d[0]['ModifyIndex']"
 }
 status_field() { # status_field NAME EXPR (on the status document d), empty when there is none
   local s
@@ -120,7 +124,7 @@ kv_keys_naming() { # every KV key anywhere that names the app
   json_field "$(kv_keys "")" "'\n'.join(k for k in d if '$1' in k)"
 }
 nomad_jobs_of() {
-  json_field "$(curl -fsS "$NOMAD_HTTP/v1/jobs?prefix=$1")" "' '.join(j['ID'] for j in d if j['ID'] == '$1' or j['ID'].startswith('$1.'))"
+  json_field "$(nomad_curl -fsS "$NOMAD_HTTP/v1/jobs?prefix=$1")" "' '.join(j['ID'] for j in d if j['ID'] == '$1' or j['ID'].startswith('$1.'))"
 }
 
 echo "--- 1. specs for deploy-a and deploy-b, assets in S3"
@@ -154,6 +158,36 @@ prom_query() { curl -fsS -G "$PROM_HTTP/api/v1/query" --data-urlencode "query=$1
 prom_sees() { prom_query "$1" | grep -q "\"value\":\[[0-9.]*,\"$2\"\]"; }
 check "Prometheus scrapes the controller (up == 1)" wait_until 30 "Prometheus scrape" prom_sees 'up{job="review-apps-controller"}' 1
 check "Prometheus has review_apps{phase=\"Ready\"} == 2" wait_until 30 "review_apps metric" prom_sees 'sum(review_apps{phase="Ready"})' 2
+
+if [ "$STACK_SECURE" = 1 ]; then
+  echo "--- 2a. TLS and least privilege"
+  # as_who WHO ARGS...: curl to Consul with that component's certificate and token.
+  as_who() {
+    local who=$1; shift
+    curl -s -o /dev/null -w '%{http_code}' --cacert "$STACK_PKI/ca.pem" --cert "$STACK_PKI/$who.pem" \
+      --key "$STACK_PKI/$who.key" -H "@$STACK_PKI/$who.header" "$@"
+  }
+  kv_url="$CONSUL_HTTP/v1/kv/$STACK_PREFIX"
+  check "Consul answers no plain HTTP" eval '! curl -fs -m 2 -o /dev/null "http://$CONSUL_ADDR/v1/status/leader"'
+  check "Consul refuses a client without a certificate" \
+    eval '! curl -fs -m 2 -o /dev/null --cacert "$STACK_PKI/ca.pem" "$CONSUL_HTTP/v1/status/leader"'
+  check "Nomad refuses a client without a certificate" \
+    eval '! curl -fs -m 2 -o /dev/null --cacert "$STACK_PKI/ca.pem" "$NOMAD_HTTP/v1/jobs"'
+  check "CI reads deploy-a's status but not its secrets or inventory" \
+    eval '[ "$(as_who ci "$kv_url/status/deploy-a")$(as_who ci "$kv_url/secrets/deploy-a")$(as_who ci "$kv_url/inventory/deploy-a")" = 200403403 ]'
+  check "CI cannot write routes/" eval '[ "$(as_who ci -X PUT --data 6.6.6.6:1 "$kv_url/routes/evil.$STACK_DOMAIN")" = 403 ]'
+  check "the router cannot read secrets/ or write routes/" \
+    eval '[ "$(as_who router "$kv_url/secrets/deploy-a")$(as_who router -X PUT --data x "$kv_url/routes/x")" = 403403 ]'
+  token_logged() {
+    local t
+    for t in "$STACK_PKI"/*.token; do
+      grep -rqF -- "$(cat "$t")" "$STACK_DIR/logs" "$STACK_DIR/router/logs" && return 0
+    done
+    return 1
+  }
+  check "no token appears in any log" eval '! token_logged'
+fi
+
 
 echo "--- 2b. hostile specs: one clones the server's postgres database, one has no valid name"
 # deploy-a--x would have met deploy-a's resource names under earlier naming schemes. Both branches
@@ -257,8 +291,8 @@ gone_b() {
 }
 wait_until "$TEARDOWN_TIMEOUT" "every trace of deploy-b to go" gone_b
 note "teardown of deploy-b took $((SECONDS - deleted_at))s from the branch deletion"
-check "no route for deploy-b" bash -c "! curl -fs '$CONSUL_HTTP/v1/kv/$STACK_PREFIX/routes/$(app_host deploy-b)' >/dev/null"
-check "no status or inventory for deploy-b" bash -c "! curl -fs '$CONSUL_HTTP/v1/kv/$STACK_PREFIX/status/deploy-b' >/dev/null && ! curl -fs '$CONSUL_HTTP/v1/kv/$STACK_PREFIX/inventory/deploy-b' >/dev/null"
+check "no route for deploy-b" eval '! kv_exists "$STACK_PREFIX/routes/$(app_host deploy-b)"'
+check "no status or inventory for deploy-b" eval '! kv_exists "$STACK_PREFIX/status/deploy-b" && ! kv_exists "$STACK_PREFIX/inventory/deploy-b"'
 left_keys=$(kv_keys_naming deploy-b | tr '\n' ' ')
 check "no Consul key names deploy-b (credentials included) [${left_keys}]" [ -z "${left_keys// /}" ]
 left_jobs=$(nomad_jobs_of deploy-b)

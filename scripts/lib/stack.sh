@@ -9,6 +9,11 @@
 #   stack_stop                 stops everything this shell started, by PID, in reverse order
 # Every server listens on 127.0.0.1 on a free port; each start waits with a bound and fails
 # loudly with the tail of its log. Nothing here prints a password or token.
+#
+# STACK_SECURE=1 runs it as production runs: a throwaway CA (stack_make_pki), Consul and Nomad
+# serving TLS only and requiring client certificates, Consul enforcing ACLs with the policies of
+# deploy/acl/, and each component with its own certificate and token (controller, router, CI;
+# "operator", a management token, for this script's own checks). Tokens live in files.
 
 STACK_LIB=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 REPO_ROOT=$(cd "$STACK_LIB/../.." && pwd)
@@ -22,6 +27,12 @@ STACK_DOMAIN=${STACK_DOMAIN:-review.localhost}
 STACK_TEMPLATE_DB=${STACK_TEMPLATE_DB:-app_seed}
 # Small heaps, quick start: the machine may be busy with builds.
 STACK_JAVA_OPTS=${STACK_JAVA_OPTS:--Xmx256m -XX:+UseSerialGC -XX:TieredStopAtLevel=1 -Xshare:auto}
+
+STACK_SECURE=${STACK_SECURE:-0}
+# curl options for Consul and Nomad: empty in plain mode; CA, client certificate and (for Consul)
+# the operator's token header file in secure mode.
+CONSUL_CURL=()
+NOMAD_CURL=()
 
 # name:pid of every process started, in start order.
 STACK_PROCS=()
@@ -113,19 +124,85 @@ stack_java() {
   stack_track "$name" $!
 }
 
+# consul_curl ARGS...: curl to Consul, with TLS and the operator's token in secure mode.
+consul_curl() { curl "${CONSUL_CURL[@]}" "$@"; }
+nomad_curl() { curl "${NOMAD_CURL[@]}" "$@"; }
+consul_ok() { consul_curl -fsS -o /dev/null -m 2 "$1"; }
+nomad_ok() { nomad_curl -fsS -o /dev/null -m 2 "$1"; }
+
+# stack_make_pki: a CA, server certificates for Consul (server.dc1.consul) and Nomad
+# (server.global.nomad), both also for 127.0.0.1 so that curl can check them by address, client
+# certificates and ACL tokens per component, and the stand-in's ACL file built from deploy/acl/.
+# Certificates are world-readable (nginx's workers load the CA), keys and tokens are not.
+stack_make_pki() {
+  local d="$STACK_DIR/pki" who
+  mkdir -p "$d" && chmod 755 "$d"
+  stack_key() { openssl genpkey -algorithm EC -pkeyopt ec_paramgen_curve:P-256 -out "$1" 2>/dev/null && chmod 600 "$1"; }
+  stack_key "$d/ca.key" &&
+    openssl req -x509 -new -key "$d/ca.key" -days 2 -subj "/CN=review-apps stack CA" \
+      -addext basicConstraints=critical,CA:TRUE -addext keyUsage=critical,keyCertSign,cRLSign \
+      -out "$d/ca.pem" 2>/dev/null || { stack_log "openssl could not make the CA"; return 1; }
+  stack_issue() { # NAME CN SANS
+    stack_key "$d/$1.key" &&
+      openssl req -new -key "$d/$1.key" -subj "/CN=$2" -out "$d/$1.csr" 2>/dev/null &&
+      printf 'subjectAltName=%s\nextendedKeyUsage=serverAuth,clientAuth\n' "$3" >"$d/$1.ext" &&
+      openssl x509 -req -in "$d/$1.csr" -CA "$d/ca.pem" -CAkey "$d/ca.key" -CAcreateserial \
+        -days 2 -extfile "$d/$1.ext" -out "$d/$1.pem" 2>/dev/null ||
+      { stack_log "openssl could not issue $1"; return 1; }
+  }
+  stack_issue consul server.dc1.consul "DNS:server.dc1.consul,IP:127.0.0.1" &&
+    stack_issue nomad server.global.nomad "DNS:server.global.nomad,IP:127.0.0.1" || return 1
+  for who in controller router ci operator; do
+    stack_issue "$who" "$who.review-apps" "DNS:$who.review-apps" || return 1
+    od -An -tx1 -N16 /dev/urandom | tr -d ' \n' >"$d/$who.token"
+    chmod 600 "$d/$who.token"
+    printf 'X-Consul-Token: %s\n' "$(cat "$d/$who.token")" >"$d/$who.header"
+    chmod 600 "$d/$who.header"
+  done
+  chmod 644 "$d"/*.pem
+  /usr/bin/python3 - "$d" "$REPO_ROOT/deploy/acl" <<'PY' || { stack_log "could not write the ACL file"; return 1; }
+import json, pathlib, sys
+d, acl = pathlib.Path(sys.argv[1]), pathlib.Path(sys.argv[2])
+tokens = [{"SecretID": (d / f"{who}.token").read_text(), "Description": who,
+           "Rules": json.loads((acl / f"{who}.json").read_text())}
+          for who in ("controller", "router", "ci")]
+tokens.append({"SecretID": (d / "operator.token").read_text(), "Description": "operator",
+               "Management": True})
+(d / "consul-acl.json").write_text(json.dumps({"default_policy": "deny", "tokens": tokens}))
+(d / "consul-acl.json").chmod(0o600)
+PY
+  STACK_PKI=$d
+  CONSUL_CURL=(--cacert "$d/ca.pem" --cert "$d/operator.pem" --key "$d/operator.key" -H "@$d/operator.header")
+  NOMAD_CURL=(--cacert "$d/ca.pem" --cert "$d/operator.pem" --key "$d/operator.key")
+  stack_log "pki     $d (CA, certificates and tokens of controller, router, ci, operator)"
+}
+
+# stack_tls_flags NAME: the stand-in's TLS flags in secure mode (mutual TLS).
+stack_tls_flags() {
+  [ "$STACK_SECURE" = 1 ] || return 0
+  echo "--tls-cert $STACK_PKI/$1.pem --tls-key $STACK_PKI/$1.key --tls-client-ca $STACK_PKI/ca.pem"
+}
+
 stack_start_consul() {
   CONSUL_PORT=$(free_port)
   CONSUL_ADDR="127.0.0.1:$CONSUL_PORT"
-  CONSUL_HTTP="http://$CONSUL_ADDR"
+  local scheme=http acl=()
+  if [ "$STACK_SECURE" = 1 ]; then
+    scheme=https
+    acl=(--acl-file "$STACK_PKI/consul-acl.json")
+  fi
+  CONSUL_HTTP="$scheme://$CONSUL_ADDR"
   mkdir -p "$STACK_DIR/consul"
+  # shellcheck disable=SC2046
   stack_java consul "$STACK_DIR/logs/consul.log" "$DEVSTACK_JAR" consul \
-    --bind 127.0.0.1 --port "$CONSUL_PORT" --data-dir "$STACK_DIR/consul" --session-ttl-min 1
-  stack_wait consul 60 "Consul on $CONSUL_PORT" http_ok "$CONSUL_HTTP/v1/status/leader" ||
+    --bind 127.0.0.1 --port "$CONSUL_PORT" --data-dir "$STACK_DIR/consul" --session-ttl-min 1 \
+    "${acl[@]}" $(stack_tls_flags consul)
+  stack_wait consul 60 "Consul on $CONSUL_PORT" consul_ok "$CONSUL_HTTP/v1/status/leader" ||
     { stack_fail consul "$STACK_DIR/logs/consul.log"; return 1; }
   # Builds of the stand-in before 4ffeb66 gave the first write to an empty store index 1, the
   # index an empty store reports, so the router's blocking query missed it. One write outside the
   # prefix first moves the index on (as a real Consul's Raft index already has); harmless now.
-  curl -fsS -o /dev/null -X PUT --data "$STACK_DIR" "$CONSUL_HTTP/v1/kv/devstack/started-by"
+  consul_curl -fsS -o /dev/null -X PUT --data "$STACK_DIR" "$CONSUL_HTTP/v1/kv/devstack/started-by"
   stack_log "consul  $CONSUL_HTTP"
 }
 
@@ -139,6 +216,7 @@ stack_start_nomad() {
   done
   NOMAD_PORT=$(free_port)
   NOMAD_HTTP="http://127.0.0.1:$NOMAD_PORT"
+  [ "$STACK_SECURE" = 1 ] && NOMAD_HTTP="https://127.0.0.1:$NOMAD_PORT"
   # Dynamic ports of the tasks: a random window of 1,000 ports, away from the usual ones.
   local lo=$((30000 + (RANDOM % 20) * 1000))
   NOMAD_TASK_PORTS="$lo-$((lo + 999))"
@@ -146,8 +224,8 @@ stack_start_nomad() {
   PATH="$STACK_DIR/bin:/usr/local/bin:/usr/bin:/bin:/usr/sbin:/sbin" \
     stack_java nomad "$STACK_DIR/logs/nomad.log" "$DEVSTACK_JAR" nomad \
     --host 127.0.0.1 --port "$NOMAD_PORT" --cpu 32000 --memory 65536 \
-    --ports "$NOMAD_TASK_PORTS" --data-dir "$STACK_DIR/nomad"
-  stack_wait nomad 60 "Nomad on $NOMAD_PORT" http_ok "$NOMAD_HTTP/v1/status/leader" ||
+    --ports "$NOMAD_TASK_PORTS" --data-dir "$STACK_DIR/nomad" $(stack_tls_flags nomad)
+  stack_wait nomad 60 "Nomad on $NOMAD_PORT" nomad_ok "$NOMAD_HTTP/v1/status/leader" ||
     { stack_fail nomad "$STACK_DIR/logs/nomad.log"; return 1; }
   stack_log "nomad   $NOMAD_HTTP (task ports $NOMAD_TASK_PORTS)"
 }
@@ -212,12 +290,19 @@ stack_start_router() {
   "retry_after_seconds": 2
 }
 EOF
-  ROUTER_CONFIG="$dir/router.json" ROUTER_LISTEN="127.0.0.1:$ROUTER_PORT" \
+  # Secure mode: the consul CLI's variables, the router's own certificate and token (a file).
+  local tls=()
+  [ "$STACK_SECURE" = 1 ] && tls=(CONSUL_HTTP_ADDR="$CONSUL_HTTP" CONSUL_CACERT="$STACK_PKI/ca.pem"
+    CONSUL_TLS_SERVER_NAME=server.dc1.consul CONSUL_CLIENT_CERT="$STACK_PKI/router.pem"
+    CONSUL_CLIENT_KEY="$STACK_PKI/router.key" CONSUL_HTTP_TOKEN_FILE="$STACK_PKI/router.token")
+  env -u CONSUL_HTTP_ADDR -u CONSUL_CACERT -u CONSUL_HTTP_TOKEN "${tls[@]}" \
+    ROUTER_CONFIG="$dir/router.json" ROUTER_LISTEN="127.0.0.1:$ROUTER_PORT" \
     ROUTER_STATUS_LISTEN="127.0.0.1:$ROUTER_STATUS_PORT" ROUTER_WORKERS=2 \
     ROUTER_SHUTDOWN_TIMEOUT=2s ROUTER_LUA_DIR="$REPO_ROOT/lua-router/lua" \
     "$REPO_ROOT/lua-router/bin/render-conf" "$REPO_ROOT/lua-router/conf/nginx.conf.template" \
     >"$dir/nginx.conf" || { stack_log "lua-router/bin/render-conf failed"; return 1; }
-  nginx -p "$dir/" -c "$dir/nginx.conf" -g 'daemon off;' >"$STACK_DIR/logs/router.log" 2>&1 &
+  env -u CONSUL_HTTP_ADDR -u CONSUL_CACERT -u CONSUL_HTTP_TOKEN "${tls[@]}" \
+    nginx -p "$dir/" -c "$dir/nginx.conf" -g 'daemon off;' >"$STACK_DIR/logs/router.log" 2>&1 &
   stack_track router $!
   ROUTER_HTTP="http://127.0.0.1:$ROUTER_PORT"
   stack_wait router 30 "router on $ROUTER_STATUS_PORT" http_ok "http://127.0.0.1:$ROUTER_STATUS_PORT/router-status" ||
@@ -266,6 +351,7 @@ stack_start_infra() {
   [ -f "$DEVSTACK_JAR" ] || { stack_log "missing $DEVSTACK_JAR (run: make build)"; return 1; }
   # A copy: a rebuild of the jar while the stack runs would pull classes from under the JVMs.
   cp "$DEVSTACK_JAR" "$STACK_DIR/devstack.jar" && DEVSTACK_JAR="$STACK_DIR/devstack.jar"
+  if [ "$STACK_SECURE" = 1 ]; then stack_make_pki || return 1; fi
   stack_start_consul &&
     stack_start_nomad &&
     stack_start_postgres &&
@@ -286,7 +372,7 @@ stack_controller_config() {
   local file="$STACK_DIR/controller.json"
   cat >"$file" <<EOF
 {
-  "consul": { "address": "$CONSUL_HTTP" },
+  "consul": { "address": "$CONSUL_HTTP"$(stack_tls_config consul server.dc1.consul) },
   "prefix": "$STACK_PREFIX/",
   "controller": {
     "workers": 4,
@@ -300,6 +386,13 @@ stack_controller_config() {
 }
 EOF
   echo "$file"
+}
+
+# stack_tls_config SYSTEM SERVER_NAME: the controller's "tls" keys in secure mode.
+stack_tls_config() {
+  [ "$STACK_SECURE" = 1 ] || return 0
+  printf ', "tls": { "caCert": "%s", "clientCert": "%s", "clientKey": "%s", "serverName": "%s" }' \
+    "$STACK_PKI/ca.pem" "$STACK_PKI/controller.pem" "$STACK_PKI/controller.key" "$2"
 }
 
 # The ReviewApp settings. raw_exec runs each spec's command as it is, found through PATH (see
@@ -317,7 +410,7 @@ stack_reviewapp_config() {
     "urlScheme": "http",
     "recheck": "1s",
     "readyRecheck": "10s",
-    "nomad": { "address": "$NOMAD_HTTP", "datacenter": "dc1", "driver": "raw_exec" },
+    "nomad": { "address": "$NOMAD_HTTP", "datacenter": "dc1", "driver": "raw_exec"$(stack_tls_config nomad server.global.nomad) },
     "aws": { "region": "us-east-1", "endpoint": "$AWS_HTTP" },
     "capacity": { $capacity, "instanceCpuMhz": 32000, "instanceMemoryMb": 65536 },
     "database": {
@@ -363,8 +456,11 @@ stack_start_controller() {
   # shellcheck disable=SC2086
   # The file says everything; overrides from the caller's environment (CONSUL_HTTP_ADDR,
   # NOMAD_ADDR, AWS_REGION, REVIEW_APPS_*) would point the controller elsewhere: dropped.
-  env $(env | sed -n 's/^\(CONSUL_HTTP_[A-Z_]*\|NOMAD_[A-Z_]*\|AWS_REGION\|REVIEW_APPS_[A-Z_]*\)=.*/-u \1/p') \
-    java $STACK_JAVA_OPTS -jar "$CONTROLLER_JAR" controller --config "$conf" \
+  # In secure mode its own token comes from a file, as CONSUL_HTTP_TOKEN_FILE.
+  local token=()
+  [ "$STACK_SECURE" = 1 ] && token=(CONSUL_HTTP_TOKEN_FILE="$STACK_PKI/controller.token")
+  env $(env | sed -n 's/^\(CONSUL_[A-Z_]*\|NOMAD_[A-Z_]*\|AWS_REGION\|REVIEW_APPS_[A-Z_]*\)=.*/-u \1/p') \
+    "${token[@]}" java $STACK_JAVA_OPTS -jar "$CONTROLLER_JAR" controller --config "$conf" \
     >>"$STACK_DIR/logs/controller.log" 2>&1 &
   stack_track controller $!
   CONTROLLER_HTTP="http://127.0.0.1:$CONTROLLER_HTTP_PORT"
@@ -418,13 +514,31 @@ stack_stop() {
   return 0
 }
 
-# --- KV helpers (plain HTTP, as `consul kv put` / `consul kv get` / `consul kv delete`) ------
+# --- KV helpers (as `consul kv put` / `consul kv get` / `consul kv delete`; the operator's
+# credentials in secure mode) -------------------------------------------------------------------
 
-kv_put_file() { curl -fsS -o /dev/null -X PUT --data-binary "@$2" "$CONSUL_HTTP/v1/kv/$1"; }
-kv_get_raw() { curl -fsS "$CONSUL_HTTP/v1/kv/$1?raw"; }
-kv_delete() { curl -fsS -o /dev/null -X DELETE "$CONSUL_HTTP/v1/kv/$1"; }
-kv_exists() { [ "$(curl -s -o /dev/null -w '%{http_code}' "$CONSUL_HTTP/v1/kv/$1")" = 200 ]; }
-kv_keys() { curl -fsS "$CONSUL_HTTP/v1/kv/$1?keys" 2>/dev/null || echo '[]'; }
+kv_put_file() { consul_curl -fsS -o /dev/null -X PUT --data-binary "@$2" "$CONSUL_HTTP/v1/kv/$1"; }
+kv_get_raw() { consul_curl -fsS "$CONSUL_HTTP/v1/kv/$1?raw"; }
+kv_delete() { consul_curl -fsS -o /dev/null -X DELETE "$CONSUL_HTTP/v1/kv/$1"; }
+kv_exists() { [ "$(consul_curl -s -o /dev/null -w '%{http_code}' "$CONSUL_HTTP/v1/kv/$1")" = 200 ]; }
+kv_keys() { consul_curl -fsS "$CONSUL_HTTP/v1/kv/$1?keys" 2>/dev/null || echo '[]'; }
+
+# ci_env: the environment of a CI job running reviewctl: addresses, and in secure mode CI's own
+# certificate and token file (write on specs/, read on status/, nothing else).
+ci_env() {
+  echo "CONSUL_HTTP_ADDR=$CONSUL_HTTP NOMAD_ADDR=$NOMAD_HTTP REVIEW_APPS_PREFIX=$STACK_PREFIX/"
+  [ "$STACK_SECURE" = 1 ] || return 0
+  echo "CONSUL_CACERT=$STACK_PKI/ca.pem CONSUL_CLIENT_CERT=$STACK_PKI/ci.pem"
+  echo "CONSUL_CLIENT_KEY=$STACK_PKI/ci.key CONSUL_HTTP_TOKEN_FILE=$STACK_PKI/ci.token"
+  echo "NOMAD_CACERT=$STACK_PKI/ca.pem NOMAD_CLIENT_CERT=$STACK_PKI/ci.pem NOMAD_CLIENT_KEY=$STACK_PKI/ci.key"
+}
+
+# ci_reviewctl ARGS...: reviewctl as CI runs it.
+ci_reviewctl() {
+  # shellcheck disable=SC2046
+  env $(env | sed -n 's/^\(CONSUL_[A-Z_]*\|NOMAD_[A-Z_]*\)=.*/-u \1/p') $(ci_env) \
+    "$REPO_ROOT/bin/reviewctl" "$@"
+}
 
 # json_field JSON EXPR: EXPR evaluated on the decoded document d (Debian's python3).
 json_field() { /usr/bin/python3 -c "import json,sys; d=json.loads(sys.argv[1]); print($2)" "$1"; }

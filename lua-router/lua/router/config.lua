@@ -66,8 +66,18 @@ function M.consul(c, getenv)
     addr = h .. ":" .. p,
     connect_timeout_ms = c.consul_timeout_ms,
   }
+  -- The token, or the file named by <token_env>_FILE (as CONSUL_HTTP_TOKEN_FILE), read here in
+  -- the master so that it never shows in a process's environment.
   local token = c.token_env and env(getenv, c.token_env)
-  if token then
+  local token_file = c.token_env and env(getenv, c.token_env .. "_FILE")
+  if not token and token_file then
+    local text, err = read_file(token_file, c.token_env .. "_FILE")
+    if not text then
+      return nil, err
+    end
+    token = text:match("^%s*(.-)%s*$")
+  end
+  if token and token ~= "" then
     consul.token = token
   end
   if scheme == "https" then

@@ -52,6 +52,19 @@ describe("router.config", function()
     os.remove(pem)
   end)
 
+  it("reads the token from CONSUL_HTTP_TOKEN_FILE when the variable is not set", function()
+    local file = os.tmpname()
+    local f = assert(io.open(file, "w"))
+    f:write("  t0ken-from-file\n")
+    f:close()
+    local c = assert(config.build({ domains = { "r.test" } }, env({ CONSUL_HTTP_TOKEN_FILE = file })))
+    assert.equal("t0ken-from-file", c.consul.token)
+    os.remove(file)
+    local none, err = config.build({ domains = { "r.test" } }, env({ CONSUL_HTTP_TOKEN_FILE = file }))
+    assert.is_nil(none)
+    assert.truthy(err:find("CONSUL_HTTP_TOKEN_FILE: cannot read", 1, true))
+  end)
+
   it("refuses TLS settings that cannot work, naming the variable", function()
     for vars, expected in pairs({
       [{ CONSUL_HTTP_ADDR = "https://c:8501", CONSUL_CLIENT_CERT = "/x.pem" }] = "CONSUL_CLIENT_CERT and CONSUL_CLIENT_KEY go together",
