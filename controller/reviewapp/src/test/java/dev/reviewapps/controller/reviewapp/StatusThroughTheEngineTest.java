@@ -6,20 +6,15 @@ import static org.awaitility.Awaitility.await;
 
 import com.hashicorp.nomad.apimodel.Job;
 import dev.reviewapps.controller.engine.Engine;
-import dev.reviewapps.controller.metrics.ReconcileMeters;
-import dev.reviewapps.controller.metrics.WorkQueueMeters;
 import dev.reviewapps.controller.reviewapp.inventory.OwnershipConflict;
 import dev.reviewapps.controller.reviewapp.testing.ReviewAppWorld;
 import dev.reviewapps.controller.reviewapp.testing.TrueJob;
-import dev.reviewapps.controller.status.FailedStatus;
-import dev.reviewapps.controller.status.StatusWriter;
 import dev.reviewapps.model.status.ConditionStatus;
 import dev.reviewapps.model.status.ConditionType;
 import dev.reviewapps.model.status.Phase;
 import dev.reviewapps.model.status.ReviewAppStatus;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.math.BigInteger;
-import java.time.Clock;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
@@ -43,22 +38,7 @@ class StatusThroughTheEngineTest {
   @BeforeAll
   static void start() throws Exception {
     world = ReviewAppWorld.start(64_000, 64_000);
-    ReviewAppReconciler reconciler =
-        world.reconciler(
-            Duration.ofMillis(200),
-            Clock.systemUTC(),
-            registry,
-            ReviewAppReconciler.AbsentSpec.NOTHING,
-            ReviewAppReconciler.StepObserver.NONE,
-            ReviewAppReconciler.Policies.NONE);
-    engine =
-        world.engine(
-            reconciler,
-            2,
-            new FailedStatus(world.kv, world.layout, new StatusWriter(world.kv, world.layout)),
-            new WorkQueueMeters(registry, "reviewapp"),
-            new ReconcileMeters(registry, "reviewapp", 2));
-    engine.start();
+    engine = world.startEngine(registry, 2);
   }
 
   @AfterAll

@@ -246,6 +246,34 @@ public final class ReviewAppWorld implements AutoCloseable {
         reconcileMetrics);
   }
 
+  /**
+   * The whole engine, started, over the test reconciler ({@link #reconciler(Duration, Clock,
+   * MeterRegistry, ReviewAppReconciler.AbsentSpec, ReviewAppReconciler.StepObserver,
+   * ReviewAppReconciler.Policies)} with a 200 ms recheck and no policies) and the real
+   * failed-status path: what a test of behaviour users see runs against.
+   */
+  public dev.reviewapps.controller.engine.Engine startEngine(
+      io.micrometer.core.instrument.simple.SimpleMeterRegistry registry, int workers) {
+    ReviewAppReconciler reconciler =
+        reconciler(
+            Duration.ofMillis(200),
+            Clock.systemUTC(),
+            registry,
+            ReviewAppReconciler.AbsentSpec.NOTHING,
+            ReviewAppReconciler.StepObserver.NONE,
+            ReviewAppReconciler.Policies.NONE);
+    dev.reviewapps.controller.engine.Engine engine =
+        engine(
+            reconciler,
+            workers,
+            new dev.reviewapps.controller.status.FailedStatus(
+                kv, layout, new dev.reviewapps.controller.status.StatusWriter(kv, layout)),
+            new dev.reviewapps.controller.metrics.WorkQueueMeters(registry, "reviewapp"),
+            new dev.reviewapps.controller.metrics.ReconcileMeters(registry, "reviewapp", workers));
+    engine.start();
+    return engine;
+  }
+
   /** Writes a spec as CI would. */
   public void putSpec(String name, String json) {
     kv.put(layout.spec(name), json.getBytes(java.nio.charset.StandardCharsets.UTF_8));
