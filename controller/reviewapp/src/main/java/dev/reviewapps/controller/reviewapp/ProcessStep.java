@@ -2,7 +2,6 @@ package dev.reviewapps.controller.reviewapp;
 
 import com.hashicorp.nomad.apimodel.Job;
 import dev.reviewapps.controller.reviewapp.inventory.Resource;
-import dev.reviewapps.controller.reviewapp.nomad.AppRelease;
 import dev.reviewapps.controller.reviewapp.nomad.NomadJobs;
 import dev.reviewapps.controller.reviewapp.nomad.ReviewAppJobs;
 import dev.reviewapps.controller.reviewapp.nomad.TaskRole;
@@ -57,14 +56,7 @@ final class ProcessStep implements Step {
     String jobId = ReviewAppJobs.serviceJobId(run.app());
     Optional<NomadJobs.RegisteredJob> registered = nomad.registered(run.app(), jobId);
     if (role == TaskRole.WEB) {
-      Job wanted =
-          jobs.serviceJob(
-              new AppRelease(
-                  run.app(),
-                  run.spec(),
-                  run.databaseUrl().orElseThrow(),
-                  run.redisAddress().map(a -> "redis://" + a + "/0")),
-              true);
+      Job wanted = jobs.serviceJob(run.release(), true);
       String hash = ReviewAppJobs.specHash(wanted);
       if (registered.map(j -> hash.equals(j.meta().get(ReviewAppJobs.META_SPEC_HASH))).orElse(false)
           == false) {

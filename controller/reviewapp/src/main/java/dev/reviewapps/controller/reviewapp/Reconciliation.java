@@ -4,6 +4,7 @@ import dev.reviewapps.controller.reviewapp.credentials.DatabaseCredentials;
 import dev.reviewapps.controller.reviewapp.inventory.Inventory;
 import dev.reviewapps.controller.reviewapp.inventory.InventoryStore;
 import dev.reviewapps.controller.reviewapp.inventory.Resource;
+import dev.reviewapps.controller.reviewapp.nomad.AppRelease;
 import dev.reviewapps.model.spec.ReviewAppSpec;
 import java.util.List;
 import java.util.Optional;
@@ -81,6 +82,20 @@ public final class Reconciliation {
 
   void webAddresses(List<String> addresses) {
     webAddresses = List.copyOf(addresses);
+  }
+
+  /**
+   * What the jobs of this app are built from: its database URL (the database step has run), its
+   * Redis URL once the Redis step knows the address, and the Redis password, both with the password
+   * derived from the app's credentials.
+   */
+  public AppRelease release() {
+    return new AppRelease(
+        app(),
+        spec(),
+        databaseUrl().orElseThrow(),
+        redisAddress.flatMap(a -> credentials.map(c -> c.redisUrl(a))),
+        credentials.map(DatabaseCredentials::redisPassword));
   }
 
   /**

@@ -1,7 +1,6 @@
 package dev.reviewapps.controller.reviewapp;
 
 import dev.reviewapps.controller.reviewapp.inventory.Resource;
-import dev.reviewapps.controller.reviewapp.nomad.AppRelease;
 import dev.reviewapps.controller.reviewapp.nomad.NomadJobs;
 import dev.reviewapps.controller.reviewapp.nomad.ReviewAppJobs;
 import dev.reviewapps.controller.reviewapp.nomad.TaskRole;
@@ -40,9 +39,7 @@ final class RedisStep implements Step {
     run.record(new Resource.NomadJob(jobId));
     if (nomad.registered(run.app(), jobId).isEmpty()) {
       // The database URL is known by now (the database step ran first).
-      AppRelease release =
-          new AppRelease(run.app(), run.spec(), run.databaseUrl().orElseThrow(), Optional.empty());
-      nomad.register(jobs.serviceJob(release, false));
+      nomad.register(jobs.serviceJob(run.release(), false));
       return new StepOutcome.Waiting("Starting", "Redis job registered", recheck);
     }
     Optional<String> address =

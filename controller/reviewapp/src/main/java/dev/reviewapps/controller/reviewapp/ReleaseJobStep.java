@@ -66,12 +66,7 @@ final class ReleaseJobStep implements Step {
       }
       return new StepOutcome.Ready("NoCommand", "the spec has no " + role.label() + " command");
     }
-    AppRelease app =
-        new AppRelease(
-            run.app(),
-            run.spec(),
-            run.databaseUrl().orElseThrow(),
-            run.redisAddress().map(a -> "redis://" + a + "/0"));
+    AppRelease app = run.release();
     Job job =
         role == TaskRole.MIGRATE
             ? jobs.migrateJob(app, command.get())

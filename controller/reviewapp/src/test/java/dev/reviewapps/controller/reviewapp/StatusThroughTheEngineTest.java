@@ -347,4 +347,38 @@ class StatusThroughTheEngineTest {
     assertThat(world.nomadClient.getJobsApi().info("deploy-other-seed").getValue().getStop())
         .isNotEqualTo(Boolean.TRUE);
   }
+
+  @Test
+  void anAppsRedisAnswersOnlyToItsPassword() throws Exception {
+    String name = "deploy-engine-redis";
+    putSpec(name, Apps.shared(name, "efef1111"));
+    long index = specIndex(name);
+    await().atMost(Duration.ofSeconds(120)).until(() -> readyAt(name, index));
+    String address =
+        world.providers().nomad().allocations(name, "redis").stream()
+            .flatMap(a -> a.address().stream())
+            .findFirst()
+            .orElseThrow();
+    String password = world.providers().credentials().read(name).orElseThrow().redisPassword();
+    assertThat(redis(address, "PING")).startsWith("-NOAUTH");
+    assertThat(redis(address, "AUTH not-" + password)).startsWith("-WRONGPASS");
+    assertThat(redis(address, "AUTH " + password)).isEqualTo("+OK");
+  }
+
+  /** One inline command on a new connection, and the first line of Redis's answer. */
+  private static String redis(String address, String command) throws Exception {
+    int colon = address.lastIndexOf(':');
+    try (java.net.Socket socket =
+        new java.net.Socket(
+            address.substring(0, colon), Integer.parseInt(address.substring(colon + 1)))) {
+      socket.setSoTimeout(5000);
+      socket
+          .getOutputStream()
+          .write((command + "\r\n").getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+      return new java.io.BufferedReader(
+              new java.io.InputStreamReader(
+                  socket.getInputStream(), java.nio.charset.StandardCharsets.US_ASCII))
+          .readLine();
+    }
+  }
 }

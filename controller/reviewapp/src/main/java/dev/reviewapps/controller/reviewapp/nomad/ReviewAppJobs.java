@@ -21,6 +21,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.TreeMap;
 
 /**
@@ -136,7 +137,7 @@ public final class ReviewAppJobs {
   public Job serviceJob(AppRelease release, boolean processes) {
     ReviewAppSpec spec = release.spec();
     List<TaskGroup> groups = new ArrayList<>();
-    spec.redis().ifPresent(redis -> groups.add(redisGroup(redis.image())));
+    spec.redis().ifPresent(redis -> groups.add(redisGroup(redis.image(), release.redisPassword())));
     if (processes) {
       groups.add(webGroup(release, spec.processes().web()));
       spec.processes()
@@ -245,12 +246,19 @@ public final class ReviewAppJobs {
     return Map.of("commit", release.spec().commit(), "release", releaseKey(release.spec()));
   }
 
-  private TaskGroup redisGroup(String image) {
+  /**
+   * Redis requires the app's password (REDIS_PASSWORD, read by the driver's command): whoever else
+   * reaches its port, another app's task included, cannot use it.
+   */
+  private TaskGroup redisGroup(String image, Optional<String> password) {
+    Map<String, String> env = new LinkedHashMap<>();
+    password.ifPresent(p -> env.put("REDIS_PASSWORD", p));
     Task task =
         new Task()
             .setName(TaskRole.REDIS.label())
             .setDriver(settings.driver().name())
             .setConfig(settings.driver().config(TaskRole.REDIS, image, ""))
+            .setEnv(env)
             .setResources(resources(settings.redis()));
     return group(TaskRole.REDIS, 1, task).setNetworks(List.of(network(REDIS_PORT)));
   }
@@ -259,7 +267,7 @@ public final class ReviewAppJobs {
     Task task = task(TaskRole.WEB, release, web.command(), footprint(web));
     // Nomad interpolates these in the environment: the process binds what was allocated.
     task.getEnv().put("PORT", "${NOMAD_PORT_" + HTTP_PORT + "}");
-    task.getEnv().put("HOST", "${NOMAD_IP_" + HTTP_PORT + "}");
+    task.getEnv().put("HOST", settings.driver().bindHost(HTTP_PORT));
     ServiceCheck check =
         new ServiceCheck()
             .setName(release.name() + "-web-health")
@@ -319,8 +327,11 @@ public final class ReviewAppJobs {
     return env;
   }
 
-  private static NetworkResource network(String portLabel) {
-    return new NetworkResource().setDynamicPorts(List.of(new Port().setLabel(portLabel)));
+  /** A dynamic host port; under bridge networking mapped to the driver's port in the task. */
+  private NetworkResource network(String portLabel) {
+    Port port = new Port().setLabel(portLabel);
+    settings.driver().taskPort(portLabel).ifPresent(port::setTo);
+    return new NetworkResource().setDynamicPorts(List.of(port));
   }
 
   private static Resources resources(Footprint footprint) {

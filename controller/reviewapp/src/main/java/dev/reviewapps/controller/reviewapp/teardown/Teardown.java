@@ -372,7 +372,7 @@ public final class Teardown implements ReviewAppReconciler.AbsentSpec {
         .filter(NomadJobs.GroupAllocation::serving)
         .flatMap(a -> a.address().stream())
         .findFirst()
-        .map(address -> "redis://" + address + "/0");
+        .flatMap(address -> providers.credentials().read(app).map(c -> c.redisUrl(address)));
   }
 
   /**

@@ -34,6 +34,49 @@ class ReviewAppJobsTest {
   }
 
   @Test
+  void dockerTasksRunInBridgeNetworkingWithMappedPortsAndRedisRequiresTheAppsPassword()
+      throws Exception {
+    ReviewAppJobs jobs =
+        new ReviewAppJobs(ReviewAppJobs.Settings.defaults(new TaskDriver.Docker()));
+    AppRelease release =
+        new AppRelease(
+            "deploy-new-checkout",
+            SampleSpecs.checkout("3f2a9c1e"),
+            DB_URL,
+            Optional.of("redis://:r3dis-pw@10.0.0.7:23456/0"),
+            Optional.of("r3dis-pw"));
+    JsonNode job = wire(jobs.serviceJob(release, true));
+    assertThat(job.toString()).doesNotContain("network_mode").doesNotContain("\"host\"");
+    for (JsonNode group : job.get("TaskGroups")) {
+      String name = group.get("Name").asText();
+      JsonNode config = group.get("Tasks").get(0).get("Config");
+      switch (name) {
+        case "web" -> {
+          assertThat(config.get("ports").get(0).asText()).isEqualTo("http");
+          JsonNode port = group.get("Networks").get(0).get("DynamicPorts").get(0);
+          assertThat(port.get("Label").asText()).isEqualTo("http");
+          assertThat(port.get("To").asInt()).isEqualTo(8080);
+          JsonNode env = group.get("Tasks").get(0).get("Env");
+          assertThat(env.get("HOST").asText()).isEqualTo("0.0.0.0");
+          assertThat(env.get("PORT").asText()).isEqualTo("${NOMAD_PORT_http}");
+          assertThat(env.get("REDIS_URL").asText()).isEqualTo("redis://:r3dis-pw@10.0.0.7:23456/0");
+        }
+        case "redis" -> {
+          assertThat(config.get("ports").get(0).asText()).isEqualTo("redis");
+          assertThat(group.get("Networks").get(0).get("DynamicPorts").get(0).get("To").asInt())
+              .isEqualTo(6379);
+          assertThat(config.get("args").toString())
+              .contains("\"--requirepass\",\"${REDIS_PASSWORD}\"");
+          assertThat(group.get("Tasks").get(0).get("Env").get("REDIS_PASSWORD").asText())
+              .isEqualTo("r3dis-pw");
+        }
+        case "worker" -> assertThat(config.has("ports")).isFalse();
+        default -> throw new AssertionError("unexpected group " + name);
+      }
+    }
+  }
+
+  @Test
   void theServiceJobHasRedisWebAndWorkerGroupsNamedAfterTheApp() throws Exception {
     ReviewAppJobs jobs =
         new ReviewAppJobs(ReviewAppJobs.Settings.defaults(new TaskDriver.Docker()));
@@ -76,7 +119,8 @@ class ReviewAppJobsTest {
 
     JsonNode redis = job.get("TaskGroups").get(0);
     assertThat(redis.get("Tasks").get(0).get("Config").get("image").asText()).isEqualTo("redis:7");
-    assertThat(redis.get("Tasks").get(0).get("Env").isNull()).isTrue();
+    // Redis gets no app environment (no DATABASE_URL): only its password, when there is one.
+    assertThat(redis.get("Tasks").get(0).get("Env").size()).isZero();
   }
 
   @Test
