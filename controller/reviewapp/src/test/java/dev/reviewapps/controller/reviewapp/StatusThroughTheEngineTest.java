@@ -349,6 +349,33 @@ class StatusThroughTheEngineTest {
   }
 
   @Test
+  void aJobOfAnotherInstallationUnderTheAppsNameIsAConflictAndLeftAlone() throws Exception {
+    String name = "deploy-engine-staging";
+    world
+        .nomadClient
+        .getJobsApi()
+        .register(
+            TrueJob.of(name, Map.of("review-app", name, "review-apps-instance", "staging"), "run"));
+    BigInteger version = world.nomadClient.getJobsApi().info(name).getValue().getVersion();
+    // The orphan sweep does not see it either: it is no job of this installation.
+    assertThat(world.providers().nomad().reviewAppJobs()).doesNotContainKey(name);
+
+    putSpec(name, Apps.shared(name, "acac1111"));
+    await()
+        .atMost(Duration.ofSeconds(60))
+        .until(() -> status(name).map(s -> s.phase() == Phase.Failed).orElse(false));
+    assertThat(status(name).orElseThrow().conditions())
+        .anySatisfy(
+            c -> {
+              assertThat(c.reason()).isEqualTo("Conflict");
+              assertThat(c.message()).contains("another review-apps installation");
+            });
+    Job theirs = world.nomadClient.getJobsApi().info(name).getValue();
+    assertThat(theirs.getVersion()).isEqualTo(version);
+    assertThat(theirs.getStop()).isNotEqualTo(Boolean.TRUE);
+  }
+
+  @Test
   void anAppsRedisAnswersOnlyToItsPassword() throws Exception {
     String name = "deploy-engine-redis";
     putSpec(name, Apps.shared(name, "efef1111"));

@@ -46,6 +46,15 @@ public final class ReviewAppJobs {
   /** The Meta key naming the app: the tag every review-app resource carries. */
   public static final String META_APP = "review-app";
 
+  /**
+   * Job Meta key naming the review-apps installation (controller instance) that made the job: two
+   * installations sharing a Nomad namespace never touch each other's jobs.
+   */
+  public static final String META_INSTANCE = "review-apps-instance";
+
+  /** The instance of an installation that configures none. */
+  public static final String DEFAULT_INSTANCE = "review-apps";
+
   /** The Meta key of the digest of the job as built. */
   public static final String META_SPEC_HASH = "spec-hash";
 
@@ -56,9 +65,16 @@ public final class ReviewAppJobs {
   public static final String REDIS_PORT = "redis";
 
   private final Settings settings;
+  private final String instance;
 
   public ReviewAppJobs(Settings settings) {
+    this(settings, DEFAULT_INSTANCE);
+  }
+
+  /** Jobs marked as made by the installation {@code instance}. */
+  public ReviewAppJobs(Settings settings, String instance) {
     this.settings = settings;
+    this.instance = instance;
   }
 
   /**
@@ -213,6 +229,7 @@ public final class ReviewAppJobs {
     // replace every allocation when it changes, and Redis must survive a deploy in place.
     Map<String, String> meta = new TreeMap<>();
     meta.put(META_APP, release.name());
+    meta.put(META_INSTANCE, instance);
     if (type.equals("batch")) {
       meta.putAll(releaseMeta(release));
     }

@@ -26,9 +26,19 @@ import java.util.TreeMap;
 public final class SdkNomadJobs implements NomadJobs {
 
   private final NomadApiClient nomad;
+  private final String instance;
 
   /** Allocation addresses are those of port {@code http} for web and {@code redis} for Redis. */
   public SdkNomadJobs(NomadApiClient nomad) {
+    this(nomad, ReviewAppJobs.DEFAULT_INSTANCE);
+  }
+
+  /**
+   * Jobs of the installation {@code instance}: a job marked by another installation is a conflict,
+   * one without an instance mark (made before the mark existed) is judged by its app mark alone.
+   */
+  public SdkNomadJobs(NomadApiClient nomad, String instance) {
+    this.instance = instance;
     this.nomad = nomad;
   }
 
@@ -125,9 +135,18 @@ public final class SdkNomadJobs implements NomadJobs {
     }
   }
 
-  private static void verifyMark(String jobId, Job existing, Optional<AppName> owner) {
+  private void verifyMark(String jobId, Job existing, Optional<AppName> owner) {
     String mark =
         existing.getMeta() == null ? null : existing.getMeta().get(ReviewAppJobs.META_APP);
+    if (!ours(existing)) {
+      throw new OwnershipConflict(
+          "Nomad job " + jobId,
+          "belongs to another review-apps installation (Meta "
+              + ReviewAppJobs.META_INSTANCE
+              + " is not "
+              + instance
+              + ")");
+    }
     if (owner.isEmpty() || mark == null || !mark.equals(owner.get().value())) {
       throw new OwnershipConflict(
           "Nomad job " + jobId,
@@ -135,6 +154,12 @@ public final class SdkNomadJobs implements NomadJobs {
               ? "exists without review-apps' mark (Meta " + ReviewAppJobs.META_APP + ")"
               : "belongs to review app " + (AppName.parse(mark).isPresent() ? mark : "(invalid)"));
     }
+  }
+
+  /** Made by this installation, or before installations were marked. */
+  private boolean ours(Job job) {
+    String mark = job.getMeta() == null ? null : job.getMeta().get(ReviewAppJobs.META_INSTANCE);
+    return mark == null || mark.equals(instance);
   }
 
   @Override
@@ -205,7 +230,8 @@ public final class SdkNomadJobs implements NomadJobs {
         Job job = nomad.getJobsApi().info(stub.getId()).getValue();
         if (job != null
             && job.getMeta() != null
-            && job.getMeta().get(ReviewAppJobs.META_APP) != null) {
+            && job.getMeta().get(ReviewAppJobs.META_APP) != null
+            && ours(job)) {
           jobs.put(job.getId(), job.getMeta().get(ReviewAppJobs.META_APP));
         }
       }

@@ -32,13 +32,17 @@ public record ReviewAppConfig(
   /** The shared PostgreSQL server as the controller reaches it (CREATEROLE and CREATEDB). */
   public record SharedPostgres(String jdbcUrl, String username, Secret password) {}
 
-  /** The Nomad API. */
+  /**
+   * The Nomad API, and {@code instance}: the name of this installation, marked on every job (Meta
+   * {@code review-apps-instance}) and checked before any change.
+   */
   public record Nomad(
       URI address,
       Optional<Secret> token,
       Optional<String> region,
       Optional<String> namespace,
-      ClientTls tls) {}
+      ClientTls tls,
+      String instance) {}
 
   /**
    * AWS clients: the region (empty: the SDK's default chain) and an endpoint override (devstack's

@@ -60,6 +60,13 @@ public final class ReviewAppConfigSection implements ConfigSection<ReviewAppConf
             "Nomad namespace of every job; empty: the token's default"));
     s.addAll(NOMAD_TLS.settings());
     s.add(
+        setting(
+            "instance",
+            "REVIEW_APPS_INSTANCE",
+            ReviewAppJobs.DEFAULT_INSTANCE,
+            "name of this installation, marked on every Nomad job; installations sharing a Nomad"
+                + " namespace need different names"));
+    s.add(
         setting("nomad.datacenter", "REVIEW_APPS_NOMAD_DATACENTER", "dc1", "comma-separated list"));
     s.add(setting("nomad.driver", "REVIEW_APPS_NOMAD_DRIVER", "docker", "docker or raw_exec"));
     s.add(
@@ -180,6 +187,14 @@ public final class ReviewAppConfigSection implements ConfigSection<ReviewAppConf
                         + n
                         + "'"));
     ClientTls nomadTls = NOMAD_TLS.parse(v);
+    String instance = v.text(P + "instance");
+    if (!instance.matches("[a-z0-9][a-z0-9-]{0,62}")) {
+      v.problem(
+          v.label(P + "instance")
+              + ": must be lowercase letters, digits and '-', at most 63, got '"
+              + instance
+              + "'");
+    }
     List<String> datacenters =
         Arrays.stream(v.text(P + "nomad.datacenter").split(","))
             .map(String::strip)
@@ -302,7 +317,8 @@ public final class ReviewAppConfigSection implements ConfigSection<ReviewAppConf
         new ReviewAppSettings(hosts, scheme, recheck, readyRecheck),
         databases,
         new ReviewAppConfig.SharedPostgres(jdbcUrl, username, password),
-        new ReviewAppConfig.Nomad(nomadAddress, nomadToken, nomadRegion, nomadNamespace, nomadTls),
+        new ReviewAppConfig.Nomad(
+            nomadAddress, nomadToken, nomadRegion, nomadNamespace, nomadTls, instance),
         jobs,
         new ReviewAppConfig.Aws(region, endpoint),
         new ReviewAppConfig.Capacity(

@@ -113,7 +113,7 @@ public final class ReviewAppModule extends AbstractModule {
       TeardownGate gate,
       Quota quota,
       Expiry expiry) {
-    ReviewAppJobs jobs = new ReviewAppJobs(config.jobs());
+    ReviewAppJobs jobs = new ReviewAppJobs(config.jobs(), config.nomad().instance());
     Teardown teardown =
         new Teardown(
             kv,
@@ -159,7 +159,7 @@ public final class ReviewAppModule extends AbstractModule {
                             .httpClientBuilder(apacheHttp())
                             .build())),
             capacity(config),
-            new SdkNomadJobs(nomad(config.nomad())),
+            new SdkNomadJobs(nomad(config.nomad()), config.nomad().instance()),
             new ConsulRouteTable(kv, layout),
             assets(config));
     return GuardedProviders.wrap(providers, systems);

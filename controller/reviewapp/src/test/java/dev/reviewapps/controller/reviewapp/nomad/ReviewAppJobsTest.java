@@ -85,8 +85,9 @@ class ReviewAppJobsTest {
     assertThat(job.get("ID").asText()).isEqualTo("deploy-new-checkout");
     assertThat(job.get("Type").asText()).isEqualTo("service");
     assertThat(job.get("Meta").get("review-app").asText()).isEqualTo("deploy-new-checkout");
+    assertThat(job.get("Meta").get("review-apps-instance").asText()).isEqualTo("review-apps");
     // Job-level Meta does not change with the release: a change there would restart Redis.
-    assertThat(job.get("Meta")).hasSize(1);
+    assertThat(job.get("Meta")).hasSize(2);
     assertThat(job.get("TaskGroups").get(1).get("Meta").get("commit").asText())
         .isEqualTo("3f2a9c1e");
     List<String> groups = new ArrayList<>();
