@@ -100,6 +100,15 @@ public final class ConsulApiStore implements KeyValueStore {
   }
 
   @Override
+  public void put(String key, byte[] value, long flags) {
+    PutParams params = new PutParams();
+    params.setFlags(flags);
+    if (!put("put " + key, key, value, params)) {
+      throw new ConsulUnavailable("put " + key + ": Consul answered false", 0);
+    }
+  }
+
+  @Override
   public void delete(String key) {
     String path = KeyPath.encode(key);
     ConsulCalls.call("delete " + key, () -> connection.quick().deleteKVValue(path, (String) null));
@@ -169,6 +178,7 @@ public final class ConsulApiStore implements KeyValueStore {
         v.getValue(),
         v.getModifyIndex(),
         Optional.ofNullable(v.getSession()),
-        v.getCreateIndex());
+        v.getCreateIndex(),
+        v.getFlags());
   }
 }

@@ -38,6 +38,9 @@ public interface KeyValueStore {
   /** Writes {@code value} unconditionally. */
   void put(String key, byte[] value);
 
+  /** Writes {@code key} with Consul's {@code flags} set to {@code flags}. */
+  void put(String key, byte[] value, long flags);
+
   /** Deletes {@code key}; deleting a missing key is not an error. */
   void delete(String key);
 

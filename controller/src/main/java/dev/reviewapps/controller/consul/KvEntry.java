@@ -7,11 +7,23 @@ import java.util.Optional;
 
 /**
  * One Consul KV entry: key, raw value, its {@code ModifyIndex} (the check-and-set token), the
- * session holding it, if locked, and its {@code CreateIndex} (when the key was created: the order
- * in which apps were asked for; 0 when unknown).
+ * session holding it, if locked, its {@code CreateIndex} (when the key was created: the order in
+ * which apps were asked for; 0 when unknown) and its {@code Flags} (an opaque number a writer may
+ * set: review-apps marks the keys it owns with it where the value's format is not its own).
  */
 public record KvEntry(
-    String key, byte[] value, long modifyIndex, Optional<String> session, long createIndex) {
+    String key,
+    byte[] value,
+    long modifyIndex,
+    Optional<String> session,
+    long createIndex,
+    long flags) {
+
+  /** An entry without flags. */
+  public KvEntry(
+      String key, byte[] value, long modifyIndex, Optional<String> session, long createIndex) {
+    this(key, value, modifyIndex, session, createIndex, 0);
+  }
 
   public KvEntry {
     Objects.requireNonNull(key, "key");
@@ -21,7 +33,7 @@ public record KvEntry(
 
   /** An entry whose {@code CreateIndex} is not known. */
   public KvEntry(String key, byte[] value, long modifyIndex, Optional<String> session) {
-    this(key, value, modifyIndex, session, 0);
+    this(key, value, modifyIndex, session, 0, 0);
   }
 
   @Override

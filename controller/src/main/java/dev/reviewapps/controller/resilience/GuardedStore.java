@@ -64,6 +64,11 @@ public final class GuardedStore implements KeyValueStore {
   }
 
   @Override
+  public void put(String key, byte[] value, long flags) {
+    consul.run(() -> store.put(key, value, flags));
+  }
+
+  @Override
   public void delete(String key) {
     consul.run(() -> store.delete(key));
   }

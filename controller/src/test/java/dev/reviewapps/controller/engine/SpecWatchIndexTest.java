@@ -174,6 +174,11 @@ class SpecWatchIndexTest {
     }
 
     @Override
+    public void put(String key, byte[] value, long flags) {
+      throw new UnsupportedOperationException();
+    }
+
+    @Override
     public void delete(String key) {
       throw new UnsupportedOperationException();
     }

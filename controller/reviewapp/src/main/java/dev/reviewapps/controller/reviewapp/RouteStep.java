@@ -1,5 +1,6 @@
 package dev.reviewapps.controller.reviewapp;
 
+import dev.reviewapps.controller.reviewapp.inventory.OwnershipConflict;
 import dev.reviewapps.controller.reviewapp.inventory.Resource;
 import dev.reviewapps.controller.reviewapp.routes.RouteTable;
 import dev.reviewapps.model.naming.AppName;
@@ -42,9 +43,22 @@ final class RouteStep implements Step {
     }
     String host = hostOf(run.app());
     String upstreams = String.join(",", run.webAddresses());
+    Optional<RouteTable.Route> published = routes.route(host);
+    // Checked before the inventory records it: a route the app never wrote is never its own, so
+    // its teardown will not remove it either. An unmarked route the inventory already holds is
+    // the app's from before the marks, and is marked now.
+    boolean adopted = run.inventory().has(new Resource.Route(host));
+    if (published.isPresent()
+        && published.get().mark() != RouteTable.Mark.OURS
+        && !(published.get().mark() == RouteTable.Mark.NONE && adopted)) {
+      throw new OwnershipConflict(
+          "Consul route " + host,
+          published.get().mark() == RouteTable.Mark.NONE
+              ? "exists without review-apps' mark"
+              : "carries another writer's mark");
+    }
     run.record(new Resource.Route(host));
-    Optional<String> published = routes.upstreams(host);
-    if (!published.equals(Optional.of(upstreams))) {
+    if (!published.equals(Optional.of(new RouteTable.Route(upstreams, RouteTable.Mark.OURS)))) {
       routes.publish(host, upstreams);
     }
     return new StepOutcome.Ready("Published", host + " -> " + upstreams);

@@ -376,6 +376,35 @@ class StatusThroughTheEngineTest {
   }
 
   @Test
+  void aRouteWrittenByHandForTheAppsHostIsAConflictAndOursCarryTheMark() {
+    String name = "deploy-engine-route-taken";
+    String key = world.layout.routes() + name + ".review.test";
+    world.kv.put(key, "10.6.6.6:80".getBytes(java.nio.charset.StandardCharsets.UTF_8));
+    putSpec(name, Apps.shared(name, "adad1111"));
+    await()
+        .atMost(Duration.ofSeconds(120))
+        .until(() -> status(name).map(s -> s.phase() == Phase.Failed).orElse(false));
+    assertThat(status(name).orElseThrow().conditions())
+        .anySatisfy(
+            c -> {
+              assertThat(c.reason()).isEqualTo("Conflict");
+              assertThat(c.message()).contains("Consul route " + name + ".review.test");
+            });
+    assertThat(world.kv.get(key).orElseThrow().text()).isEqualTo("10.6.6.6:80");
+    assertThat(world.kv.get(key).orElseThrow().flags()).isZero();
+    // Not the app's, so not the orphan sweep's either.
+    assertThat(world.providers().routes().hosts()).doesNotContain(name + ".review.test");
+
+    String mine = "deploy-engine-route-mine";
+    putSpec(mine, Apps.shared(mine, "adad2222"));
+    long index = specIndex(mine);
+    await().atMost(Duration.ofSeconds(120)).until(() -> readyAt(mine, index));
+    assertThat(world.kv.get(world.layout.routes() + mine + ".review.test").orElseThrow().flags())
+        .isEqualTo(dev.reviewapps.controller.reviewapp.routes.ConsulRouteTable.MARK);
+    assertThat(world.providers().routes().hosts()).contains(mine + ".review.test");
+  }
+
+  @Test
   void anAppsRedisAnswersOnlyToItsPassword() throws Exception {
     String name = "deploy-engine-redis";
     putSpec(name, Apps.shared(name, "efef1111"));
