@@ -115,7 +115,7 @@ while ((SECONDS < deadline)); do
   fi
   if ! kv_exists "$STACK_PREFIX/specs/$NAME" && ((gone_reported == 0)); then
     if [ -z "$p" ] && ! kv_exists "$STACK_PREFIX/inventory/$NAME" &&
-      [ "$(kv_keys "$STACK_PREFIX/routes/")" = '[]' ]; then
+      [ "$(json_field "$(kv_keys "$STACK_PREFIX/routes/")" "len([k for k in d if not k.endswith('/.expected')])")" = 0 ]; then
       stack_log "$NAME is gone: no spec, status, inventory or route left (router says $(router_code "$NAME"))"
       gone_reported=1
     fi

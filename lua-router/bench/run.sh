@@ -1,10 +1,11 @@
 #!/usr/bin/env bash
 # make bench-router: wrk against (A) a static proxy_pass, (B) the original design (LuaSocket
-# lookup per request) and (C) this router, 200 hosts, alternating A B C for 3 rounds, medians.
-# Prints figures; it is not a pass/fail test. Loopback only; stops everything it starts.
+# lookup per request), (C) this router and (D) nginx's own ceiling: the same hosts as static
+# upstream blocks with keepalive and no Lua. BENCH_HOSTS hosts, alternating A B C D for 3 rounds,
+# medians. Prints figures; it is not a pass/fail test. Loopback only; stops everything it starts.
 #   BENCH_SECONDS (default 5) per measurement, BENCH_CONNECTIONS (64), BENCH_ROUNDS (3),
-#   BENCH_WORKERS (1) nginx workers per router, BENCH_CONSUL_CMD to use another Consul
-#   (it gets the port as its last argument).
+#   BENCH_WORKERS (1) nginx workers per router, BENCH_HOSTS (200), BENCH_VARIANTS (A B C D),
+#   BENCH_CONSUL_CMD to use another Consul (it gets the port as its last argument).
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 router=$(dirname "$here")
@@ -13,6 +14,9 @@ seconds=${BENCH_SECONDS:-5}
 conns=${BENCH_CONNECTIONS:-64}
 rounds=${BENCH_ROUNDS:-3}
 workers=${BENCH_WORKERS:-1}
+hosts=${BENCH_HOSTS:-200}
+variants=${BENCH_VARIANTS:-A B C D}
+export BENCH_HOSTS=$hosts
 consul_cmd=${BENCH_CONSUL_CMD:-java -jar $repo/devstack/target/devstack.jar consul --port}
 
 for tool in nginx wrk curl ss; do
@@ -40,9 +44,11 @@ used=" "
 free_port() {
   local p
   while :; do
-    p=$((20000 + RANDOM % 40000))
+    # Below the kernel's ephemeral range (32768+), where wrk's and nginx's own outgoing
+    # connections take their ports; and free of any socket, not only listening ones.
+    p=$((20000 + RANDOM % 12000))
     case "$used" in *" $p "*) continue ;; esac
-    if [ -z "$(ss -Htln "sport = :$p")" ]; then
+    if [ -z "$(ss -Htan "sport = :$p")" ]; then
       used="$used$p "
       echo "$p"
       return
@@ -83,19 +89,32 @@ BACKEND_PORT_1=${ports[0]} BACKEND_PORT_2=${ports[1]} BACKEND_PORT_3=${ports[2]}
   start_nginx backends "$here/backends.conf.template"
 
 : > "$work/map.conf"
-puts=()
-for i in $(seq 1 200); do
+: > "$work/map-d.conf"
+: > "$work/upstreams.conf"
+txn=()
+for i in $(seq 1 "$hosts"); do
   host=$(printf 'h%03d.bench.test' "$i")
   addr="127.0.0.1:${ports[$((i % 4))]}"
   echo "$host $addr;" >> "$work/map.conf"
+  # D: one upstream block per backend address, as nginx is configured by hand; its keepalive
+  # pool is per block, so one block per host would hold a pool per host (5,000 of them).
+  echo "$host u${ports[$((i % 4))]};" >> "$work/map-d.conf"
   # B reads <host> at the KV root as the original did; C reads review-apps/routes/<host>.
+  value=$(printf '%s' "$addr" | base64)
   for key in "$host" "review-apps/routes/$host"; do
-    puts+=(-s -o /dev/null -X PUT --data-binary "$addr" "http://$consul/v1/kv/$key" --next)
+    txn+=("{\"KV\":{\"Verb\":\"set\",\"Key\":\"$key\",\"Value\":\"$value\"}}")
   done
 done
-curl "${puts[@]}" -s -o /dev/null "http://$consul/v1/kv/review-apps/routes/h001.bench.test"
+for p in "${ports[@]}"; do
+  printf 'upstream u%s { server 127.0.0.1:%s; keepalive 64; }\n' "$p" "$p" >> "$work/upstreams.conf"
+done
+# Consul transactions take at most 64 operations each.
+for ((k = 0; k < ${#txn[@]}; k += 64)); do
+  batch=$(IFS=,; echo "${txn[*]:k:64}")
+  curl -fsS -o /dev/null -X PUT --data-binary "[$batch]" "http://$consul/v1/txn"
+done
 
-port_a=$(free_port) port_b=$(free_port) port_c=$(free_port) port_c_status=$(free_port)
+port_a=$(free_port) port_b=$(free_port) port_c=$(free_port) port_c_status=$(free_port) port_d=$(free_port)
 mkdir -p "$work/empty-root" "$work/c/state"
 ROUTER_WORKERS=$workers ROUTER_LISTEN="127.0.0.1:$port_a" BENCH_MAP="$work/map.conf" \
   start_nginx a "$here/static.conf.template"
@@ -107,11 +126,13 @@ cat > "$work/c/router.json" <<JSON
 JSON
 ROUTER_WORKERS=$workers ROUTER_LISTEN="127.0.0.1:$port_c" ROUTER_STATUS_LISTEN="127.0.0.1:$port_c_status" \
   ROUTER_CONFIG="$work/c/router.json" start_nginx c "$router/conf/nginx.conf.template"
-has_all_routes() { curl -s "http://127.0.0.1:$port_c_status/router-status" | grep -q '"routes":200'; }
-await 300 has_all_routes
+ROUTER_WORKERS=$workers ROUTER_LISTEN="127.0.0.1:$port_d" BENCH_MAP="$work/map-d.conf" \
+  BENCH_UPSTREAMS="$work/upstreams.conf" start_nginx d "$here/keepalive.conf.template"
+has_all_routes() { curl -s "http://127.0.0.1:$port_c_status/router-status" | grep -q "\"routes\":$hosts[,}]"; }
+await 600 has_all_routes
 
 # Every router must answer the bench hosts with 200 before anything is measured.
-for p in $port_a $port_b $port_c; do
+for p in $port_a $port_b $port_c $port_d; do
   code=$(curl -s -o /dev/null -w '%{http_code}' -H 'Host: h007.bench.test' "http://127.0.0.1:$p/")
   [ "$code" = 200 ] || { echo "bench: router on port $p answered $code" >&2; exit 1; }
 done
@@ -122,10 +143,10 @@ to_ms() { # wrk latency such as 812.00us, 1.23ms, 2.01s
 median() { printf '%s\n' "$@" | sort -g | awk '{ a[NR] = $1 } END { print a[int((NR + 1) / 2)] }'; }
 
 declare -A rps p99
-echo "wrk: 1 thread, $conns connections, ${seconds}s per run, 200 hosts, $rounds rounds, $workers nginx worker(s) per router, $(nproc) cores"
+echo "wrk: 1 thread, $conns connections, ${seconds}s per run, $hosts hosts, $rounds rounds, $workers nginx worker(s) per router, $(nproc) cores"
 for round in $(seq 1 "$rounds"); do
-  for v in A B C; do
-    case $v in A) p=$port_a ;; B) p=$port_b ;; C) p=$port_c ;; esac
+  for v in $variants; do
+    case $v in A) p=$port_a ;; B) p=$port_b ;; C) p=$port_c ;; D) p=$port_d ;; esac
     out=$(wrk -t1 -c"$conns" -d"${seconds}s" --latency -s "$here/hosts.lua" "http://127.0.0.1:$p/")
     r=$(awk '/^Requests\/sec:/ { print $2 }' <<< "$out")
     l=$(to_ms "$(awk '$1 == "99%" { print $2 }' <<< "$out")")
@@ -147,14 +168,20 @@ for round in $(seq 1 "$rounds"); do
 done
 
 # shellcheck disable=SC2086
-for v in A B C; do
+line="medians:"
+for v in $variants; do
   eval "med_rps_$v=$(median ${rps[$v]})"
   eval "med_p99_$v=$(median ${p99[$v]})"
+  line="$line $v $(eval echo "\$med_rps_$v") req/s p99 $(eval echo "\$med_p99_$v") ms |"
 done
-echo "medians: A $med_rps_A req/s p99 $med_p99_A ms | B $med_rps_B req/s p99 $med_p99_B ms | C $med_rps_C req/s p99 $med_p99_C ms"
-awk -v a="$med_rps_A" -v b="$med_rps_B" -v c="$med_rps_C" -v la="$med_p99_A" -v lb="$med_p99_B" -v lc="$med_p99_C" 'BEGIN {
-  printf "throughput C/A = %.2fx\n", c / a
-  printf "throughput C/B = %.1fx\n", c / b
-  printf "p99 C/A = %.2fx\n", lc / la
-  printf "p99 C/B = %.3fx\n", lc / lb
-}'
+echo "${line% |}"
+ratio() { # ratio NAME X Y FORMAT: prints NAME = X/Y when both were measured
+  [ -n "$2" ] && [ -n "$3" ] && awk -v x="$2" -v y="$3" -v n="$1" -v f="$4" 'BEGIN { printf "%s = " f "x\n", n, x / y }'
+  return 0
+}
+ratio "throughput C/A" "${med_rps_C:-}" "${med_rps_A:-}" "%.2f"
+ratio "throughput C/B" "${med_rps_C:-}" "${med_rps_B:-}" "%.1f"
+ratio "throughput C/D" "${med_rps_C:-}" "${med_rps_D:-}" "%.2f"
+ratio "p99 C/A" "${med_p99_C:-}" "${med_p99_A:-}" "%.2f"
+ratio "p99 C/B" "${med_p99_C:-}" "${med_p99_B:-}" "%.3f"
+ratio "p99 C/D" "${med_p99_C:-}" "${med_p99_D:-}" "%.2f"

@@ -7,6 +7,7 @@ import static org.awaitility.Awaitility.await;
 import com.hashicorp.nomad.apimodel.Job;
 import dev.reviewapps.controller.engine.Engine;
 import dev.reviewapps.controller.reviewapp.inventory.OwnershipConflict;
+import dev.reviewapps.controller.reviewapp.routes.ConsulRouteTable;
 import dev.reviewapps.controller.reviewapp.testing.ReviewAppWorld;
 import dev.reviewapps.controller.reviewapp.testing.TrueJob;
 import dev.reviewapps.model.status.ConditionStatus;
@@ -400,8 +401,16 @@ class StatusThroughTheEngineTest {
     long index = specIndex(mine);
     await().atMost(Duration.ofSeconds(120)).until(() -> readyAt(mine, index));
     assertThat(world.kv.get(world.layout.routes() + mine + ".review.test").orElseThrow().flags())
-        .isEqualTo(dev.reviewapps.controller.reviewapp.routes.ConsulRouteTable.MARK);
+        .isEqualTo(ConsulRouteTable.MARK);
     assertThat(world.providers().routes().hosts()).contains(mine + ".review.test");
+    // The router's guard believes a mass removal whose size the controller confirmed: after each
+    // route that came or went, routes/.expected holds how many there are.
+    long routes =
+        world.kv.keys(world.layout.routes()).stream()
+            .filter(k -> !k.endsWith("/" + ConsulRouteTable.EXPECTED))
+            .count();
+    assertThat(world.kv.get(world.layout.routes() + ConsulRouteTable.EXPECTED).orElseThrow().text())
+        .isEqualTo(Long.toString(routes));
   }
 
   @Test

@@ -21,6 +21,13 @@ public final class ConsulRouteTable implements RouteTable {
   /** The flags of a route review-apps wrote: "RAPP" in ASCII. */
   public static final long MARK = 0x52415050L;
 
+  /**
+   * The key under {@code routes/} that tells the router how many routes there are now (the router's
+   * {@code guard.lua}): an answer removing most routes at once is believed when its size is this
+   * number, instead of being held as a possibly lying Consul. It is no host name, so never a route.
+   */
+  public static final String EXPECTED = ".expected";
+
   private final KeyValueStore kv;
   private final KeyLayout layout;
 
@@ -45,7 +52,11 @@ public final class ConsulRouteTable implements RouteTable {
 
   @Override
   public void publish(String host, String upstreams) {
+    boolean added = kv.get(keyOf(host)).isEmpty();
     kv.put(keyOf(host), upstreams.getBytes(StandardCharsets.UTF_8), MARK);
+    if (added) {
+      confirmCount();
+    }
   }
 
   @Override
@@ -54,7 +65,25 @@ public final class ConsulRouteTable implements RouteTable {
     if (route.isPresent() && route.get().mark() == Mark.FOREIGN) {
       throw new OwnershipConflict("Consul route " + host, "carries another writer's mark");
     }
-    kv.delete(keyOf(host));
+    if (route.isPresent()) {
+      kv.delete(keyOf(host));
+      confirmCount();
+    }
+  }
+
+  /**
+   * Writes {@link #EXPECTED}: the number of routes after a route came or went, counted as the
+   * router counts them (every host key). Two reconciles racing may write a count one off; the
+   * router then holds a mass removal until its hold expires, the safe side.
+   */
+  private void confirmCount() {
+    String prefix = keyOf("");
+    long routes =
+        kv.keys(prefix).stream()
+            .map(k -> k.substring(prefix.length()))
+            .filter(h -> !h.isEmpty() && !h.contains("/") && !h.equals(EXPECTED))
+            .count();
+    kv.put(keyOf(EXPECTED), Long.toString(routes).getBytes(StandardCharsets.UTF_8));
   }
 
   @Override
@@ -63,7 +92,10 @@ public final class ConsulRouteTable implements RouteTable {
     Set<String> hosts = new HashSet<>();
     for (KvEntry entry : kv.list(prefix, BlockingQuery.NONE).entries()) {
       String host = entry.key().substring(prefix.length());
-      if (!host.isEmpty() && !host.contains("/") && markOf(entry) == Mark.OURS) {
+      if (!host.isEmpty()
+          && !host.contains("/")
+          && !host.equals(EXPECTED)
+          && markOf(entry) == Mark.OURS) {
         hosts.add(host);
       }
     }
