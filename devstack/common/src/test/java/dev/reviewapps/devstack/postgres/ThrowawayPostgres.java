@@ -5,6 +5,9 @@ import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.SQLException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -30,6 +33,9 @@ import java.util.stream.Stream;
  * }</pre>
  */
 public final class ThrowawayPostgres implements AutoCloseable {
+  /** The superuser. */
+  public static final String ADMIN = "postgres";
+
   private static final Duration COMMAND_LIMIT = Duration.ofSeconds(120);
 
   private final Path bin;
@@ -139,6 +145,21 @@ public final class ThrowawayPostgres implements AutoCloseable {
   /** The superuser {@code postgres} with its password, on database {@code postgres}. */
   public String adminJdbcUrl() {
     return jdbcUrl("postgres", "postgres", adminPassword);
+  }
+
+  /** The superuser's password (random per cluster). */
+  public String adminPassword() {
+    return adminPassword;
+  }
+
+  /** A JDBC URL of one of its databases, without credentials. */
+  public String jdbcUrl(String database) {
+    return "jdbc:postgresql://" + host() + ":" + port + "/" + database;
+  }
+
+  /** A connection to {@code database} as the superuser (the caller has the JDBC driver). */
+  public Connection admin(String database) throws SQLException {
+    return DriverManager.getConnection(jdbcUrl(database), ADMIN, adminPassword);
   }
 
   /** A JDBC URL for any database and user of this cluster. */

@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.reviewapps.controller.reviewapp.inventory.OwnershipConflict;
-import dev.reviewapps.controller.reviewapp.testing.ThrowawayPostgres;
+import dev.reviewapps.devstack.postgres.ThrowawayPostgres;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.ResultSet;
@@ -23,11 +23,11 @@ class JdbcSharedDatabasesTest {
   private static JdbcSharedDatabases databases;
 
   @BeforeAll
-  static void startServer() throws SQLException {
+  static void startServer() throws Exception {
     server = ThrowawayPostgres.start();
     databases =
         new JdbcSharedDatabases(
-            server.jdbcUrl("postgres"), ThrowawayPostgres.ADMIN, ThrowawayPostgres.ADMIN_PASSWORD);
+            server.jdbcUrl("postgres"), ThrowawayPostgres.ADMIN, server.adminPassword());
     try (Connection admin = server.admin("postgres");
         Statement s = admin.createStatement()) {
       s.execute("CREATE DATABASE shop_seed");

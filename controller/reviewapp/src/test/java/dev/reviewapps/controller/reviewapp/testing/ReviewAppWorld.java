@@ -28,6 +28,7 @@ import dev.reviewapps.devstack.consul.ConsulConfig;
 import dev.reviewapps.devstack.consul.ConsulStandIn;
 import dev.reviewapps.devstack.nomad.NomadConfig;
 import dev.reviewapps.devstack.nomad.NomadStandIn;
+import dev.reviewapps.devstack.postgres.ThrowawayPostgres;
 import dev.reviewapps.model.naming.HostTemplate;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
@@ -133,20 +134,18 @@ public final class ReviewAppWorld implements AutoCloseable {
 
   /** Starts everything; {@code nodeCpuMhz} is the Nomad node's schedulable CPU. */
   public static ReviewAppWorld start(int nodeCpuMhz, int nodeMemoryMb) throws IOException {
-    ThrowawayPostgres postgres = ThrowawayPostgres.start();
+    ThrowawayPostgres postgres;
+    try {
+      postgres = ThrowawayPostgres.start();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IOException("interrupted while starting PostgreSQL", e);
+    }
     ConsulStandIn consul = ConsulStandIn.start(ConsulConfig.defaults());
     NomadStandIn nomad =
         NomadStandIn.start(
             NomadConfig.defaults().toBuilder().cpuMhz(nodeCpuMhz).memoryMb(nodeMemoryMb).build());
-    AwsStandIn aws =
-        AwsStandIn.start(
-            AwsConfig.forTests()
-                .withPostgres(
-                    postgres.jdbcUrl("postgres")
-                        + "?user="
-                        + ThrowawayPostgres.ADMIN
-                        + "&password="
-                        + ThrowawayPostgres.ADMIN_PASSWORD));
+    AwsStandIn aws = AwsStandIn.start(AwsConfig.forTests().withPostgres(postgres.adminJdbcUrl()));
     return new ReviewAppWorld(postgres, consul, nomad, aws);
   }
 
@@ -155,9 +154,7 @@ public final class ReviewAppWorld implements AutoCloseable {
     return new dev.reviewapps.controller.reviewapp.ReviewAppProviders(
         new ConsulCredentialStore(kv, layout, new PasswordGenerator()),
         new JdbcSharedDatabases(
-            postgres.jdbcUrl("postgres"),
-            ThrowawayPostgres.ADMIN,
-            ThrowawayPostgres.ADMIN_PASSWORD),
+            postgres.jdbcUrl("postgres"), ThrowawayPostgres.ADMIN, postgres.adminPassword()),
         new SdkRdsInstances(rds),
         new AutoScalingCapacity(
             autoScaling, GROUP, new CapacityPlanner(new Footprint(4000, 8192), 0.1, 0)),
