@@ -38,6 +38,7 @@ format:
 # Every test script runs as it is: a missing or non-executable one fails the target, never skips.
 test: deps
 	$(MVN) $(MVNFLAGS) install
+	scripts/check-package-cycles.py
 	examples/app/test.sh
 	deploy/test.sh
 	lua-router/test/run.sh

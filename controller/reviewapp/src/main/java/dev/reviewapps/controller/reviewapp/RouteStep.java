@@ -1,7 +1,7 @@
 package dev.reviewapps.controller.reviewapp;
 
-import dev.reviewapps.controller.reviewapp.inventory.OwnershipConflict;
 import dev.reviewapps.controller.reviewapp.inventory.Resource;
+import dev.reviewapps.controller.reviewapp.ownership.OwnershipConflict;
 import dev.reviewapps.controller.reviewapp.routes.RouteTable;
 import dev.reviewapps.model.naming.AppName;
 import dev.reviewapps.model.naming.HostTemplate;

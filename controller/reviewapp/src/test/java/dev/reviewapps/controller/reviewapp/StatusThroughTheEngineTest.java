@@ -6,7 +6,7 @@ import static org.awaitility.Awaitility.await;
 
 import com.hashicorp.nomad.apimodel.Job;
 import dev.reviewapps.controller.engine.Engine;
-import dev.reviewapps.controller.reviewapp.inventory.OwnershipConflict;
+import dev.reviewapps.controller.reviewapp.ownership.OwnershipConflict;
 import dev.reviewapps.controller.reviewapp.routes.ConsulRouteTable;
 import dev.reviewapps.controller.reviewapp.testing.ReviewAppWorld;
 import dev.reviewapps.controller.reviewapp.testing.TrueJob;

@@ -1,6 +1,6 @@
 package dev.reviewapps.controller.reviewapp.aws;
 
-import dev.reviewapps.controller.reviewapp.inventory.OwnershipConflict;
+import dev.reviewapps.controller.reviewapp.ownership.OwnershipConflict;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;

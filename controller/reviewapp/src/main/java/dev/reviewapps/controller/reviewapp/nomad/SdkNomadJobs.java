@@ -9,7 +9,7 @@ import com.hashicorp.nomad.apimodel.Port;
 import com.hashicorp.nomad.javasdk.ErrorResponseException;
 import com.hashicorp.nomad.javasdk.NomadApiClient;
 import com.hashicorp.nomad.javasdk.NomadException;
-import dev.reviewapps.controller.reviewapp.inventory.OwnershipConflict;
+import dev.reviewapps.controller.reviewapp.ownership.OwnershipConflict;
 import dev.reviewapps.model.naming.AppName;
 import dev.reviewapps.tls.TlsFailure;
 import java.io.IOException;

@@ -1,6 +1,6 @@
 package dev.reviewapps.controller.reviewapp.postgres;
 
-import dev.reviewapps.controller.reviewapp.inventory.OwnershipConflict;
+import dev.reviewapps.controller.reviewapp.ownership.OwnershipConflict;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.PreparedStatement;

@@ -4,7 +4,7 @@ import dev.reviewapps.controller.consul.BlockingQuery;
 import dev.reviewapps.controller.consul.KeyLayout;
 import dev.reviewapps.controller.consul.KeyValueStore;
 import dev.reviewapps.controller.consul.KvEntry;
-import dev.reviewapps.controller.reviewapp.inventory.OwnershipConflict;
+import dev.reviewapps.controller.reviewapp.ownership.OwnershipConflict;
 import java.nio.charset.StandardCharsets;
 import java.util.HashSet;
 import java.util.Optional;

@@ -38,7 +38,7 @@ public interface RouteTable {
 
   /**
    * Removes the route; absent is fine. A route with another writer's mark is refused ({@link
-   * dev.reviewapps.controller.reviewapp.inventory.OwnershipConflict}); an unmarked one is removed,
+   * dev.reviewapps.controller.reviewapp.ownership.OwnershipConflict}); an unmarked one is removed,
    * as the caller removes only routes its app's inventory recorded.
    */
   void remove(String host);

@@ -3,7 +3,7 @@ package dev.reviewapps.controller.reviewapp.postgres;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.reviewapps.controller.reviewapp.inventory.OwnershipConflict;
+import dev.reviewapps.controller.reviewapp.ownership.OwnershipConflict;
 import dev.reviewapps.devstack.postgres.ThrowawayPostgres;
 import java.sql.Connection;
 import java.sql.DriverManager;

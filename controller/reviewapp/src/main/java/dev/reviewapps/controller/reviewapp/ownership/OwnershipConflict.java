@@ -1,4 +1,4 @@
-package dev.reviewapps.controller.reviewapp.inventory;
+package dev.reviewapps.controller.reviewapp.ownership;
 
 import dev.reviewapps.controller.resilience.NotAnOutage;
 
