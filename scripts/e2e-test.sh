@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# End-to-end test of review-apps on loopback, against the stack `make demo` runs (issue 10):
+# End-to-end test of review-apps on loopback, against the stack `make demo` runs:
 #  1. a local bare Git repository with branches deploy-a and deploy-b; their specs are written
 #     (as CI would, with plain HTTP) and their assets uploaded to S3;
 #  2. both become Ready; through the router each host shows its own branch, commit, seeded rows

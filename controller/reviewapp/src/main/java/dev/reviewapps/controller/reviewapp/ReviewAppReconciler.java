@@ -75,9 +75,7 @@ public final class ReviewAppReconciler implements Reconciler {
     StepObserver NONE = (app, step) -> {};
   }
 
-  /**
-   * The quota and the TTL (issue 8), asked on every reconcile. The defaults: no quota, no expiry.
-   */
+  /** The quota and the TTL, asked on every reconcile. The defaults: no quota, no expiry. */
   public interface Policies {
     /**
      * Why an app that has no inventory yet must wait before anything is created for it (the quota

@@ -77,8 +77,8 @@ public record ReviewAppConfig(
   public record Gc(Optional<String> repository, Duration interval, Duration grace) {}
 
   /**
-   * How apps end and how many may exist (issue 8): the branch source, the default TTL, the orphan
-   * sweep, the mass-deletion guard and the quota.
+   * How apps end and how many may exist: the branch source, the default TTL, the orphan sweep, the
+   * mass-deletion guard and the quota.
    *
    * @param source where branches are listed
    * @param githubApi GitHub's API base ({@code github} source)

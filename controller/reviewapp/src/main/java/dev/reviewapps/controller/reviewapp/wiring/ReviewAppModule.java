@@ -81,7 +81,7 @@ public final class ReviewAppModule extends AbstractModule {
     OptionalBinder.newOptionalBinder(binder(), TeardownGate.class)
         .setBinding()
         .to(DeletionGuard.class);
-    // Leader-only periodic work of issue 8: spec GC (branches, TTL), the guard's re-check, orphans.
+    // Leader-only periodic work: spec GC (branches, TTL), the guard's re-check, orphans.
     Multibinder<LeaderTask> tasks = Multibinder.newSetBinder(binder(), LeaderTask.class);
     tasks.addBinding().to(SpecGc.class);
     tasks.addBinding().to(GuardCheck.class);
@@ -269,7 +269,8 @@ public final class ReviewAppModule extends AbstractModule {
     S3ClientBuilder builder =
         aws(S3Client.builder(), aws)
             // Plain-HTTP endpoints (the stand-in): no aws-chunked bodies, checksums only when
-            // required (DESIGN.md); path-style, as a bucket host name would not resolve there.
+            // required, as the stand-in expects; path-style, as a bucket host name would not
+            // resolve there.
             .serviceConfiguration(c -> c.chunkedEncodingEnabled(false))
             .requestChecksumCalculation(RequestChecksumCalculation.WHEN_REQUIRED)
             .httpClientBuilder(apacheHttp());
@@ -321,8 +322,8 @@ public final class ReviewAppModule extends AbstractModule {
 
   /**
    * The HTTP client of every AWS client. The SDK deprecates its Apache 4 client, but it is the one
-   * whose httpclient version is pinned for consul-api and nomad-sdk (DESIGN.md), so no second HTTP
-   * stack is pulled in.
+   * whose httpclient version is pinned for consul-api and nomad-sdk (the parent pom), so no second
+   * HTTP stack is pulled in.
    */
   @SuppressWarnings("deprecation")
   private static ApacheHttpClient.Builder apacheHttp() {

@@ -26,7 +26,7 @@ class S3AppAssetsTest {
                 .credentialsProvider(
                     StaticCredentialsProvider.create(AwsBasicCredentials.create("AKID", "secret")))
                 .forcePathStyle(true)
-                // Plain HTTP: no aws-chunked bodies (see DESIGN.md).
+                // Plain HTTP to the stand-in: request bodies sent whole, not aws-chunked.
                 .serviceConfiguration(c -> c.chunkedEncodingEnabled(false))
                 .requestChecksumCalculation(RequestChecksumCalculation.WHEN_REQUIRED)
                 .httpClientBuilder(ApacheHttpClient.builder())

@@ -116,7 +116,7 @@ public final class ReviewAppWorld implements AutoCloseable {
             .region(Region.US_EAST_1)
             .credentialsProvider(keys)
             .forcePathStyle(true)
-            // Plain HTTP: no aws-chunked bodies (see DESIGN.md).
+            // Plain HTTP to the stand-in: request bodies sent whole, not aws-chunked.
             .serviceConfiguration(c -> c.chunkedEncodingEnabled(false))
             .requestChecksumCalculation(RequestChecksumCalculation.WHEN_REQUIRED)
             .httpClientBuilder(ApacheHttpClient.builder())
