@@ -24,6 +24,15 @@ local DEFAULTS = {
   guard_max_removal_share = 0.5,
   guard_min_routes = 3,
   guard_hold_seconds = 300,
+  -- TLS to Consul, the same settings as the consul CLI's variables (which win over these):
+  -- CONSUL_TLS_SERVER_NAME, CONSUL_CLIENT_CERT, CONSUL_CLIENT_KEY, CONSUL_HTTP_SSL_VERIFY. The CA
+  -- (consul_cacert / CONSUL_CACERT) is nginx's lua_ssl_trusted_certificate, which render-conf
+  -- writes; it is accepted here so that one file can hold every setting.
+  consul_tls_server_name = false,
+  consul_client_cert = false,
+  consul_client_key = false,
+  consul_ssl_verify = true,
+  consul_cacert = false,
 }
 
 local function env(getenv, name)
@@ -50,6 +59,17 @@ end
 -- (CONSUL_CACERT) is nginx's lua_ssl_trusted_certificate, written by render-conf. Certificate
 -- files are read here, in the master, so that workers need no access to them.
 function M.consul(c, getenv)
+  -- A setting: the consul CLI's variable, else the file's key (false: unset).
+  local function setting(variable, key)
+    local v = env(getenv, variable)
+    if v ~= nil then
+      return v
+    end
+    if c[key] == false or c[key] == nil then
+      return nil
+    end
+    return tostring(c[key])
+  end
   local address = env(getenv, "CONSUL_HTTP_ADDR") or tostring(c.consul)
   local scheme, rest = address:match("^(https?)://(.*)$")
   if not scheme then
@@ -81,12 +101,16 @@ function M.consul(c, getenv)
     consul.token = token
   end
   if scheme == "https" then
-    local verify = (env(getenv, "CONSUL_HTTP_SSL_VERIFY") or "true"):lower()
+    local verify = (env(getenv, "CONSUL_HTTP_SSL_VERIFY") or tostring(c.consul_ssl_verify)):lower()
     if verify ~= "true" and verify ~= "false" then
       return nil, "CONSUL_HTTP_SSL_VERIFY must be true or false, got " .. verify
     end
-    local tls = { server_name = env(getenv, "CONSUL_TLS_SERVER_NAME") or h, verify = verify == "true" }
-    local cert, key = env(getenv, "CONSUL_CLIENT_CERT"), env(getenv, "CONSUL_CLIENT_KEY")
+    local tls = {
+      server_name = setting("CONSUL_TLS_SERVER_NAME", "consul_tls_server_name") or h,
+      verify = verify == "true",
+    }
+    local cert = setting("CONSUL_CLIENT_CERT", "consul_client_cert")
+    local key = setting("CONSUL_CLIENT_KEY", "consul_client_key")
     if (cert == nil) ~= (key == nil) then
       return nil, "CONSUL_CLIENT_CERT and CONSUL_CLIENT_KEY go together: give both or neither"
     end

@@ -52,6 +52,28 @@ describe("router.config", function()
     os.remove(pem)
   end)
 
+  it("takes the TLS settings from the file too, the variables winning", function()
+    local c = assert(config.build({
+      domains = { "r.test" },
+      consul = "https://10.0.0.2:8501",
+      consul_tls_server_name = "server.dc1.consul",
+      consul_ssl_verify = false,
+      consul_cacert = "/etc/consul.d/ca.pem",
+    }, env({})))
+    assert.equal("server.dc1.consul", c.consul.tls.server_name)
+    assert.is_false(c.consul.tls.verify)
+    local v = assert(config.build({
+      domains = { "r.test" },
+      consul = "https://10.0.0.2:8501",
+      consul_tls_server_name = "server.dc1.consul",
+    }, env({ CONSUL_TLS_SERVER_NAME = "consul.internal" })))
+    assert.equal("consul.internal", v.consul.tls.server_name)
+    assert.is_true(v.consul.tls.verify)
+    local nokey, err = config.build({ domains = { "r.test" }, consul = "https://c:8501", consul_client_cert = "/x.pem" }, env({}))
+    assert.is_nil(nokey)
+    assert.truthy(err:find("go together", 1, true))
+  end)
+
   it("reads the token from CONSUL_HTTP_TOKEN_FILE when the variable is not set", function()
     local file = os.tmpname()
     local f = assert(io.open(file, "w"))
