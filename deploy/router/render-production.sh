@@ -13,6 +13,8 @@
 #   ROUTER_TLS_CERT=/etc/ssl/review-apps/fullchain.pem ROUTER_TLS_KEY=/etc/ssl/review-apps/privkey.pem
 #   ROUTER_HTTP_REDIRECT=on   plain HTTP answers 301 to https://<validated host><path> (off: serve it)
 #   ROUTER_TLS_LISTEN=off     no TLS listener (TLS ends at a load balancer in front)
+#   CONSUL_CACERT=/etc/ssl/certs/ca-certificates.crt  the CAs the router trusts for an https://
+#                             Consul (set it to Consul's CA; the default is Debian's bundle)
 set -euo pipefail
 REPO_ROOT=$(cd "$(dirname "$0")/../.." && pwd)
 export ROUTER_CONFIG=${ROUTER_CONFIG:-/etc/review-apps/router.json}
@@ -20,6 +22,8 @@ export ROUTER_LISTEN=${ROUTER_LISTEN:-0.0.0.0:80}
 export ROUTER_STATUS_LISTEN=${ROUTER_STATUS_LISTEN:-127.0.0.1:9145}
 export ROUTER_LUA_DIR=${ROUTER_LUA_DIR:-/opt/review-apps/router/lua}
 export ROUTER_ACCESS_LOG=${ROUTER_ACCESS_LOG:-logs/access.log combined}
+# Named here, not found on the rendering machine, so that the rendering does not depend on it.
+export CONSUL_CACERT=${CONSUL_CACERT:-/etc/ssl/certs/ca-certificates.crt}
 tls_listen=${ROUTER_TLS_LISTEN:-0.0.0.0:443}
 tls_cert=${ROUTER_TLS_CERT:-/etc/ssl/review-apps/fullchain.pem}
 tls_key=${ROUTER_TLS_KEY:-/etc/ssl/review-apps/privkey.pem}
