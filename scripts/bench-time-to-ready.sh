@@ -2,7 +2,8 @@
 # Time to ready in shared database mode: from the spec written to Consul (as CI writes it) to the
 # first 200 answered through the router for the app's host. Starts the local stack once, then
 # creates BENCH_RUNS apps one after another (each torn down before the next starts, so every run
-# sees the same empty cluster) and prints each time and the median. Not a pass/fail test.
+# sees the same empty cluster) and prints each time, the median, and where the median run's
+# seconds went: each step's duration from the app's status.timings. Not a pass/fail test.
 #   BENCH_RUNS     runs (default 5)
 #   BENCH_TIMEOUT  seconds one app may take (default 180)
 #   BENCH_TEARDOWN_TIMEOUT  seconds to wait for an app's teardown before the next run (default 60)
@@ -31,6 +32,7 @@ commit=$(git -C "$REPO_ROOT" rev-parse HEAD 2>/dev/null || echo 0000000000000000
 now() { date +%s.%N; }
 
 times=()
+breakdowns=()
 for i in $(seq 1 "$RUNS"); do
   name="deploy-bench-$i"
   write_spec "$STACK_DIR/$name.json" "$name" "$name" "$commit"
@@ -48,7 +50,11 @@ for i in $(seq 1 "$RUNS"); do
   done
   t=$(/usr/bin/python3 -c "import sys; print('%.2f' % (float(sys.argv[2]) - float(sys.argv[1])))" "$start" "$(now)")
   times+=("$t")
+  # The controller's own account of the rollout, step by step (seconds), read once Ready.
+  wait_until 10 "status of $name to say Ready" eval '[ "$(app_phase "$name")" = Ready ]' >/dev/null 2>&1
+  breakdowns+=("$(json_field "$(kv_get_raw "$STACK_PREFIX/status/$name")" "json.dumps(d.get('timings', {}))")")
   echo "run $i: $name spec written -> first 200 through the router in ${t}s"
+  echo "       steps (s): ${breakdowns[-1]}"
   # Tear it down before the next run.
   kv_delete "$STACK_PREFIX/specs/$name"
   gone() { ! kv_exists "$STACK_PREFIX/inventory/$1" && ! kv_exists "$STACK_PREFIX/status/$1"; }
@@ -57,10 +63,19 @@ for i in $(seq 1 "$RUNS"); do
   fi
 done
 
-/usr/bin/python3 - "${times[@]}" <<'EOF'
-import statistics, sys
-t = [float(x) for x in sys.argv[1:]]
+/usr/bin/python3 - "${#times[@]}" "${times[@]}" "${breakdowns[@]}" <<'EOF'
+import json, statistics, sys
+n = int(sys.argv[1])
+t = [float(x) for x in sys.argv[2:2 + n]]
+steps = [json.loads(x or "{}") for x in sys.argv[2 + n:]]
 print("time to ready (shared database, spec written -> first 200 through the router): "
       f"median {statistics.median(t):.2f} s of {len(t)} runs (min {min(t):.2f} s, max {max(t):.2f} s)")
+median_run = sorted(range(n), key=lambda i: t[i])[(n - 1) // 2]
+names = {"DatabaseReady": "database", "CapacityReady": "capacity", "RedisReady": "redis",
+         "Migrated": "migrate", "Seeded": "seed", "WebReady": "web healthy",
+         "WorkerReady": "worker", "Routed": "route published"}
+parts = [f"{names.get(k, k)} {v:.2f}" for k, v in steps[median_run].items()]
+print(f"where the median run's {t[median_run]:.2f} s went (each step from its first run to ready,"
+      f" overlapping where steps wait on one another): " + ", ".join(parts))
 EOF
 ok=1
