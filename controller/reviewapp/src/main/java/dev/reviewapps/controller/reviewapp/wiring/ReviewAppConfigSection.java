@@ -75,6 +75,13 @@ public final class ReviewAppConfigSection implements ConfigSection<ReviewAppConf
             null,
             "30s",
             "old web keeps serving this long after a deploy"));
+    s.add(
+        setting(
+            "nomad.healthInterval",
+            null,
+            "5s",
+            "how often Nomad checks a web process; its first pass after start waits this long"));
+    s.add(setting("nomad.healthTimeout", null, "2s", "how long one web check may take"));
     for (TaskRole role : TaskRole.values()) {
       s.add(
           setting(
@@ -230,8 +237,8 @@ public final class ReviewAppConfigSection implements ConfigSection<ReviewAppConf
             driver,
             defaults.redis(),
             defaults.release(),
-            defaults.healthInterval(),
-            defaults.healthTimeout(),
+            v.duration(P + "nomad.healthInterval", Duration.ofMillis(500), Duration.ofMinutes(5)),
+            v.duration(P + "nomad.healthTimeout", Duration.ofMillis(100), Duration.ofMinutes(1)),
             v.duration(P + "nomad.webShutdownDelay", Duration.ZERO, Duration.ofMinutes(10)));
 
     Optional<String> region = optional(v, "aws.region");
