@@ -3,6 +3,15 @@ local config = require("router.config")
 local snapshot = require("router.snapshot")
 
 describe("router.config", function()
+  -- A temporary file holding text; the caller removes it.
+  local function tmpfile(text)
+    local path = os.tmpname()
+    local f = assert(io.open(path, "w"))
+    f:write(text)
+    f:close()
+    return path
+  end
+
   local function env(vars)
     return function(name)
       return vars[name]
@@ -29,10 +38,7 @@ describe("router.config", function()
   end)
 
   it("takes CONSUL_HTTP_ADDR over the file and speaks TLS for https:// or CONSUL_HTTP_SSL", function()
-    local pem = os.tmpname()
-    local f = assert(io.open(pem, "w"))
-    f:write("-----BEGIN CERTIFICATE-----\n")
-    f:close()
+    local pem = tmpfile("-----BEGIN CERTIFICATE-----\n")
     local c = assert(config.build({ domains = { "r.test" }, consul = "127.0.0.1:8500" }, env({
       CONSUL_HTTP_ADDR = "https://consul.internal:8501",
       CONSUL_TLS_SERVER_NAME = "server.dc1.consul",
@@ -75,10 +81,7 @@ describe("router.config", function()
   end)
 
   it("reads the token from CONSUL_HTTP_TOKEN_FILE when the variable is not set", function()
-    local file = os.tmpname()
-    local f = assert(io.open(file, "w"))
-    f:write("  t0ken-from-file\n")
-    f:close()
+    local file = tmpfile("  t0ken-from-file\n")
     local c = assert(config.build({ domains = { "r.test" } }, env({ CONSUL_HTTP_TOKEN_FILE = file })))
     assert.equal("t0ken-from-file", c.consul.token)
     os.remove(file)

@@ -77,28 +77,26 @@ public final class ConsulRouteTable implements RouteTable {
    * router then holds a mass removal until its hold expires, the safe side.
    */
   private void confirmCount() {
-    String prefix = keyOf("");
-    long routes =
-        kv.keys(prefix).stream()
-            .map(k -> k.substring(prefix.length()))
-            .filter(h -> !h.isEmpty() && !h.contains("/") && !h.equals(EXPECTED))
-            .count();
+    long routes = kv.keys(keyOf("")).stream().flatMap(k -> hostIn(k).stream()).count();
     kv.put(keyOf(EXPECTED), Long.toString(routes).getBytes(StandardCharsets.UTF_8));
   }
 
   @Override
   public Set<String> hosts() {
-    String prefix = keyOf("");
     Set<String> hosts = new HashSet<>();
-    for (KvEntry entry : kv.list(prefix, BlockingQuery.NONE).entries()) {
-      String host = entry.key().substring(prefix.length());
-      if (!host.isEmpty()
-          && !host.contains("/")
-          && !host.equals(EXPECTED)
-          && markOf(entry) == Mark.OURS) {
-        hosts.add(host);
+    for (KvEntry entry : kv.list(keyOf(""), BlockingQuery.NONE).entries()) {
+      if (markOf(entry) == Mark.OURS) {
+        hostIn(entry.key()).ifPresent(hosts::add);
       }
     }
     return hosts;
+  }
+
+  /** The host a key under {@code routes/} is the route of: none for the marker or nested keys. */
+  private Optional<String> hostIn(String key) {
+    String host = key.substring(keyOf("").length());
+    return host.isEmpty() || host.contains("/") || host.equals(EXPECTED)
+        ? Optional.empty()
+        : Optional.of(host);
   }
 }
