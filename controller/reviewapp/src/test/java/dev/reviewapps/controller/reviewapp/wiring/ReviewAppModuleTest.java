@@ -180,6 +180,53 @@ class ReviewAppModuleTest {
   }
 
   @Test
+  void nomadNamespaceInstanceAndTlsAreReadAndHostileValuesNamed() throws Exception {
+    ControllerConfig config =
+        ConfigLoader.load(
+            Optional.of(file(STACK_CONFIG)),
+            Map.of(
+                "REVIEW_APPS_POSTGRES_PASSWORD", PASSWORD,
+                "NOMAD_NAMESPACE", "review-apps",
+                "REVIEW_APPS_INSTANCE", "staging",
+                "NOMAD_TLS_SERVER_NAME", "server.global.nomad",
+                "NOMAD_SKIP_VERIFY", "true"));
+    ReviewAppConfig.Nomad nomad =
+        config.sections().get(ReviewAppConfig.class).orElseThrow().nomad();
+    assertThat(nomad.namespace()).contains("review-apps");
+    assertThat(nomad.instance()).isEqualTo("staging");
+    assertThat(nomad.tls().serverName()).contains("server.global.nomad");
+    assertThat(nomad.tls().verify()).isFalse();
+
+    assertThatThrownBy(
+            () ->
+                ConfigLoader.load(
+                    Optional.of(file(STACK_CONFIG)),
+                    Map.of(
+                        "REVIEW_APPS_POSTGRES_PASSWORD", PASSWORD,
+                        "NOMAD_NAMESPACE", "review-apps&namespace=default",
+                        "REVIEW_APPS_INSTANCE", "Staging Prod",
+                        "NOMAD_CACERT", "/nonexistent/ca.pem",
+                        "NOMAD_SKIP_VERIFY", "yes")))
+        .isInstanceOfSatisfying(
+            InvalidConfig.class,
+            e ->
+                assertThat(e.problems())
+                    .anyMatch(
+                        p -> p.startsWith("reviewapp.nomad.namespace (NOMAD_NAMESPACE): must"))
+                    .anyMatch(p -> p.startsWith("reviewapp.instance (REVIEW_APPS_INSTANCE): must"))
+                    .anyMatch(
+                        p ->
+                            p.equals(
+                                "reviewapp.nomad.tls.caCert (NOMAD_CACERT): cannot read the"
+                                    + " certificate file /nonexistent/ca.pem"))
+                    .anyMatch(
+                        p ->
+                            p.equals(
+                                "reviewapp.nomad.tls.skipVerify (NOMAD_SKIP_VERIFY): must be true"
+                                    + " or false, got 'yes'")));
+  }
+
+  @Test
   void thePasswordAndTheNomadTokenAppearInNoToString() throws Exception {
     ControllerConfig config =
         ConfigLoader.load(
