@@ -51,6 +51,7 @@ bench: deps
 	  -Dtest.redirectOutput=false -Dsurefire.failIfNoSpecifiedTests=false -DfailIfNoTests=false
 	$(MAKE) --no-print-directory bench-router
 	scripts/bench-time-to-ready.sh
+	scripts/bench-sleep-wake.sh
 
 bench-router: deps
 	lua-router/bench/run.sh

@@ -44,9 +44,11 @@ def consul_rules(name, may_write):
 controller = consul_rules(
     "controller.json",
     {f"review-apps/{p}/" for p in ("specs", "status", "inventory", "routes", "phases", "secrets",
-                                    "guard", "gc", "activity", "wake")} | {"review-apps/leader"})
+                                    "guard", "gc", "activity", "wake", "sleep")}
+    | {"review-apps/leader"})
 router = consul_rules("router.json", {"review-apps/activity/", "review-apps/wake/"})
-ci = consul_rules("ci.json", {"review-apps/specs/"})
+# CI (reviewctl) writes specs and asks for sleep and wake, as a person with reviewctl would.
+ci = consul_rules("ci.json", {"review-apps/specs/", "review-apps/sleep/", "review-apps/wake/"})
 for name, rules in (("router.json", router), ("ci.json", ci)):
     readable = rules.get("key_prefix", {})
     if "review-apps/secrets/" in readable:

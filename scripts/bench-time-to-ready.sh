@@ -14,20 +14,7 @@ source "$here/lib/stack.sh"
 RUNS=${BENCH_RUNS:-5}
 TIMEOUT=${BENCH_TIMEOUT:-180}
 TEARDOWN_TIMEOUT=${BENCH_TEARDOWN_TIMEOUT:-60}
-ok=0
-finish() {
-  trap '' INT TERM
-  [ -n "$STACK_DIR" ] || return 0
-  stack_stop
-  if [ "$ok" = 1 ]; then rm -rf "$STACK_DIR"; else echo "bench: logs kept in $STACK_DIR/logs"; fi
-}
-trap finish EXIT
-trap 'exit 1' INT TERM
-
-stack_check_controller_jar || exit 1
-stack_init bench
-stack_start_infra || exit 1
-stack_start_controller || exit 1
+stack_bench_start bench || exit 1
 commit=$(git -C "$REPO_ROOT" rev-parse HEAD 2>/dev/null || echo 0000000000000000000000000000000000000000)
 now() { date +%s.%N; }
 

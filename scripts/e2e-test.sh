@@ -8,6 +8,9 @@
 #     through the router during the rollout sees no error responses;
 #  5. (during 3) the controller is killed with SIGKILL mid-rollout and started again; the end
 #     state is the same (one database, one route upstream, the new commit served);
+#  6. deploy-b is put to sleep (reviewctl sleep): no web or worker process is left, a browser gets
+#     the waiting page, and a plain request through the router wakes it and is answered by the
+#     app; then it is put to sleep again, so that 4 tears down a sleeping app;
 #  4. deploy-b is deleted from the bare repository: within one GC period every trace of it is
 #     gone (route, Nomad jobs and processes, database and role, credentials and every other KV
 #     key, status, inventory, S3 assets) and deploy-a still serves.
@@ -268,6 +271,21 @@ check "poller through the router saw no error responses ($bad of $total not 200)
 check "deploy-a still has one database and one role" [ "$(db_count deploy-a)$(role_count deploy-a)" = 11 ]
 route_a=$(kv_get_raw "$STACK_PREFIX/routes/$(app_host deploy-a)" 2>/dev/null || true)
 check "deploy-a's route has one upstream ($route_a)" eval '[ -n "$route_a" ] && [[ "$route_a" != *,* ]]'
+
+echo "--- 6. deploy-b sleeps, and a request through the router wakes it"
+awake_pids=$(app_pids deploy-b | wc -l)
+ci_reviewctl sleep deploy-b --wait --timeout 60s >>"$STACK_DIR/logs/reviewctl.log" 2>&1
+check "reviewctl sleep: deploy-b Sleeping" [ "$(app_phase deploy-b)" = Sleeping ]
+asleep_pids() { [ "$(app_pids deploy-b | wc -l)" = 1 ]; }
+check "only Redis runs while deploy-b sleeps ($awake_pids processes awake)" wait_until 30 "web and worker of deploy-b to stop" asleep_pids
+page=$(curl -s -m 5 -H "Host: $(app_host deploy-b)" -H 'Accept: text/html' -w ' %{http_code}' "$ROUTER_HTTP/")
+check "a browser gets the waiting page at once" eval '[[ "$page" == *"Waking up deploy-b"*" 503" ]]'
+woken_at=$SECONDS
+held=$(curl -s -m 40 -H "Host: $(app_host deploy-b)" -w ' %{http_code}' "$ROUTER_HTTP/api")
+check "a held request is answered by the woken app ($((SECONDS - woken_at))s)" eval '[[ "$held" == *"deploy-b"*" 200" ]]'
+check "deploy-b Ready again after the wake" wait_until 30 "deploy-b Ready" ready_and_served deploy-b
+ci_reviewctl sleep deploy-b --wait --timeout 60s >>"$STACK_DIR/logs/reviewctl.log" 2>&1
+check "deploy-b asleep again before its branch goes" [ "$(app_phase deploy-b)" = Sleeping ]
 
 echo "--- 4. deploy-b deleted from the repository"
 pids_b=$(app_pids deploy-b | tr '\n' ' ')

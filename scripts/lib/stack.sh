@@ -588,3 +588,21 @@ if [ -n "${STACK_OVERRIDES:-}" ]; then
   # shellcheck disable=SC1090
   source "$STACK_OVERRIDES"
 fi
+
+# stack_bench_start NAME: what the benchmark scripts start with: the whole stack (infrastructure
+# and controller), stopped when the script exits; its directory is removed when the script set
+# ok=1 at the end, else its logs are kept and named.
+stack_bench_start() {
+  ok=0
+  trap stack_bench_finish EXIT
+  trap 'exit 1' INT TERM
+  stack_check_controller_jar || return 1
+  stack_init "$1"
+  stack_start_infra && stack_start_controller
+}
+stack_bench_finish() {
+  trap '' INT TERM
+  [ -n "$STACK_DIR" ] || return 0
+  stack_stop
+  if [ "$ok" = 1 ]; then rm -rf "$STACK_DIR"; else echo "bench: logs kept in $STACK_DIR/logs"; fi
+}

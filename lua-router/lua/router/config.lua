@@ -24,6 +24,10 @@ local DEFAULTS = {
   guard_max_removal_share = 0.5,
   guard_min_routes = 3,
   guard_hold_seconds = 300,
+  -- Sleep on idle: how often the last request per app is reported to Consul (batched), and how
+  -- long a request that is no browser's is held while its app wakes.
+  activity_report_seconds = 5,
+  wake_timeout_seconds = 30,
   -- TLS to Consul, the same settings as the consul CLI's variables (which win over these):
   -- CONSUL_TLS_SERVER_NAME, CONSUL_CLIENT_CERT, CONSUL_CLIENT_KEY, CONSUL_HTTP_SSL_VERIFY. The CA
   -- (consul_cacert / CONSUL_CACERT) is nginx's lua_ssl_trusted_certificate, which render-conf
@@ -163,6 +167,10 @@ function M.build(raw, getenv)
   -- Phases come from the small keys the controller writes for the router (plain text, e.g.
   -- "Deploying"), never from status/, which is large, holds messages and is not the router's to read.
   c.status_prefix = (not c.compat_root_keys) and (c.prefix .. "phases/") or nil
+  -- What the router writes: each app's last request (activity/) and wake requests (wake/), which
+  -- need the phases to know which apps sleep.
+  c.activity_prefix = c.status_prefix and (c.prefix .. "activity/") or nil
+  c.wake_prefix = c.status_prefix and (c.prefix .. "wake/") or nil
 
   if type(c.domains) ~= "table" or #c.domains == 0 then
     return nil, "domains must list at least one domain"
@@ -183,7 +191,8 @@ function M.build(raw, getenv)
   end
   c.policy = policy
 
-  for _, k in ipairs({ "watch_wait_seconds", "retry_after_seconds", "fallback_cache_seconds", "consul_timeout_ms" }) do
+  for _, k in ipairs({ "watch_wait_seconds", "retry_after_seconds", "fallback_cache_seconds", "consul_timeout_ms",
+      "activity_report_seconds", "wake_timeout_seconds" }) do
     if type(c[k]) ~= "number" or c[k] <= 0 then
       return nil, k .. " must be a positive number"
     end

@@ -45,6 +45,11 @@ end
 -- conf: { host, port, addr, token, connect_timeout_ms }. path includes the query string.
 -- Returns { status, index, body } or nil and an error (never containing the token).
 function M.get(conf, path, read_timeout_ms)
+  return M.request(conf, "GET", path, nil, read_timeout_ms)
+end
+
+-- The same for any method; body (a string) is sent with its Content-Length.
+function M.request(conf, method, path, body, read_timeout_ms)
   local sock = ngx.socket.tcp()
   sock:settimeouts(conf.connect_timeout_ms or 1000, conf.connect_timeout_ms or 1000, read_timeout_ms)
   local ok, err = sock:connect(conf.host, conf.port)
@@ -59,14 +64,20 @@ function M.get(conf, path, read_timeout_ms)
     end
   end
   local req = {
-    "GET ", path, " HTTP/1.1\r\nHost: ", conf.addr,
+    method, " ", path, " HTTP/1.1\r\nHost: ", conf.addr,
     "\r\nAccept: application/json\r\nUser-Agent: review-apps-lua-router\r\n",
   }
+  if body then
+    req[#req + 1] = "Content-Type: application/json\r\nContent-Length: " .. #body .. "\r\n"
+  end
   if conf.token then
     -- The header, not ?token=: query strings end up in access logs.
     req[#req + 1] = "X-Consul-Token: " .. conf.token .. "\r\n"
   end
   req[#req + 1] = "\r\n"
+  if body then
+    req[#req + 1] = body
+  end
   local function fail(what, e)
     sock:close()
     return nil, what .. " from Consul " .. conf.addr .. ": " .. tostring(e)

@@ -12,6 +12,7 @@ local routetable = require("router.routetable")
 local guard = require("router.guard")
 local snapshot = require("router.snapshot")
 local watch = require("router.watch")
+local sleep = require("router.sleep")
 local balancer = require("ngx.balancer")
 
 local M = {}
@@ -20,6 +21,7 @@ local conf
 local ROUTES = ngx.shared.router_routes
 local METRICS = ngx.shared.router_metrics
 local LOOKUP = ngx.shared.router_lookup
+local ACTIVITY = ngx.shared.router_activity
 
 local ROUTE, PHASE = routetable.ROUTE, routetable.PHASE
 
@@ -225,15 +227,66 @@ local function watcher(name, prefix, on_change)
   assert(ngx.timer.at(0, run))
 end
 
--- Request counts wait in a per-worker table and reach the shared dict once a second: the
--- request path then takes no shared-dict lock for metrics.
+-- Request counts and each app's last request wait in per-worker tables and reach the shared
+-- dicts once a second: the request path then takes no shared-dict lock for either.
 local pending = {}
+local seen = {}
 local function flush_counts()
   local counts = pending
   pending = {}
   for key, n in pairs(counts) do
     METRICS:incr(key, n, 0)
   end
+  local last = seen
+  seen = {}
+  for app, at in pairs(last) do
+    local key = "a:" .. app
+    if (ACTIVITY:get(key) or 0) < at then
+      local ok, err = ACTIVITY:set(key, at)
+      if not ok then
+        count("activity_dropped")
+        warn("cannot keep the last request of " .. app .. ": " .. tostring(err))
+      end
+    end
+  end
+end
+
+-- Worker 0 reports the last request of every app that had one since the last report to
+-- <prefix>activity/<app>, in Consul transactions of up to 64 keys: a few writes every
+-- activity_report_seconds whatever the request rate, never one per request.
+local reported = {}
+local function report_activity(premature)
+  local latest = {}
+  local any = false
+  for _, key in ipairs(ACTIVITY:get_keys(0)) do
+    if key:sub(1, 2) == "a:" then
+      local app = key:sub(3)
+      local at = math.floor(ACTIVITY:get(key) or 0)
+      if at > (reported[app] or 0) then
+        latest[app] = at
+        any = true
+      end
+    end
+  end
+  if not any then
+    return
+  end
+  for _, body in ipairs(sleep.activity_txns(conf.activity_prefix, latest, cjson.encode, ngx.encode_base64)) do
+    local res, err = consul.request(conf.consul, "PUT", "/v1/txn", body, conf.consul_timeout_ms)
+    if not res or res.status ~= 200 then
+      count("activity_report_error")
+      warn("reporting activity to Consul failed (retried in " .. conf.activity_report_seconds .. " s): "
+        .. tostring(err or (res.status .. " " .. res.body:sub(1, 200))))
+      return
+    end
+  end
+  for app, at in pairs(latest) do
+    reported[app] = at
+  end
+  if premature then
+    return
+  end
+  count("activity_report")
 end
 
 -- init_worker_by_lua: worker 0 is the single writer of the table.
@@ -244,6 +297,10 @@ function M.start()
   math.randomseed(ngx.worker.pid() * 1000 + math.floor(ngx.now() * 1000) % 1000)
   if ngx.worker.id() ~= 0 then
     return
+  end
+  if conf.activity_prefix then
+    -- Also run once more with premature = true as the worker exits: the last requests are kept.
+    assert(ngx.timer.every(conf.activity_report_seconds, report_activity))
   end
   seed_current()
   watcher("routes", conf.route_prefix, function(map)
@@ -312,6 +369,69 @@ end
 
 local refusals_logged = {}
 
+-- Puts <prefix>wake/<app>, outside the request (a slow Consul must not delay any answer). On
+-- failure the marker goes, so that the next request for the app asks again.
+local function put_wake(premature, app, at)
+  if premature then
+    ACTIVITY:delete("w:" .. app)
+    return
+  end
+  local res, err = consul.request(conf.consul, "PUT", "/v1/kv/" .. conf.wake_prefix .. app,
+    string.format("%.3f", at), conf.consul_timeout_ms)
+  if not res or res.status ~= 200 then
+    ACTIVITY:delete("w:" .. app)
+    count("wake_request_error")
+    warn("asking Consul to wake " .. app .. " failed: " .. tostring(err or res.status))
+    return
+  end
+  count("wake_request")
+  ngx.log(ngx.NOTICE, "router: asked to wake ", app)
+end
+
+-- One wake request per app at a time, across workers: the first request that finds the app
+-- asleep sets the marker (add() fails when it exists), which lapses after wake_timeout_seconds
+-- so that an app that went back to sleep can be woken again.
+local function ask_wake(app, phase)
+  if phase ~= "Sleeping" then
+    return
+  end
+  local now = ngx.now()
+  if ACTIVITY:add("w:" .. app, now, conf.wake_timeout_seconds) then
+    local ok, err = ngx.timer.at(0, put_wake, app, now)
+    if not ok then
+      ACTIVITY:delete("w:" .. app)
+      warn("cannot ask to wake " .. app .. ": " .. tostring(err))
+    end
+  end
+end
+
+-- A request for an app without a route because it sleeps: ask for a wake, then answer a browser
+-- with the waiting page at once, and hold anything else until the route is back (the app is
+-- healthy by then) or wake_timeout_seconds pass. Returns the route to proxy to.
+local function wake(h, app, key, phase)
+  ask_wake(app, phase)
+  if sleep.wants_html(ngx.var.http_accept) then
+    local asked = ACTIVITY:get("w:" .. app)
+    return answer(503, pages.waking(h, app, phase, asked and (ngx.now() - asked) or 0),
+      { ["Retry-After"] = 1, ["X-Review-App-Phase"] = phase })
+  end
+  count("wake_held")
+  local deadline = ngx.now() + conf.wake_timeout_seconds
+  repeat
+    ngx.sleep(0.05)
+    local stored = ROUTES:get(key)
+    if stored then
+      return stored
+    end
+    phase = ROUTES:get(PHASE .. app) or phase
+    -- Asleep again while this request waits (and the marker lapsed): ask again.
+    ask_wake(app, phase)
+  until ngx.now() >= deadline or ngx.worker.exiting()
+  count("wake_timeout")
+  return answer(503, pages.waking(h, app, phase, conf.wake_timeout_seconds),
+    { ["Retry-After"] = conf.retry_after_seconds, ["X-Review-App-Phase"] = phase })
+end
+
 -- access_by_lua: validate the Host, find the route, or answer 400/404/502/503 here.
 function M.access()
   local ctx = ngx.ctx
@@ -345,13 +465,21 @@ function M.access()
   end
   if stored == nil then
     local phase = ROUTES:get(PHASE .. app)
-    if phase then
+    if phase and conf.wake_prefix and sleep.dormant(phase) then
+      -- Counted as activity like any request of the app, the one that wakes it included.
+      ctx.app = app
+      stored = wake(h, app, key, phase)
+      if not stored then
+        return
+      end
+    elseif phase then
       ctx.app = app
       return answer(503, pages.not_ready(h, app, phase),
         { ["Retry-After"] = conf.retry_after_seconds, ["X-Review-App-Phase"] = phase })
+    else
+      ctx.app = "_unknown"
+      return answer(404, pages.unknown_host(h))
     end
-    ctx.app = "_unknown"
-    return answer(404, pages.unknown_host(h))
   end
   ctx.app = app
   if stored:sub(1, 1) == "!" then
@@ -412,7 +540,8 @@ function M.log()
   -- Keys are built once per app and status: no string garbage per request.
   local by_status = request_keys[app]
   if not by_status then
-    by_status = {}
+    -- Hosts that are unknown or invalid ("_..." labels) are no app's activity.
+    by_status = { real = app:sub(1, 1) ~= "_" }
     request_keys[app] = by_status
   end
   local key = by_status[status]
@@ -421,6 +550,9 @@ function M.log()
     by_status[status] = key
   end
   pending[key] = (pending[key] or 0) + 1
+  if by_status.real then
+    seen[app] = ngx.now()
+  end
 end
 
 local function age(name)
@@ -492,6 +624,12 @@ function M.metrics_page()
   series("refused", "router_refused_routes_total", "Requests answered 502 because the route's addresses are not allowed.")
   series("upstream_retry", "router_upstream_retries_total", "Requests retried on another upstream.")
   series("fallback_lookup", "router_fallback_lookups_total", "Direct Consul lookups made while no table was available.")
+  series("wake_request", "router_wake_requests_total", "Wake requests written to Consul for sleeping apps (one per app at a time).")
+  series("wake_request_error", "router_wake_request_errors_total", "Wake requests Consul did not take (asked again by the next request).")
+  series("wake_held", "router_wake_held_requests_total", "Requests held while their app woke up.")
+  series("wake_timeout", "router_wake_timeouts_total", "Held requests answered 503 because the app did not wake within wake_timeout_seconds.")
+  series("activity_report", "router_activity_reports_total", "Batches of last-request times written to Consul.")
+  series("activity_report_error", "router_activity_report_errors_total", "Failed activity reports (retried).")
   out[#out + 1] = "# HELP router_routes Hosts in the route table."
   out[#out + 1] = "# TYPE router_routes gauge"
   out[#out + 1] = "router_routes " .. (ROUTES:get("m:route_count") or 0)

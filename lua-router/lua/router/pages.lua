@@ -28,6 +28,17 @@ function M.not_ready(host, app, phase)
     .. "</code>). This page will work once it is Ready.")
 end
 
+-- The waiting page of a sleeping app: shown at once, refreshing itself every second until the
+-- app answers in its place.
+function M.waking(host, app, phase, waited)
+  local progress = phase == "Waking" and "is starting its processes" or "is asleep; waking it"
+  return "<!DOCTYPE html>\n<html><head><meta charset=\"utf-8\"><meta http-equiv=\"refresh\" content=\"1\">"
+    .. "<title>Waking " .. escape(app) .. "</title></head>\n<body><h1>Waking up " .. escape(app) .. "</h1>\n"
+    .. "<p>The review app <code>" .. escape(app) .. "</code> for <code>" .. escape(host) .. "</code> "
+    .. progress .. " (phase: <code>" .. escape(phase) .. "</code>, " .. string.format("%d", waited)
+    .. " s so far). This page reloads itself and becomes the app as soon as it is healthy.</p></body></html>\n"
+end
+
 function M.refused(host)
   return page("502 Route refused", "The route for <code>" .. escape(host)
     .. "</code> points at an address this router may not reach.")

@@ -130,33 +130,80 @@ class ReviewAppSchemaTest {
 
   @Test
   void schemaTtlPatternAcceptsExactlyWhatTheValidatorAccepts() {
-    Pattern ttl =
-        Pattern.compile(schemaTree.at("/properties/spec/properties/ttl/pattern").asText());
+    Pattern ttl = specPattern("ttl");
     // Every amount around both limits of each unit (10m; 90 days = 129600m = 2160h = 90d).
+    assertThat(
+            disagreements(
+                ttl,
+                IntStream.concat(
+                    IntStream.rangeClosed(1, 2_000), IntStream.rangeClosed(127_000, 131_000)),
+                2_500,
+                text ->
+                    Ttl.parse(text)
+                        .map(t -> ReviewAppValidator.validate(withTtl(t)).isEmpty())
+                        .orElse(false)))
+        .isEmpty();
+    assertThat(ttl.matcher("10m").matches()).isTrue();
+    assertThat(ttl.matcher("9m").matches()).isFalse();
+  }
+
+  @Test
+  void schemaSleepAfterPatternAcceptsExactlyWhatTheValidatorAccepts() {
+    Pattern sleepAfter = specPattern("sleepAfter");
+    // Every amount around both limits of each unit (5m; 30 days = 43200m = 720h = 30d).
+    assertThat(
+            disagreements(
+                sleepAfter,
+                IntStream.concat(
+                    IntStream.rangeClosed(0, 2_000), IntStream.rangeClosed(42_000, 44_000)),
+                1_000,
+                text ->
+                    dev.reviewapps.model.spec.SleepAfter.parse(text)
+                        .map(
+                            a ->
+                                ReviewAppValidator.validate(
+                                        SpecBuilder.valid().sleepAfter(Optional.of(a)).app())
+                                    .isEmpty())
+                        .orElse(false)))
+        .isEmpty();
+    assertThat(sleepAfter.matcher("0").matches()).isTrue();
+    assertThat(sleepAfter.matcher("00").matches()).isFalse();
+    assertThat(sleepAfter.matcher("4m").matches()).isFalse();
+  }
+
+  private static Pattern specPattern(String field) {
+    return Pattern.compile(
+        schemaTree.at("/properties/spec/properties/" + field + "/pattern").asText());
+  }
+
+  /**
+   * The texts {@code amount+unit} (these minutes, 0 to {@code maxHours} hours, 0 to 100 days) on
+   * which the schema's pattern and the validator disagree.
+   */
+  private static List<String> disagreements(
+      Pattern pattern,
+      IntStream minutes,
+      int maxHours,
+      java.util.function.Predicate<String> validatorAccepts) {
     Map<String, IntStream> amounts =
         Map.of(
             "m",
-                IntStream.concat(
-                    IntStream.rangeClosed(1, 2_000), IntStream.rangeClosed(127_000, 131_000)),
-            "h", IntStream.rangeClosed(1, 2_500),
-            "d", IntStream.rangeClosed(1, 100));
+            minutes,
+            "h",
+            IntStream.rangeClosed(0, maxHours),
+            "d",
+            IntStream.rangeClosed(0, 100));
     List<String> disagreements = new ArrayList<>();
     amounts.forEach(
         (unit, range) ->
             range.forEach(
                 amount -> {
                   String text = amount + unit;
-                  boolean inBounds =
-                      Ttl.parse(text)
-                          .map(t -> ReviewAppValidator.validate(withTtl(t)).isEmpty())
-                          .orElse(false);
-                  if (ttl.matcher(text).matches() != inBounds) {
+                  if (pattern.matcher(text).matches() != validatorAccepts.test(text)) {
                     disagreements.add(text);
                   }
                 }));
-    assertThat(disagreements).isEmpty();
-    assertThat(ttl.matcher("10m").matches()).isTrue();
-    assertThat(ttl.matcher("9m").matches()).isFalse();
+    return disagreements;
   }
 
   @Test

@@ -6,6 +6,7 @@ import dev.reviewapps.model.spec.Processes;
 import dev.reviewapps.model.spec.Redis;
 import dev.reviewapps.model.spec.Release;
 import dev.reviewapps.model.spec.ReviewAppSpec;
+import dev.reviewapps.model.spec.SleepAfter;
 import dev.reviewapps.model.spec.Ttl;
 import java.util.Map;
 import java.util.Optional;
@@ -24,6 +25,7 @@ public final class SpecBuilder {
   private Optional<ProcessSpec> worker = Optional.of(ProcessSpec.of("rake resque:work"));
   private Map<String, String> env = Map.of();
   private Optional<Ttl> ttl = Ttl.parse("72h");
+  private Optional<SleepAfter> sleepAfter = Optional.empty();
 
   /** A builder whose {@link #build()} gives a spec valid in every rule. */
   public static SpecBuilder valid() {
@@ -43,6 +45,7 @@ public final class SpecBuilder {
     b.worker = spec.processes().worker();
     b.env = spec.env();
     b.ttl = spec.ttl();
+    b.sleepAfter = spec.sleepAfter();
     return b;
   }
 
@@ -81,9 +84,23 @@ public final class SpecBuilder {
     return this;
   }
 
+  public SpecBuilder sleepAfter(Optional<SleepAfter> sleepAfter) {
+    this.sleepAfter = sleepAfter;
+    return this;
+  }
+
   public ReviewAppSpec build() {
     return new ReviewAppSpec(
-        branch, commit, image, database, redis, release, new Processes(web, worker), env, ttl);
+        branch,
+        commit,
+        image,
+        database,
+        redis,
+        release,
+        new Processes(web, worker),
+        env,
+        ttl,
+        sleepAfter);
   }
 
   /** The spec in an app named {@code deploy-x}. */

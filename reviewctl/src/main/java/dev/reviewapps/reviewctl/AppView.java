@@ -13,12 +13,21 @@ import java.time.Instant;
 import java.util.Optional;
 
 /**
- * What Consul holds about one review app: its spec, status and inventory keys, any of which may be
- * missing (a spec the controller has not seen yet; an app being torn down after its spec was
- * deleted).
+ * What Consul holds about one review app: its spec, status, inventory and activity keys, any of
+ * which may be missing (a spec the controller has not seen yet; an app being torn down after its
+ * spec was deleted).
  */
 record AppView(
-    String name, Optional<KvEntry> spec, Optional<KvEntry> status, Optional<KvEntry> inventory) {
+    String name,
+    Optional<KvEntry> spec,
+    Optional<KvEntry> status,
+    Optional<KvEntry> inventory,
+    Optional<KvEntry> activity) {
+
+  /** When the router last reported a request for the app (sleep on idle counts from it). */
+  Optional<java.time.Instant> lastRequest() {
+    return activity.flatMap(e -> dev.reviewapps.controller.reviewapp.UnixSeconds.parse(e.value()));
+  }
 
   /** The spec, when present and valid. */
   Optional<ReviewApp> parsedSpec() {

@@ -25,7 +25,8 @@ final class Apps {
         name,
         store.get(layout.spec(name)),
         store.get(layout.status(name)),
-        store.get(layout.inventory(name)));
+        store.get(layout.inventory(name)),
+        store.get(layout.activity(name)));
   }
 
   /** The app, or a "no review app named" error when Consul holds nothing about it. */
@@ -42,6 +43,7 @@ final class Apps {
     Map<String, KvEntry> specs = byName(layout.specs());
     Map<String, KvEntry> statuses = byName(layout.statuses());
     Map<String, KvEntry> inventories = byName(layout.inventories());
+    Map<String, KvEntry> activities = byName(layout.activities());
     TreeSet<String> names = new TreeSet<>(specs.keySet());
     names.addAll(statuses.keySet());
     names.addAll(inventories.keySet());
@@ -52,7 +54,8 @@ final class Apps {
                     n,
                     Optional.ofNullable(specs.get(n)),
                     Optional.ofNullable(statuses.get(n)),
-                    Optional.ofNullable(inventories.get(n))))
+                    Optional.ofNullable(inventories.get(n)),
+                    Optional.ofNullable(activities.get(n))))
         .toList();
   }
 

@@ -64,6 +64,11 @@ final class DescribeCommand extends AppCommand implements Callable<Integer> {
     out.println("Phase:       " + app.phase());
     Optional<ReviewAppStatus> status = app.parsedStatus();
     out.println("URL:         " + status.flatMap(ReviewAppStatus::url).orElse("-"));
+    out.println(
+        "Last request: "
+            + app.lastRequest()
+                .map(t -> t + " (" + Durations.age(Duration.between(t, now)) + " ago)")
+                .orElse("none reported by the router"));
     spec(out, app);
     status(out, app, status, now);
     Optional<Inventory> inventory = app.parsedInventory();
@@ -126,6 +131,11 @@ final class DescribeCommand extends AppCommand implements Callable<Integer> {
     out.println(
         "  TTL:       "
             + s.ttl().map(Object::toString).orElse("none (lives until its branch is deleted)"));
+    out.println(
+        "  Sleeps:    "
+            + s.sleepAfter()
+                .map(a -> a.duration().isPresent() ? "after " + a + " without a request" : "never")
+                .orElse("after the controller's default (reviewapp.sleep.defaultAfter)"));
   }
 
   private static String database(Database d) {

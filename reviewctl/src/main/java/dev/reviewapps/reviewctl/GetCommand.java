@@ -19,13 +19,13 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 /**
- * {@code get [NAME]}: a table of apps (name, phase, URL, age, commit), their JSON, or only their
- * URLs (what a CI script prints).
+ * {@code get [NAME]}: a table of apps (name, phase, URL, age, commit, last request through the
+ * router), their JSON, or only their URLs (what a CI script prints).
  */
 @Command(
     name = "get",
     description = {
-      "List review apps, or show one: NAME, PHASE, URL, AGE, COMMIT.",
+      "List review apps, or show one: NAME, PHASE, URL, AGE, COMMIT, LAST REQUEST.",
       "AGE counts from the oldest condition's lastTransitionTime (Consul keeps no write time);"
           + " an app whose spec is gone shows as Deleting."
     })
@@ -79,7 +79,7 @@ final class GetCommand extends AppCommand implements Callable<Integer> {
 
   private void table(List<AppView> shown, Instant now) {
     List<String[]> rows = new ArrayList<>();
-    rows.add(new String[] {"NAME", "PHASE", "URL", "AGE", "COMMIT"});
+    rows.add(new String[] {"NAME", "PHASE", "URL", "AGE", "COMMIT", "LAST REQUEST"});
     for (AppView a : shown) {
       rows.add(
           new String[] {
@@ -87,7 +87,8 @@ final class GetCommand extends AppCommand implements Callable<Integer> {
             a.phase(),
             a.parsedStatus().flatMap(s -> s.url()).orElse("-"),
             a.since().map(t -> Durations.age(Duration.between(t, now))).orElse("-"),
-            a.commit().map(c -> c.substring(0, Math.min(8, c.length()))).orElse("-")
+            a.commit().map(c -> c.substring(0, Math.min(8, c.length()))).orElse("-"),
+            a.lastRequest().map(t -> Durations.age(Duration.between(t, now)) + " ago").orElse("-")
           });
     }
     Table.print(out(), rows);
@@ -102,6 +103,7 @@ final class GetCommand extends AppCommand implements Callable<Integer> {
     node.put("since", a.since().map(Instant::toString).orElse(null));
     node.put("ageSeconds", a.since().map(t -> Duration.between(t, now).toSeconds()).orElse(null));
     node.put("specIndex", a.spec().map(KvEntry::modifyIndex).orElse(null));
+    node.put("lastRequest", a.lastRequest().map(Instant::toString).orElse(null));
     node.set("spec", tree(a.spec()));
     node.set("status", tree(a.status()));
     return node;

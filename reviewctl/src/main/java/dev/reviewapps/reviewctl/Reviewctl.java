@@ -38,6 +38,8 @@ import software.amazon.awssdk.core.exception.SdkException;
       GuardCommand.class,
       AssetsCommand.class,
       NameCommand.class,
+      SleepCommand.class,
+      WakeCommand.class,
       CommandLine.HelpCommand.class
     })
 public final class Reviewctl implements Runnable {

@@ -60,6 +60,11 @@ final class StatusWait {
    * takes the previous commit's Ready for its own.
    */
   Outcome ready(String name, Duration timeout) {
+    return phase(name, Phase.Ready, timeout);
+  }
+
+  /** The same for another phase ({@code Sleeping} after {@code reviewctl sleep}). */
+  Outcome phase(String name, Phase goal, Duration timeout) {
     Instant deadline = clock.instant().plus(timeout);
     long index = 0;
     String lastSeen = "no status yet";
@@ -80,7 +85,7 @@ final class StatusWait {
       if (status.isPresent()) {
         ReviewAppStatus s = status.get();
         if (s.observedIndex() >= spec.modifyIndex()) {
-          if (s.phase() == Phase.Ready) {
+          if (s.phase() == goal) {
             return new Outcome.Reached(status);
           }
           if (s.phase() == Phase.Failed) {

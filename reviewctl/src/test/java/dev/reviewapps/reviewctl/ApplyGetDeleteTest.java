@@ -173,7 +173,7 @@ class ApplyGetDeleteTest {
     Cli.Run table = world.cli().run("get");
     assertThat(table.exitCode()).isZero();
     assertThat(table.out().lines().findFirst().orElseThrow())
-        .matches("NAME +PHASE +URL +AGE +COMMIT");
+        .matches("NAME +PHASE +URL +AGE +COMMIT +LAST REQUEST");
     assertThat(table.out())
         .containsPattern("deploy-get-a +Ready +http://deploy-get-a.review.test +7m +eeeeeee1")
         .containsPattern("deploy-get-gone +Deleting +http://deploy-get-gone.review.test +5h +-");
@@ -317,6 +317,9 @@ class ApplyGetDeleteTest {
               ci.run("wait", "deploy-ci-policy", "--for", "Ready", "--timeout", "10s").exitCode())
           .isZero();
       assertThat(ci.run("get").out()).contains("deploy-ci-policy");
+      // CI may put an app to sleep and wake it, as a person with reviewctl would.
+      assertThat(ci.run("sleep", "deploy-ci-policy").exitCode()).isZero();
+      assertThat(ci.run("wake", "deploy-ci-policy").exitCode()).isZero();
 
       acl1.kv.put("review-apps/secrets/deploy-ci-policy", "{\"password\":\"x\"}".getBytes());
       for (String[] call :
@@ -325,7 +328,8 @@ class ApplyGetDeleteTest {
             {"GET", "review-apps/inventory/deploy-ci-policy"},
             {"PUT", "review-apps/routes/deploy-ci-policy.review.test"},
             {"PUT", "review-apps/status/deploy-ci-policy"},
-            {"PUT", "review-apps/guard/confirm"}
+            {"PUT", "review-apps/guard/confirm"},
+            {"PUT", "review-apps/activity/deploy-ci-policy"}
           }) {
         java.net.http.HttpResponse<String> answer =
             java.net.http.HttpClient.newHttpClient()

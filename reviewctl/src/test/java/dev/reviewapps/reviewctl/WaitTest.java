@@ -186,4 +186,42 @@ class WaitTest {
     assertThat(run.exitCode()).isEqualTo(ExitCode.TIMEOUT);
     assertThat(run.err()).contains("waiting for Deleted; still in Consul: status");
   }
+
+  @Test
+  void sleepAndWakeWriteTheRequestKeysAndWaitForThePhaseTheyLeadTo() {
+    apply("deploy-nap", "3333333c");
+    long index = world.specIndex("deploy-nap");
+    world.writeStatus(
+        "deploy-nap", Specs.ready(index, "http://deploy-nap.review.test", Instant.now()));
+
+    CompletableFuture<Cli.Run> sleeping =
+        inBackground("sleep", "deploy-nap", "--wait", "--timeout", "1m");
+    String asked = world.text("review-apps/sleep/deploy-nap").orElseThrow();
+    assertThat(Long.parseLong(asked))
+        .isCloseTo(Instant.now().getEpochSecond(), org.assertj.core.data.Offset.offset(60L));
+    world.writeStatus(
+        "deploy-nap",
+        Specs.ready(index, "http://deploy-nap.review.test", Instant.now())
+            .withPhase(Phase.Sleeping));
+    Cli.Run slept = sleeping.join();
+    assertThat(slept.exitCode()).isZero();
+    assertThat(slept.out()).contains("reviewapp/deploy-nap sleep requested").contains("Sleeping");
+
+    Cli.Run woken = world.cli().run("wake", "deploy-nap");
+    assertThat(woken.exitCode()).isZero();
+    assertThat(world.text("review-apps/wake/deploy-nap")).isPresent();
+
+    // The last request the router reported is shown by get and describe.
+    world.kv.put(
+        "review-apps/activity/deploy-nap",
+        Long.toString(Instant.now().minusSeconds(600).getEpochSecond())
+            .getBytes(StandardCharsets.UTF_8));
+    assertThat(world.cli().run("get", "deploy-nap").out()).containsPattern("deploy-nap .* 10m ago");
+    assertThat(world.cli().run("describe", "deploy-nap").out()).contains("Last request: ");
+
+    Cli.Run nobody = world.cli().run("sleep", "deploy-nobody");
+    assertThat(nobody.exitCode()).isNotZero();
+    assertThat(nobody.err()).contains("sleep deploy-nobody: no review app named deploy-nobody");
+    assertThat(world.text("review-apps/sleep/deploy-nobody")).isEmpty();
+  }
 }

@@ -9,6 +9,7 @@ import dev.reviewapps.model.spec.Processes;
 import dev.reviewapps.model.spec.Redis;
 import dev.reviewapps.model.spec.Release;
 import dev.reviewapps.model.spec.ReviewAppSpec;
+import dev.reviewapps.model.spec.SleepAfter;
 import dev.reviewapps.model.spec.Ttl;
 import dev.reviewapps.model.validation.JsonPath;
 import dev.reviewapps.model.validation.Rule;
@@ -50,22 +51,42 @@ final class SpecReader {
         fields.optionalObject("release").map(SpecReader::release).orElse(Release.NONE);
     Processes processes = processes(fields.requiredObject("processes"));
     var env = fields.stringMap("env");
-    Optional<Ttl> ttl = fields.optionalString("ttl").flatMap(text -> ttl(text, fields));
+    Optional<Ttl> ttl =
+        duration(
+            fields,
+            "ttl",
+            Ttl::parse,
+            Rule.TTL,
+            "a whole number and a unit, m, h or d, such as 30m, 72h or 7d");
+    Optional<SleepAfter> sleepAfter =
+        duration(
+            fields,
+            "sleepAfter",
+            SleepAfter::parse,
+            Rule.SLEEP_AFTER,
+            "0 (never) or a whole number and a unit, m, h or d, such as 30m or 2h");
     fields.rejectUnknown();
-    return new ReviewAppSpec(branch, commit, image, database, redis, release, processes, env, ttl);
+    return new ReviewAppSpec(
+        branch, commit, image, database, redis, release, processes, env, ttl, sleepAfter);
   }
 
-  private static Optional<Ttl> ttl(String text, ObjectFields fields) {
-    Optional<Ttl> ttl = Ttl.parse(text);
-    if (ttl.isEmpty()) {
-      fields.report(
-          "ttl",
-          Rule.TTL,
-          "must be a whole number and a unit, m, h or d, such as 30m, 72h or 7d (got \""
-              + text
-              + "\")");
-    }
-    return ttl;
+  /** The optional text field {@code name} read with {@code parse}; a refused text is reported. */
+  private static <T> Optional<T> duration(
+      ObjectFields fields,
+      String name,
+      java.util.function.Function<String, Optional<T>> parse,
+      Rule rule,
+      String syntax) {
+    return fields
+        .optionalString(name)
+        .flatMap(
+            text -> {
+              Optional<T> value = parse.apply(text);
+              if (value.isEmpty()) {
+                fields.report(name, rule, "must be " + syntax + " (got \"" + text + "\")");
+              }
+              return value;
+            });
   }
 
   private static Database database(ObjectFields fields) {

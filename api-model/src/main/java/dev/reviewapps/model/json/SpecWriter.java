@@ -49,6 +49,7 @@ final class SpecWriter {
     spec.processes().worker().ifPresent(worker -> processes.set("worker", process(worker)));
     putMap(node, "env", spec.env());
     putOptional(node, "ttl", spec.ttl().map(Object::toString));
+    putOptional(node, "sleepAfter", spec.sleepAfter().map(Object::toString));
     return node;
   }
 

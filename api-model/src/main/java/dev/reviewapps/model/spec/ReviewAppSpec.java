@@ -11,7 +11,8 @@ import java.util.TreeMap;
  * database, optional Redis, release commands, processes, extra environment and time to live.
  *
  * <p>{@code env} is copied into an unmodifiable sorted map so that JSON written from it is stable.
- * An absent {@code ttl} means the app lives until its branch is deleted.
+ * An absent {@code ttl} means the app lives until its branch is deleted. An absent {@code
+ * sleepAfter} means the controller's configured default ({@code reviewapp.sleep.defaultAfter}).
  */
 public record ReviewAppSpec(
     String branch,
@@ -22,7 +23,8 @@ public record ReviewAppSpec(
     Release release,
     Processes processes,
     Map<String, String> env,
-    Optional<Ttl> ttl) {
+    Optional<Ttl> ttl,
+    Optional<SleepAfter> sleepAfter) {
 
   public ReviewAppSpec {
     Objects.requireNonNull(branch, "branch");
@@ -34,5 +36,6 @@ public record ReviewAppSpec(
     Objects.requireNonNull(processes, "processes");
     env = Collections.unmodifiableSortedMap(new TreeMap<>(Objects.requireNonNull(env, "env")));
     Objects.requireNonNull(ttl, "ttl");
+    Objects.requireNonNull(sleepAfter, "sleepAfter");
   }
 }

@@ -51,6 +51,14 @@ public final class Bounds {
   public static final Duration MIN_TTL = Duration.ofMinutes(10);
   public static final Duration MAX_TTL = Duration.ofDays(90);
 
+  /**
+   * Shorter idle times would put an app to sleep between two clicks of a reviewer reading a page;
+   * longer ones than a month are a {@code 0} in disguise.
+   */
+  public static final Duration MIN_SLEEP_AFTER = Duration.ofMinutes(5);
+
+  public static final Duration MAX_SLEEP_AFTER = Duration.ofDays(30);
+
   /** RDS limits for gp2/gp3 PostgreSQL storage. */
   public static final int MIN_ALLOCATED_STORAGE_GB = 20;
 

@@ -7,6 +7,7 @@ import dev.reviewapps.model.spec.Database;
 import dev.reviewapps.model.spec.ProcessSpec;
 import dev.reviewapps.model.spec.Release;
 import dev.reviewapps.model.spec.ReviewAppSpec;
+import dev.reviewapps.model.spec.SleepAfter;
 import dev.reviewapps.model.spec.Ttl;
 import java.util.ArrayList;
 import java.util.List;
@@ -103,6 +104,17 @@ public final class ReviewAppValidator {
         .ifPresent(worker -> process(worker, JsonPath.field(processes, "worker"), false, out));
     env(spec.env(), JsonPath.field(path, "env"), out);
     spec.ttl().ifPresent(ttl -> ttl(ttl, JsonPath.field(path, "ttl"), out));
+    spec.sleepAfter()
+        .flatMap(SleepAfter::duration)
+        .ifPresent(
+            idle ->
+                check(
+                    idle.compareTo(Bounds.MIN_SLEEP_AFTER) >= 0
+                        && idle.compareTo(Bounds.MAX_SLEEP_AFTER) <= 0,
+                    JsonPath.field(path, "sleepAfter"),
+                    Rule.SLEEP_AFTER,
+                    "must be 0 (never) or between 5m and 30d (got " + spec.sleepAfter().get() + ")",
+                    out));
   }
 
   private static void image(String image, String path, List<Violation> out) {

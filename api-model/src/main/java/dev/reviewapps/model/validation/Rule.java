@@ -35,6 +35,8 @@ public enum Rule {
   HEALTH_PATH("healthPath"),
   /** The ttl is not a number and a unit, or outside its bounds. */
   TTL("ttl"),
+  /** The sleepAfter is neither 0 nor a number and a unit, or outside its bounds. */
+  SLEEP_AFTER("sleepAfter"),
   /** An environment variable name is not a POSIX name. */
   ENV_NAME("envName"),
   /** An environment variable name is one the controller sets itself. */

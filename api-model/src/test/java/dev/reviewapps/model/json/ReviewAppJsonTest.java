@@ -7,6 +7,7 @@ import dev.reviewapps.model.SpecBuilder;
 import dev.reviewapps.model.SpecFiles;
 import dev.reviewapps.model.spec.Database;
 import dev.reviewapps.model.spec.ProcessSpec;
+import dev.reviewapps.model.spec.SleepAfter;
 import dev.reviewapps.model.spec.Ttl;
 import dev.reviewapps.model.validation.Bounds;
 import dev.reviewapps.model.validation.Rule;
@@ -72,7 +73,32 @@ class ReviewAppJsonTest {
     assertThat(app.spec().release().isEmpty()).isTrue();
     assertThat(app.spec().env()).isEmpty();
     assertThat(app.spec().ttl()).isEmpty();
+    assertThat(app.spec().sleepAfter()).isEmpty();
     assertThat(app.metadata().labels()).isEmpty();
+  }
+
+  @Test
+  void sleepAfterIsZeroOrADurationAndRoundTripsAsWritten() {
+    ReviewApp never =
+        parsed(MINIMAL.replace("\"database\"", "\"sleepAfter\": \"0\", \"database\""));
+    assertThat(never.spec().sleepAfter()).contains(SleepAfter.NEVER);
+    ReviewApp idle =
+        parsed(MINIMAL.replace("\"database\"", "\"sleepAfter\": \"90m\", \"database\""));
+    assertThat(idle.spec().sleepAfter().flatMap(SleepAfter::duration))
+        .contains(Duration.ofMinutes(90));
+    assertThat(new String(ReviewAppJson.write(idle), java.nio.charset.StandardCharsets.UTF_8))
+        .contains("\"sleepAfter\":\"90m\"");
+    for (String bad : List.of("00", "-5m", "5 m", "1.5h", "5s", "never", "")) {
+      assertThat(
+              ReviewAppJson.parse(
+                      MINIMAL.replace(
+                          "\"database\"", "\"sleepAfter\": \"" + bad + "\", \"database\""))
+                  .violations())
+          .as(bad)
+          .extracting(Violation::path, Violation::rule)
+          .containsExactly(
+              org.assertj.core.groups.Tuple.tuple("$.spec.sleepAfter", Rule.SLEEP_AFTER));
+    }
   }
 
   @Test

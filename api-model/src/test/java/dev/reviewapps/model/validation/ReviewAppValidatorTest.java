@@ -8,6 +8,7 @@ import dev.reviewapps.model.SpecBuilder;
 import dev.reviewapps.model.spec.Database;
 import dev.reviewapps.model.spec.ProcessSpec;
 import dev.reviewapps.model.spec.ReviewAppSpec;
+import dev.reviewapps.model.spec.SleepAfter;
 import dev.reviewapps.model.spec.Ttl;
 import java.util.List;
 import java.util.Map;
@@ -251,6 +252,20 @@ class ReviewAppValidatorTest {
           .as(tooFar)
           .extracting(Violation::rule)
           .containsExactly(Rule.TTL);
+    }
+  }
+
+  @Test
+  void sleepAfterIsNeverOrFiveMinutesToThirtyDays() {
+    for (String ok : List.of("0", "5m", "30m", "2h", "30d", "720h")) {
+      assertThat(validate(SpecBuilder.valid().sleepAfter(SleepAfter.parse(ok)))).as(ok).isEmpty();
+    }
+    for (String tooFar : List.of("4m", "1m", "31d", "721h")) {
+      assertThat(validate(SpecBuilder.valid().sleepAfter(SleepAfter.parse(tooFar))))
+          .as(tooFar)
+          .extracting(Violation::path, Violation::rule)
+          .containsExactly(
+              org.assertj.core.groups.Tuple.tuple("$.spec.sleepAfter", Rule.SLEEP_AFTER));
     }
   }
 }

@@ -63,6 +63,42 @@ public record KeyLayout(String prefix) {
   }
 
   /**
+   * The router's report of each app's last request: {@code <prefix>activity/<name>} holds the time
+   * in whole Unix seconds, written by the router in batches (never per request).
+   */
+  public String activities() {
+    return prefix + "activity/";
+  }
+
+  public String activity(String name) {
+    return activities() + name;
+  }
+
+  /**
+   * Requests to wake a sleeping app: {@code <prefix>wake/<name>}, written by the router (on a
+   * request for the app) or {@code reviewctl wake}, holding the time asked in Unix seconds. The
+   * controller watches the prefix and deletes a request once it has acted on it.
+   */
+  public String wakes() {
+    return prefix + "wake/";
+  }
+
+  public String wake(String name) {
+    return wakes() + name;
+  }
+
+  /**
+   * Requests to put an app to sleep now ({@code reviewctl sleep}): {@code <prefix>sleep/<name>}.
+   */
+  public String sleeps() {
+    return prefix + "sleep/";
+  }
+
+  public String sleep(String name) {
+    return sleeps() + name;
+  }
+
+  /**
    * What the mass-deletion guard holds back: JSON {@code {"reason": "...", "apps": [...], "since":
    * "<ISO-8601>"}}, written by the controller, absent when nothing is held.
    */

@@ -9,17 +9,18 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The machinery of one leadership term: the spec watch and the resync feed names into a fresh
- * {@link WorkQueue}, and a {@link WorkerPool} reconciles them. A new term starts from nothing (a
- * new queue, a new watch from index 0, everything queued once), which is exactly what a restart
- * would do, so taking over from another controller and starting up are the same path.
+ * The machinery of one leadership term: the watches (specs, and the wake and sleep requests of
+ * sleeping on idle) and the resync feed names into a fresh {@link WorkQueue}, and a {@link
+ * WorkerPool} reconciles them. A new term starts from nothing (a new queue, a new watch from index
+ * 0, everything queued once), which is exactly what a restart would do, so taking over from another
+ * controller and starting up are the same path.
  */
 public final class Engine {
   private static final Logger log = LoggerFactory.getLogger(Engine.class);
 
   private final WorkQueue queue;
   private final WorkerPool workers;
-  private final SpecWatch watch;
+  private final List<SpecWatch> watches;
   private final Resync resync;
 
   public Engine(
@@ -46,7 +47,11 @@ public final class Engine {
             reconcileMetrics,
             settings.workers());
     Consumer<String> enqueue = new NameFilter(reconciler, reconcileMetrics, queue::add);
-    this.watch = new SpecWatch(kv, settings.layout().specs(), settings.watchWait(), enqueue);
+    this.watches =
+        List.of(settings.layout().specs(), settings.layout().wakes(), settings.layout().sleeps())
+            .stream()
+            .map(prefix -> new SpecWatch(kv, prefix, settings.watchWait(), enqueue))
+            .toList();
     this.resync =
         new Resync(
             kv,
@@ -61,7 +66,7 @@ public final class Engine {
   /** Starts workers, watch and resync. */
   public void start() {
     workers.start();
-    watch.start();
+    watches.forEach(SpecWatch::start);
     resync.start();
     log.info("engine started");
   }
@@ -73,7 +78,7 @@ public final class Engine {
    * @return true when no reconcile had to be interrupted
    */
   public boolean stop(Duration grace) {
-    watch.stop();
+    watches.forEach(SpecWatch::stop);
     resync.stop();
     boolean clean = workers.stop(grace);
     log.info(clean ? "engine stopped" : "engine stopped, running reconciles were interrupted");

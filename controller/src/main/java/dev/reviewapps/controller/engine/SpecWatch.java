@@ -15,8 +15,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Turns changes under {@code <prefix>/specs/} into names, with blocking queries as the Consul
- * documentation prescribes:
+ * Turns changes under a prefix such as {@code <prefix>/specs/} into names, with blocking queries as
+ * the Consul documentation prescribes:
  *
  * <ul>
  *   <li>the same {@code X-Consul-Index} back means nothing new (a timeout or idempotent write);
@@ -62,7 +62,7 @@ public final class SpecWatch {
     this.wait = Objects.requireNonNull(wait, "wait");
     this.backoff = Objects.requireNonNull(backoff, "backoff");
     this.changed = Objects.requireNonNull(changed, "changed");
-    this.thread = new Thread(this::run, "spec-watch");
+    this.thread = new Thread(this::run, "watch " + prefix);
     thread.setDaemon(true);
   }
 
@@ -104,7 +104,12 @@ public final class SpecWatch {
         // ConsulUnavailable, or an open circuit breaker refusing the call.
         failures++;
         Duration delay = backoff.after(failures);
-        log.warn("spec watch: {}; retry {} in {} ms", e.getMessage(), failures, delay.toMillis());
+        log.warn(
+            "watch of {}: {}; retry {} in {} ms",
+            prefix,
+            e.getMessage(),
+            failures,
+            delay.toMillis());
         if (!pause(delay)) {
           return;
         }

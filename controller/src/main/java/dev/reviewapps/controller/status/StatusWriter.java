@@ -125,10 +125,16 @@ public final class StatusWriter {
     published.remove(name);
   }
 
-  /** Deletes the status and the phase key of {@code name} (its app is gone). */
+  /**
+   * Deletes the status and the phase key of {@code name} (its app is gone), and with them what the
+   * router and reviewctl wrote about it: its last activity and any wake or sleep request.
+   */
   public void delete(String name) {
     kv.delete(layout.status(name));
     kv.delete(layout.phase(name));
+    kv.delete(layout.activity(name));
+    kv.delete(layout.wake(name));
+    kv.delete(layout.sleep(name));
     published.remove(name);
   }
 

@@ -11,8 +11,9 @@ import java.util.List;
 
 /**
  * CapacityReady: records this app's allocations in its inventory, then sizes the cluster for the
- * allocations of every app's inventory together. A shortfall is reported but does not stop the app:
- * Nomad places what fits and queues the rest until room appears.
+ * allocations of every app's inventory together. A sleeping app's web and worker count for nothing,
+ * so its capacity is given back. A shortfall is reported but does not stop the app: Nomad places
+ * what fits and queues the rest until room appears.
  */
 final class CapacityStep implements Step {
 
@@ -33,7 +34,7 @@ final class CapacityStep implements Step {
 
   @Override
   public StepOutcome run(Reconciliation run) {
-    List<Footprint> mine = jobs.allocations(run.spec());
+    List<Footprint> mine = jobs.allocations(run.spec(), run.asleep());
     run.updateInventory(i -> i.withAllocations(mine));
     List<Footprint> all = new ArrayList<>(mine);
     for (Inventory other : inventories.all()) {

@@ -15,7 +15,8 @@ import java.util.Optional;
  * WebReady and WorkerReady. The web step registers the full service job (Redis, web, worker) when
  * the registered one is not this release's (compared by the job's {@code spec-hash}); both steps
  * then count the allocations of the current job version that serve. Old allocations do not count,
- * so a new commit is Ready only once its own processes run.
+ * so a new commit is Ready only once its own processes run. While the app sleeps the job keeps both
+ * groups at count 0, and the steps wait until no allocation of them is left.
  */
 final class ProcessStep implements Step {
 
@@ -56,18 +57,27 @@ final class ProcessStep implements Step {
     String jobId = ReviewAppJobs.serviceJobId(run.app());
     Optional<NomadJobs.RegisteredJob> registered = nomad.registered(run.app(), jobId);
     if (role == TaskRole.WEB) {
-      Job wanted = jobs.serviceJob(run.release(), true);
+      Job wanted =
+          run.asleep()
+              ? jobs.sleepingServiceJob(run.release())
+              : jobs.serviceJob(run.release(), true);
       String hash = ReviewAppJobs.specHash(wanted);
       if (registered.map(j -> hash.equals(j.meta().get(ReviewAppJobs.META_SPEC_HASH))).orElse(false)
           == false) {
         run.record(new Resource.NomadJob(jobId));
         nomad.register(wanted);
-        return new StepOutcome.Waiting(
-            "Deploying", "service job updated to commit " + run.spec().commit(), recheck);
+        return run.asleep()
+            ? new StepOutcome.Waiting(
+                "FallingAsleep", "web and worker scaled to 0 while the app sleeps", recheck)
+            : new StepOutcome.Waiting(
+                "Deploying", "service job updated to commit " + run.spec().commit(), recheck);
       }
     }
     if (registered.isEmpty()) {
       return new StepOutcome.Waiting("Deploying", "service job not registered yet", recheck);
+    }
+    if (run.asleep()) {
+      return asleep(jobId, run);
     }
     long version = registered.get().version();
     List<NomadJobs.GroupAllocation> current =
@@ -89,5 +99,23 @@ final class ProcessStep implements Step {
     }
     return new StepOutcome.Ready(
         "Running", current.size() + " " + role.label() + " allocation(s) running and healthy");
+  }
+
+  /** A sleeping app's group: done once no allocation of it runs or is about to. */
+  private StepOutcome asleep(String jobId, Reconciliation run) {
+    long left =
+        nomad.allocations(jobId, role.label()).stream()
+            .filter(a -> "run".equals(a.desiredStatus()) || live(a.clientStatus()))
+            .count();
+    if (left > 0) {
+      return new StepOutcome.Waiting(
+          "FallingAsleep", left + " " + role.label() + " allocation(s) still stopping", recheck);
+    }
+    return new StepOutcome.Degraded(
+        "Sleeping", "no " + role.label() + " allocation while " + run.app() + " sleeps");
+  }
+
+  private static boolean live(String clientStatus) {
+    return "pending".equals(clientStatus) || "running".equals(clientStatus);
   }
 }

@@ -58,6 +58,11 @@ public final class Reconciliation {
     }
   }
 
+  /** True while the app sleeps (or is falling asleep): web and worker run no allocation. */
+  public boolean asleep() {
+    return inventory().sleep().asleep();
+  }
+
   public Optional<DatabaseCredentials> credentials() {
     return credentials;
   }

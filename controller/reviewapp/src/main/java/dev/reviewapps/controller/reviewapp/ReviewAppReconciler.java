@@ -95,6 +95,9 @@ public final class ReviewAppReconciler implements Reconciler {
       return Optional.empty();
     }
 
+    /** Told when a sleeping app wakes: a wake counts as activity for its TTL. */
+    default void woke(String app) {}
+
     Policies NONE = new Policies() {};
   }
 
@@ -103,6 +106,10 @@ public final class ReviewAppReconciler implements Reconciler {
   private final InventoryStore inventories;
   private final StatusWriter statuses;
   private final List<Step> steps;
+  // The same steps for an app that sleeps: the route goes before web and worker stop, so that
+  // requests meanwhile wake it instead of reaching a process that is shutting down.
+  private final List<Step> sleepingSteps;
+  private final SleepCycle sleep;
   private final RouteStep route;
   private final ReviewAppSettings settings;
   private final DataSources dataSources;
@@ -155,6 +162,14 @@ public final class ReviewAppReconciler implements Reconciler {
             ProcessStep.web(providers.nomad(), jobs, settings.recheck()),
             ProcessStep.worker(providers.nomad(), jobs, settings.recheck()),
             route);
+    List<Step> routeFirst = new ArrayList<>(steps);
+    routeFirst.remove(route);
+    routeFirst.add(
+        routeFirst.indexOf(
+            steps.stream().filter(s -> s.condition() == ConditionType.WebReady).findFirst().get()),
+        route);
+    this.sleepingSteps = List.copyOf(routeFirst);
+    this.sleep = new SleepCycle(kv, layout, settings.sleepAfter(), clock, policies::woke, registry);
     this.timings = new RolloutTimings(clock, registry);
     this.timeToReady =
         Timer.builder("review_apps_time_to_ready")
@@ -176,6 +191,12 @@ public final class ReviewAppReconciler implements Reconciler {
                 + " been so, as this controller saw it; 0 when every app is Ready")
         .baseUnit("seconds")
         .register(registry);
+    Gauge.builder(
+            "review_apps_sleeping",
+            phases,
+            m -> m.values().stream().filter(Phase.Sleeping::equals).count())
+        .description("Review apps asleep (web and worker scaled to 0), as this controller saw them")
+        .register(registry);
   }
 
   /** The longest time any app with a spec has been in a phase other than Ready. */
@@ -187,9 +208,10 @@ public final class ReviewAppReconciler implements Reconciler {
         .orElse(Duration.ZERO);
   }
 
-  /** Remembers the phase just written, and since when the app has not been Ready. */
+  /** Remembers the phase just written, and since when the app has been neither Ready nor asleep. */
   private Phase phaseWritten(String app, Phase phase) {
-    if (phase == Phase.Ready) {
+    // A sleeping app is where it should be: asleep for hours must not look like stuck.
+    if (phase == Phase.Ready || phase == Phase.Sleeping) {
       notReadySince.remove(app);
     } else {
       notReadySince.putIfAbsent(app, clock.instant());
@@ -248,7 +270,11 @@ public final class ReviewAppReconciler implements Reconciler {
     if (parsed.isPresent()) {
       Reconciliation run = new Reconciliation(app, parsed.get().spec(), inventories, read);
       String json = new String(ReviewAppJson.write(parsed.get()), StandardCharsets.UTF_8);
-      run.updateInventory(i -> i.withAppliedSpec(json));
+      boolean changed = !read.inventory().appliedSpec().equals(Optional.of(json));
+      if (changed) {
+        run.updateInventory(i -> i.withAppliedSpec(json));
+      }
+      sleep.beforeSteps(run, changed);
       return converge(run, index, Optional.empty());
     }
     String problems = Violation.summary(violations);
@@ -271,6 +297,7 @@ public final class ReviewAppReconciler implements Reconciler {
           problems);
     }
     Reconciliation run = new Reconciliation(app, lastGood.get().spec(), inventories, read);
+    sleep.beforeSteps(run, false);
     return converge(run, index, Optional.of(problems));
   }
 
@@ -302,7 +329,7 @@ public final class ReviewAppReconciler implements Reconciler {
       throws TerminalError {
     Map<ConditionType, StepOutcome> outcomes = new EnumMap<>(ConditionType.class);
     StepOutcome last = null;
-    for (Step step : steps) {
+    for (Step step : run.asleep() ? sleepingSteps : steps) {
       timings.started(run.app(), run.spec(), step.condition());
       try {
         last = step.run(run);
@@ -330,8 +357,10 @@ public final class ReviewAppReconciler implements Reconciler {
         break;
       }
     }
-    if (phaseOf(outcomes, false) == Phase.Ready) {
+    Optional<Duration> sleepRecheck = Optional.empty();
+    if (phaseOf(run, outcomes, false) == Phase.Ready) {
       timings.completed(run.app());
+      sleepRecheck = sleep.afterReady(run, settings.readyRecheck());
     }
     ReviewAppStatus written = writeStatus(run, index, outcomes, invalidUpdate, Optional.empty());
     Phase before = phaseWritten(run.app(), written.phase());
@@ -357,7 +386,7 @@ public final class ReviewAppReconciler implements Reconciler {
       timeToReady.record(Duration.between(seen.at(), clock.instant()));
       firstSeen.put(run.app(), new SeenSpec(index, seen.at(), true));
     }
-    return Result.requeueAfter(settings.readyRecheck());
+    return Result.requeueAfter(sleepRecheck.orElse(settings.readyRecheck()));
   }
 
   private ReviewAppStatus writeStatus(
@@ -369,6 +398,7 @@ public final class ReviewAppReconciler implements Reconciler {
     Instant now = clock.instant();
     String url = settings.urlScheme() + "://" + route.hostOf(run.app());
     Optional<Instant> expiresAt = policies.expiresAt(run.app(), index, run.spec().ttl());
+    StepOutcome awake = sleep.awake(run);
     return statuses.update(
         run.app(),
         current -> {
@@ -385,13 +415,15 @@ public final class ReviewAppReconciler implements Reconciler {
                       now)
                   : current.withCondition(
                       ConditionType.Valid, ConditionStatus.True, "Valid", "", now);
-          for (Map.Entry<ConditionType, StepOutcome> e : outcomes.entrySet()) {
+          Map<ConditionType, StepOutcome> conditions = new EnumMap<>(outcomes);
+          conditions.put(ConditionType.Awake, awake);
+          for (Map.Entry<ConditionType, StepOutcome> e : conditions.entrySet()) {
             StepOutcome o = e.getValue();
             ConditionStatus status =
                 o instanceof StepOutcome.Ready ? ConditionStatus.True : ConditionStatus.False;
             next = next.withCondition(e.getKey(), status, o.reason(), o.message(), now);
           }
-          Phase phase = phaseOf(outcomes, error.isPresent());
+          Phase phase = phaseOf(run, outcomes, error.isPresent());
           Optional<String> lastError =
               error
                   .or(
@@ -456,15 +488,25 @@ public final class ReviewAppReconciler implements Reconciler {
     phaseWritten(app, written.phase());
   }
 
-  /** The phase from how far the steps got. */
-  private Phase phaseOf(Map<ConditionType, StepOutcome> outcomes, boolean error) {
+  /**
+   * The phase from how far the steps got: Sleeping for an app asleep (or falling asleep), Waking
+   * for one that was asked to wake and is not Ready yet.
+   */
+  private Phase phaseOf(
+      Reconciliation run, Map<ConditionType, StepOutcome> outcomes, boolean error) {
     if (outcomes.values().stream().anyMatch(StepOutcome.Failed.class::isInstance)) {
       return Phase.Failed;
+    }
+    if (run.asleep()) {
+      return Phase.Sleeping;
     }
     boolean allRun = outcomes.size() == steps.size();
     boolean anyWaiting = outcomes.values().stream().anyMatch(StepOutcome.Waiting.class::isInstance);
     if (allRun && !anyWaiting && !error) {
       return Phase.Ready;
+    }
+    if (run.inventory().sleep().wakeRequested().isPresent()) {
+      return Phase.Waking;
     }
     boolean provisioned =
         outcomes.containsKey(ConditionType.RedisReady)

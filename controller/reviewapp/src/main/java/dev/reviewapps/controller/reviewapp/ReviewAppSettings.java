@@ -3,6 +3,7 @@ package dev.reviewapps.controller.reviewapp;
 import dev.reviewapps.model.naming.HostTemplate;
 import java.time.Duration;
 import java.util.Objects;
+import java.util.Optional;
 
 /**
  * Settings of the ReviewApp reconciler.
@@ -12,19 +13,27 @@ import java.util.Objects;
  * @param recheck how soon a step that waits for Nomad looks again
  * @param readyRecheck how often a Ready app is looked at, to keep its route in step with
  *     rescheduled allocations (Nomad has no watch the controller follows)
+ * @param sleepAfter how long an app whose spec sets no {@code sleepAfter} may go without a request
+ *     before it sleeps; empty: such apps never sleep on their own
  */
 public record ReviewAppSettings(
-    HostTemplate hosts, String urlScheme, Duration recheck, Duration readyRecheck) {
+    HostTemplate hosts,
+    String urlScheme,
+    Duration recheck,
+    Duration readyRecheck,
+    Optional<Duration> sleepAfter) {
 
   public ReviewAppSettings {
     Objects.requireNonNull(hosts, "hosts");
     Objects.requireNonNull(urlScheme, "urlScheme");
     Objects.requireNonNull(recheck, "recheck");
     Objects.requireNonNull(readyRecheck, "readyRecheck");
+    Objects.requireNonNull(sleepAfter, "sleepAfter");
   }
 
-  /** The given hosts over http, recheck after 2 s, Ready apps every 30 s. */
+  /** The given hosts over http, recheck after 2 s, Ready apps every 30 s, no sleeping. */
   public static ReviewAppSettings defaults(HostTemplate hosts) {
-    return new ReviewAppSettings(hosts, "http", Duration.ofSeconds(2), Duration.ofSeconds(30));
+    return new ReviewAppSettings(
+        hosts, "http", Duration.ofSeconds(2), Duration.ofSeconds(30), Optional.empty());
   }
 }

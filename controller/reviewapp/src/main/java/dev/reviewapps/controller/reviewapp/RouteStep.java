@@ -38,6 +38,9 @@ final class RouteStep implements Step {
 
   @Override
   public StepOutcome run(Reconciliation run) {
+    if (run.asleep()) {
+      return withdraw(run);
+    }
     if (run.webAddresses().isEmpty()) {
       return new StepOutcome.Waiting("NoUpstream", "no web allocation is serving", recheck);
     }
@@ -62,5 +65,21 @@ final class RouteStep implements Step {
       routes.publish(host, upstreams);
     }
     return new StepOutcome.Ready("Published", host + " -> " + upstreams);
+  }
+
+  /**
+   * A sleeping app has no route: the router then sees the phase {@code Sleeping} and wakes the app
+   * on a request. Only a route of ours is removed; the inventory keeps it for the wake.
+   */
+  private StepOutcome withdraw(Reconciliation run) {
+    String host = hostOf(run.app());
+    Optional<RouteTable.Route> published = routes.route(host);
+    if (published.isPresent()
+        && published.get().mark() == RouteTable.Mark.OURS
+        && run.inventory().has(new Resource.Route(host))) {
+      routes.remove(host);
+    }
+    return new StepOutcome.Degraded(
+        "Sleeping", host + " is routed to the wake-up path while the app sleeps");
   }
 }

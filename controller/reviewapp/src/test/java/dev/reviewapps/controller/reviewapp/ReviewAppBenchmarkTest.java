@@ -98,6 +98,11 @@ class ReviewAppBenchmarkTest {
   }
 
   private static long readyCount(ReviewAppWorld world) {
+    return count(world, Phase.Ready);
+  }
+
+  /** The apps whose status says {@code phase}. */
+  static long count(ReviewAppWorld world, Phase phase) {
     return world
         .kv
         .list(world.layout.statuses(), dev.reviewapps.controller.consul.BlockingQuery.NONE)
@@ -107,7 +112,7 @@ class ReviewAppBenchmarkTest {
             e ->
                 ReviewAppJson.parseStatus(e.value())
                     .toOptional()
-                    .map(s -> s.phase() == Phase.Ready)
+                    .map(s -> s.phase() == phase)
                     .orElse(false))
         .count();
   }
@@ -119,7 +124,7 @@ class ReviewAppBenchmarkTest {
     for (var info : threads.dumpAllThreads(false, false)) {
       String name = info.getThreadName();
       if (name.startsWith("reviewapp-worker-")
-          || name.equals("spec-watch")
+          || name.startsWith("watch ")
           || name.equals("resync")) {
         nanos += Math.max(0, threads.getThreadCpuTime(info.getThreadId()));
       }

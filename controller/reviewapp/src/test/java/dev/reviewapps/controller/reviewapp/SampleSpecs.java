@@ -30,6 +30,7 @@ public final class SampleSpecs {
             Optional.of(
                 new ProcessSpec("bundle exec rake resque:work", 1, 250, 512, Optional.empty()))),
         Map.of("RAILS_ENV", "staging", "DATABASE_URL", "postgres://spec-tries-to-override"),
+        Optional.empty(),
         Optional.empty());
   }
 }

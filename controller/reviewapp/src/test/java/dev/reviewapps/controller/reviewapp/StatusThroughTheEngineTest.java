@@ -432,18 +432,6 @@ class StatusThroughTheEngineTest {
 
   /** One inline command on a new connection, and the first line of Redis's answer. */
   private static String redis(String address, String command) throws Exception {
-    int colon = address.lastIndexOf(':');
-    try (java.net.Socket socket =
-        new java.net.Socket(
-            address.substring(0, colon), Integer.parseInt(address.substring(colon + 1)))) {
-      socket.setSoTimeout(5000);
-      socket
-          .getOutputStream()
-          .write((command + "\r\n").getBytes(java.nio.charset.StandardCharsets.US_ASCII));
-      return new java.io.BufferedReader(
-              new java.io.InputStreamReader(
-                  socket.getInputStream(), java.nio.charset.StandardCharsets.US_ASCII))
-          .readLine();
-    }
+    return dev.reviewapps.controller.reviewapp.testing.RedisProbe.send(address, command).get(0);
   }
 }

@@ -50,7 +50,8 @@ record TearingDownController(ReviewAppReconciler reconciler, SimpleMeterRegistry
             providers,
             jobs,
             DatabaseSettings.shared(world.sharedEndpoint()),
-            new ReviewAppSettings(HOSTS, "http", recheck, Duration.ofSeconds(30)),
+            new ReviewAppSettings(
+                HOSTS, "http", recheck, Duration.ofSeconds(30), java.util.Optional.empty()),
             registry,
             Clock.systemUTC(),
             teardown,

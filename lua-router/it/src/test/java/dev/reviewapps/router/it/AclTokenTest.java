@@ -66,7 +66,7 @@ class AclTokenTest {
             NginxRouter.start(
                 dir.resolve("nginx"),
                 consul.port(),
-                Map.of(),
+                Map.of("activity_report_seconds", 1),
                 Map.of("CONSUL_HTTP_TOKEN", "router-policy"))) {
       String host = "deploy-policy." + NginxRouter.DOMAIN;
       consul.putRoute(host, web.address());
@@ -76,6 +76,26 @@ class AclTokenTest {
           .atMost(Duration.ofSeconds(3))
           .until(() -> router.get("deploy-waiting." + NginxRouter.DOMAIN).statusCode() == 503);
       assertThat(router.status().at("/watches/routes/errors").asInt()).isZero();
+      // Sleep on idle: the policy lets the router report activity and ask for a wake.
+      await()
+          .atMost(Duration.ofSeconds(5))
+          .until(() -> consul.value("review-apps/activity/deploy-policy").isPresent());
+      consul.put(Consul.STATUS + "deploy-asleep", "Sleeping");
+      await()
+          .atMost(Duration.ofSeconds(5))
+          .until(
+              () ->
+                  router
+                          .send(
+                              "deploy-asleep." + NginxRouter.DOMAIN,
+                              "/",
+                              Map.of("Accept", "text/html"))
+                          .statusCode()
+                      == 503);
+      await()
+          .atMost(Duration.ofSeconds(5))
+          .until(() -> consul.value("review-apps/wake/deploy-asleep").isPresent());
+      assertThat(router.metrics()).contains("router_activity_report_errors_total 0");
 
       HttpClient http = HttpClient.newHttpClient();
       for (String key :

@@ -110,6 +110,37 @@ final class Consul implements AutoCloseable {
     send(HttpRequest.newBuilder(uri(key)).PUT(HttpRequest.BodyPublishers.ofString(value)));
   }
 
+  /**
+   * The key's entry as Consul lists it ({@code CreateIndex}, {@code ModifyIndex}, {@code Value}).
+   */
+  Optional<com.fasterxml.jackson.databind.JsonNode> entry(String key)
+      throws IOException, InterruptedException {
+    HttpRequest.Builder request = HttpRequest.newBuilder(uri(key)).GET();
+    token.ifPresent(t -> request.header("X-Consul-Token", t));
+    HttpResponse<String> response =
+        http.send(
+            request.timeout(Duration.ofSeconds(30)).build(), HttpResponse.BodyHandlers.ofString());
+    if (response.statusCode() == 404) {
+      return Optional.empty();
+    }
+    if (response.statusCode() != 200) {
+      throw new IOException("Consul answered " + response.statusCode() + ": " + response.body());
+    }
+    return Optional.of(
+        new com.fasterxml.jackson.databind.ObjectMapper().readTree(response.body()).get(0));
+  }
+
+  /** The key's value as text, if it exists. */
+  Optional<String> value(String key) throws IOException, InterruptedException {
+    return entry(key)
+        .map(e -> e.path("Value").isNull() ? "" : e.path("Value").asText())
+        .map(
+            v ->
+                new String(
+                    java.util.Base64.getDecoder().decode(v),
+                    java.nio.charset.StandardCharsets.UTF_8));
+  }
+
   void delete(String key) throws IOException, InterruptedException {
     send(HttpRequest.newBuilder(uri(key)).DELETE());
   }

@@ -10,10 +10,11 @@ import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * When a spec expires: its {@code ttl} (or the configured default) after the controller first saw
- * its current version. Consul keeps no write time, so the first sighting of each ModifyIndex is
- * recorded in the app's {@link GcRecord}: a restarted controller or a new leader does not extend
- * the TTL. The reconciler (for status {@code expiresAt}) and the garbage-collection pass share one
- * instance, so a sighting is read from Consul once per version.
+ * its current version, or after the app last woke from sleep if that is later. Consul keeps no
+ * write time, so the first sighting of each ModifyIndex is recorded in the app's {@link GcRecord}:
+ * a restarted controller or a new leader does not extend the TTL. The reconciler (for status {@code
+ * expiresAt}) and the garbage-collection pass share one instance, so a sighting is read from Consul
+ * once per version.
  */
 public final class Expiry {
   private final GcRecords records;
@@ -52,6 +53,15 @@ public final class Expiry {
     Instant at = record.seenAt().orElse(now);
     sightings.put(app, new Sighting(specIndex, at));
     return at;
+  }
+
+  /**
+   * Counts the TTL of the app's current spec version from now: the app woke, and a wake is
+   * activity. Recorded in the app's {@link GcRecord}, so the GC pass and a new leader see it.
+   */
+  public void renew(String app) {
+    GcRecord record = records.update(app, r -> r.renewed(clock.instant()));
+    record.seenAt().ifPresent(at -> sightings.put(app, new Sighting(record.specIndex(), at)));
   }
 
   /**

@@ -33,6 +33,16 @@ public record GcRecord(
         : new GcRecord(index, Optional.of(at), branchMissingSince);
   }
 
+  /**
+   * The record with its TTL counted from {@code at} on (a sleeping app woke: a wake counts as
+   * activity), unless it already counts from later.
+   */
+  public GcRecord renewed(Instant at) {
+    return seenAt.isPresent() && !seenAt.get().isBefore(at)
+        ? this
+        : new GcRecord(specIndex, Optional.of(at), branchMissingSince);
+  }
+
   /** The record with the branch missing since {@code at}, unless it was missing already. */
   public GcRecord branchMissing(Instant at) {
     return branchMissingSince.isPresent() ? this : new GcRecord(specIndex, seenAt, Optional.of(at));

@@ -21,6 +21,7 @@ import java.util.Optional;
  * @param appliedSpec the last valid spec (JSON), which an app keeps running when an invalid update
  *     arrives
  * @param teardown present once the app's teardown has begun (its spec is gone): how far it came
+ * @param sleep whether the app sleeps on idle, and since when
  */
 public record Inventory(
     String app,
@@ -31,7 +32,8 @@ public record Inventory(
     boolean seeded,
     List<Footprint> allocations,
     Optional<String> appliedSpec,
-    Optional<TeardownProgress> teardown) {
+    Optional<TeardownProgress> teardown,
+    SleepState sleep) {
 
   public Inventory {
     Objects.requireNonNull(app, "app");
@@ -42,6 +44,7 @@ public record Inventory(
     allocations = List.copyOf(allocations);
     Objects.requireNonNull(appliedSpec, "appliedSpec");
     Objects.requireNonNull(teardown, "teardown");
+    Objects.requireNonNull(sleep, "sleep");
   }
 
   /** The inventory of an app for which nothing exists yet. */
@@ -55,7 +58,8 @@ public record Inventory(
         false,
         List.of(),
         Optional.empty(),
-        Optional.empty());
+        Optional.empty(),
+        SleepState.AWAKE);
   }
 
   /** True when the resource is recorded. */
@@ -79,7 +83,8 @@ public record Inventory(
         seeded,
         allocations,
         appliedSpec,
-        teardown);
+        teardown,
+        sleep);
   }
 
   /** This inventory without {@code resource}. */
@@ -95,7 +100,8 @@ public record Inventory(
         seeded,
         allocations,
         appliedSpec,
-        teardown);
+        teardown,
+        sleep);
   }
 
   /** The recorded resources of one kind. */
@@ -118,7 +124,8 @@ public record Inventory(
         seeded,
         allocations,
         appliedSpec,
-        teardown);
+        teardown,
+        sleep);
   }
 
   public Inventory withMigratedRelease(String release) {
@@ -131,7 +138,8 @@ public record Inventory(
         seeded,
         allocations,
         appliedSpec,
-        teardown);
+        teardown,
+        sleep);
   }
 
   public Inventory withSeeded() {
@@ -144,7 +152,8 @@ public record Inventory(
         true,
         allocations,
         appliedSpec,
-        teardown);
+        teardown,
+        sleep);
   }
 
   public Inventory withAllocations(List<Footprint> footprints) {
@@ -157,7 +166,8 @@ public record Inventory(
         seeded,
         footprints,
         appliedSpec,
-        teardown);
+        teardown,
+        sleep);
   }
 
   public Inventory withAppliedSpec(String specJson) {
@@ -170,7 +180,8 @@ public record Inventory(
         seeded,
         allocations,
         Optional.of(specJson),
-        teardown);
+        teardown,
+        sleep);
   }
 
   /** This inventory with the teardown's progress recorded. */
@@ -184,6 +195,22 @@ public record Inventory(
         seeded,
         allocations,
         appliedSpec,
-        Optional.of(progress));
+        Optional.of(progress),
+        sleep);
+  }
+
+  /** This inventory with the app's sleep state changed. */
+  public Inventory withSleep(SleepState state) {
+    return new Inventory(
+        app,
+        resources,
+        databaseEndpoint,
+        databaseName,
+        migratedRelease,
+        seeded,
+        allocations,
+        appliedSpec,
+        teardown,
+        state);
   }
 }

@@ -25,7 +25,8 @@ import java.util.Optional;
  *  "allocations":[{"cpu":100,"memoryMB":64}],
  *  "appliedSpec":"{\"apiVersion\":\"reviewapps/v1\",...}",
  *  "teardown":{"since":"2026-11-26T08:00:00Z","predestroy":{"attempts":1,
- *              "started":"2026-11-26T08:00:01Z","outcome":"succeeded"}}}
+ *              "started":"2026-11-26T08:00:01Z","outcome":"succeeded"}},
+ *  "sleep":{"asleepSince":"2026-11-26T09:00:00Z","activeSince":"2026-11-26T08:00:00Z"}}
  * }</pre>
  *
  * {@code teardown} is there once the app's teardown has begun; {@code started} while a predestroy
@@ -66,6 +67,13 @@ public final class InventoryJson {
     }
     inventory.appliedSpec().ifPresent(spec -> root.put("appliedSpec", spec));
     inventory.teardown().ifPresent(t -> writeTeardown(root.putObject("teardown"), t));
+    SleepState sleep = inventory.sleep();
+    if (!sleep.equals(SleepState.AWAKE)) {
+      ObjectNode node = root.putObject("sleep");
+      sleep.asleepSince().ifPresent(t -> node.put("asleepSince", t.toString()));
+      sleep.activeSince().ifPresent(t -> node.put("activeSince", t.toString()));
+      sleep.wakeRequested().ifPresent(t -> node.put("wakeRequested", t.toString()));
+    }
     try {
       return JSON.writeValueAsBytes(root);
     } catch (IOException e) {
@@ -117,7 +125,19 @@ public final class InventoryJson {
         text(root, "appliedSpec"),
         root.hasNonNull("teardown")
             ? Optional.of(readTeardown(root.get("teardown")))
-            : Optional.empty());
+            : Optional.empty(),
+        readSleep(root.path("sleep")));
+  }
+
+  private static SleepState readSleep(JsonNode node) {
+    try {
+      return new SleepState(
+          text(node, "asleepSince").map(Instant::parse),
+          text(node, "activeSince").map(Instant::parse),
+          text(node, "wakeRequested").map(Instant::parse));
+    } catch (DateTimeParseException e) {
+      throw new IllegalArgumentException("inventory has an unreadable sleep time", e);
+    }
   }
 
   private static void writeTeardown(ObjectNode node, TeardownProgress t) {

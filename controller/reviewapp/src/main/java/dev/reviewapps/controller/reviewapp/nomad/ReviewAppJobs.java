@@ -151,11 +151,24 @@ public final class ReviewAppJobs {
    * added once the migration has run, so they never start against an old schema.
    */
   public Job serviceJob(AppRelease release, boolean processes) {
+    return serviceJob(release, processes, false);
+  }
+
+  /**
+   * The service job of a sleeping app: web and worker are there with count 0 (Nomad stops their
+   * allocations), Redis runs on unchanged and keeps its data.
+   */
+  public Job sleepingServiceJob(AppRelease release) {
+    return serviceJob(release, true, true);
+  }
+
+  private Job serviceJob(AppRelease release, boolean processes, boolean asleep) {
     ReviewAppSpec spec = release.spec();
     List<TaskGroup> groups = new ArrayList<>();
     spec.redis().ifPresent(redis -> groups.add(redisGroup(redis.image(), release.redisPassword())));
     if (processes) {
-      groups.add(webGroup(release, spec.processes().web()));
+      TaskGroup web = webGroup(release, spec.processes().web());
+      groups.add(asleep ? web.setCount(0) : web);
       spec.processes()
           .worker()
           .ifPresent(
@@ -163,7 +176,7 @@ public final class ReviewAppJobs {
                   groups.add(
                       group(
                           TaskRole.WORKER,
-                          worker.count(),
+                          asleep ? 0 : worker.count(),
                           task(TaskRole.WORKER, release, worker.command(), footprint(worker)))));
     }
     return job(serviceJobId(release.name()), "service", release, groups);
@@ -207,8 +220,16 @@ public final class ReviewAppJobs {
 
   /** The CPU and memory of every allocation the service job asks for: what capacity packs. */
   public List<Footprint> allocations(ReviewAppSpec spec) {
+    return allocations(spec, false);
+  }
+
+  /** The same for an app that may sleep: asleep, only Redis asks for anything. */
+  public List<Footprint> allocations(ReviewAppSpec spec, boolean asleep) {
     List<Footprint> all = new ArrayList<>();
     spec.redis().ifPresent(r -> all.add(settings.redis()));
+    if (asleep) {
+      return all;
+    }
     ProcessSpec web = spec.processes().web();
     for (int i = 0; i < web.count(); i++) {
       all.add(footprint(web));

@@ -36,4 +36,9 @@ public final class LifecyclePolicies implements ReviewAppReconciler.Policies {
   public Optional<Instant> expiresAt(String app, long specIndex, Optional<Ttl> ttl) {
     return expiry.expiresAt(app, specIndex, ttl);
   }
+
+  @Override
+  public void woke(String app) {
+    expiry.renew(app);
+  }
 }

@@ -49,6 +49,12 @@ public final class ReviewAppConfigSection implements ConfigSection<ReviewAppConf
     s.add(setting("urlScheme", "REVIEW_APPS_URL_SCHEME", "http", "http or https"));
     s.add(setting("recheck", null, "2s", "wait before a waiting step looks again"));
     s.add(setting("readyRecheck", null, "30s", "how often a Ready app is looked at"));
+    s.add(
+        setting(
+            "sleep.defaultAfter",
+            "REVIEW_APPS_SLEEP_DEFAULT_AFTER",
+            "0",
+            "idle time before an app without sleepAfter sleeps; 0: never"));
     s.add(setting("nomad.address", "NOMAD_ADDR", "http://127.0.0.1:4646", "Nomad API"));
     s.add(setting("nomad.token", "NOMAD_TOKEN", "", "Nomad ACL token, secret"));
     s.add(setting("nomad.region", "NOMAD_REGION", "", "Nomad region; empty: the agent's"));
@@ -179,6 +185,11 @@ public final class ReviewAppConfigSection implements ConfigSection<ReviewAppConf
     Duration recheck = v.duration(P + "recheck", Duration.ofMillis(10), Duration.ofMinutes(10));
     Duration readyRecheck =
         v.duration(P + "readyRecheck", Duration.ofSeconds(1), Duration.ofHours(24));
+    Optional<Duration> sleepAfter =
+        v.text(P + "sleep.defaultAfter").equals("0")
+            ? Optional.empty()
+            : Optional.of(
+                v.duration(P + "sleep.defaultAfter", Duration.ofSeconds(1), Duration.ofDays(30)));
 
     URI nomadAddress = httpUri(v, "nomad.address").orElse(URI.create("http://invalid"));
     Optional<Secret> nomadToken = optional(v, "nomad.token").map(Secret::new);
@@ -321,7 +332,7 @@ public final class ReviewAppConfigSection implements ConfigSection<ReviewAppConf
     ReviewAppConfig.Lifecycle lifecycle = lifecycle(v, gc);
 
     return new ReviewAppConfig(
-        new ReviewAppSettings(hosts, scheme, recheck, readyRecheck),
+        new ReviewAppSettings(hosts, scheme, recheck, readyRecheck, sleepAfter),
         databases,
         new ReviewAppConfig.SharedPostgres(jdbcUrl, username, password),
         new ReviewAppConfig.Nomad(

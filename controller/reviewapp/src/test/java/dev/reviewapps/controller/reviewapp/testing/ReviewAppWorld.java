@@ -200,14 +200,35 @@ public final class ReviewAppWorld implements AutoCloseable {
       ReviewAppReconciler.AbsentSpec absentSpec,
       ReviewAppReconciler.StepObserver observer,
       ReviewAppReconciler.Policies policies) {
+    return reconciler(
+        jobs,
+        new ReviewAppSettings(HOSTS, "http", recheck, Duration.ofSeconds(30), Optional.empty()),
+        clock,
+        registry,
+        absentSpec,
+        observer,
+        policies);
+  }
+
+  /** The hosts of this world's apps: {@code <name>.review.test}. */
+  public static final HostTemplate HOSTS = new HostTemplate("{name}.review.test");
+
+  /** The same, with these reconciler settings (Ready recheck, sleeping). */
+  public ReviewAppReconciler reconciler(
+      ReviewAppJobs.Settings jobs,
+      ReviewAppSettings settings,
+      Clock clock,
+      MeterRegistry registry,
+      ReviewAppReconciler.AbsentSpec absentSpec,
+      ReviewAppReconciler.StepObserver observer,
+      ReviewAppReconciler.Policies policies) {
     return new ReviewAppReconciler(
         kv,
         layout,
         providers(),
         new ReviewAppJobs(jobs),
         DatabaseSettings.shared(sharedEndpoint()).withDataSources(DATA_SOURCES),
-        new ReviewAppSettings(
-            new HostTemplate("{name}.review.test"), "http", recheck, Duration.ofSeconds(30)),
+        settings,
         registry,
         clock,
         absentSpec,
@@ -259,6 +280,14 @@ public final class ReviewAppWorld implements AutoCloseable {
             ReviewAppReconciler.AbsentSpec.NOTHING,
             ReviewAppReconciler.StepObserver.NONE,
             ReviewAppReconciler.Policies.NONE);
+    return startEngine(reconciler, registry, workers);
+  }
+
+  /** The whole engine, started, over {@code reconciler} and the real failed-status path. */
+  public dev.reviewapps.controller.engine.Engine startEngine(
+      ReviewAppReconciler reconciler,
+      io.micrometer.core.instrument.simple.SimpleMeterRegistry registry,
+      int workers) {
     dev.reviewapps.controller.engine.Engine engine =
         engine(
             reconciler,
