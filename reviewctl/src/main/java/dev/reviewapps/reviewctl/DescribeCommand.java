@@ -64,6 +64,16 @@ final class DescribeCommand extends AppCommand implements Callable<Integer> {
     out.println("Phase:       " + app.phase());
     Optional<ReviewAppStatus> status = app.parsedStatus();
     out.println("URL:         " + status.flatMap(ReviewAppStatus::url).orElse("-"));
+    status
+        .flatMap(ReviewAppStatus::cost)
+        .ifPresent(
+            c ->
+                out.println(
+                    String.format(
+                        java.util.Locale.ROOT,
+                        "Cost:        $%.4f per hour, $%.2f to date",
+                        c.dollarsPerHour(),
+                        c.dollarsToDate())));
     out.println(
         "Last request: "
             + app.lastRequest()

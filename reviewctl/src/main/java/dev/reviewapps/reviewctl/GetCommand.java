@@ -19,13 +19,13 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 /**
- * {@code get [NAME]}: a table of apps (name, phase, URL, age, commit, last request through the
- * router), their JSON, or only their URLs (what a CI script prints).
+ * {@code get [NAME]}: a table of apps (name, phase, URL, age, commit, cost per hour, last request
+ * through the router), their JSON, or only their URLs (what a CI script prints).
  */
 @Command(
     name = "get",
     description = {
-      "List review apps, or show one: NAME, PHASE, URL, AGE, COMMIT, LAST REQUEST.",
+      "List review apps, or show one: NAME, PHASE, URL, AGE, COMMIT, COST/H, LAST REQUEST.",
       "AGE counts from the oldest condition's lastTransitionTime (Consul keeps no write time);"
           + " an app whose spec is gone shows as Deleting."
     })
@@ -79,7 +79,7 @@ final class GetCommand extends AppCommand implements Callable<Integer> {
 
   private void table(List<AppView> shown, Instant now) {
     List<String[]> rows = new ArrayList<>();
-    rows.add(new String[] {"NAME", "PHASE", "URL", "AGE", "COMMIT", "LAST REQUEST"});
+    rows.add(new String[] {"NAME", "PHASE", "URL", "AGE", "COMMIT", "COST/H", "LAST REQUEST"});
     for (AppView a : shown) {
       rows.add(
           new String[] {
@@ -88,6 +88,10 @@ final class GetCommand extends AppCommand implements Callable<Integer> {
             a.parsedStatus().flatMap(s -> s.url()).orElse("-"),
             a.since().map(t -> Durations.age(Duration.between(t, now))).orElse("-"),
             a.commit().map(c -> c.substring(0, Math.min(8, c.length()))).orElse("-"),
+            a.parsedStatus()
+                .flatMap(s -> s.cost())
+                .map(c -> String.format(java.util.Locale.ROOT, "$%.4f", c.dollarsPerHour()))
+                .orElse("-"),
             a.lastRequest().map(t -> Durations.age(Duration.between(t, now)) + " ago").orElse("-")
           });
     }

@@ -16,6 +16,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Optional;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
@@ -161,9 +162,10 @@ class ApplyGetDeleteTest {
     world.writeStatus(
         "deploy-get-a",
         Specs.ready(
-            world.specIndex("deploy-get-a"),
-            "http://deploy-get-a.review.test",
-            Instant.now().minus(Duration.ofMinutes(7))));
+                world.specIndex("deploy-get-a"),
+                "http://deploy-get-a.review.test",
+                Instant.now().minus(Duration.ofMinutes(7)))
+            .withCost(Optional.of(new dev.reviewapps.model.status.Cost(0.01234, 3.5))));
     // Spec gone, status still there: being torn down.
     world.writeStatus(
         "deploy-get-gone",
@@ -173,9 +175,10 @@ class ApplyGetDeleteTest {
     Cli.Run table = world.cli().run("get");
     assertThat(table.exitCode()).isZero();
     assertThat(table.out().lines().findFirst().orElseThrow())
-        .matches("NAME +PHASE +URL +AGE +COMMIT +LAST REQUEST");
+        .matches("NAME +PHASE +URL +AGE +COMMIT +COST/H +LAST REQUEST");
     assertThat(table.out())
-        .containsPattern("deploy-get-a +Ready +http://deploy-get-a.review.test +7m +eeeeeee1")
+        .containsPattern(
+            "deploy-get-a +Ready +http://deploy-get-a.review.test +7m +eeeeeee1 +\\$0\\.0123 +-")
         .containsPattern("deploy-get-gone +Deleting +http://deploy-get-gone.review.test +5h +-");
 
     Cli.Run one = world.cli().run("get", "deploy-get-a", "-o", "json");

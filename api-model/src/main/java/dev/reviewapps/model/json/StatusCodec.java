@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.reviewapps.model.status.Condition;
 import dev.reviewapps.model.status.ConditionStatus;
 import dev.reviewapps.model.status.ConditionType;
+import dev.reviewapps.model.status.Cost;
 import dev.reviewapps.model.status.Phase;
 import dev.reviewapps.model.status.ReviewAppStatus;
 import dev.reviewapps.model.validation.JsonPath;
@@ -56,6 +57,13 @@ final class StatusCodec {
       // Seconds with millisecond precision: what people read and Prometheus uses.
       status.timings().forEach((step, took) -> timings.put(step.name(), took.toMillis() / 1000.0));
     }
+    status
+        .cost()
+        .ifPresent(
+            c ->
+                node.putObject("cost")
+                    .put("dollarsPerHour", c.dollarsPerHour())
+                    .put("dollarsToDate", c.dollarsToDate()));
     return node;
   }
 
@@ -89,9 +97,29 @@ final class StatusCodec {
     Optional<Instant> expiresAt = instant(doc, "expiresAt", false);
     Optional<String> message = doc.optionalString("message");
     Map<ConditionType, Duration> timings = timings(doc);
+    Optional<Cost> cost = cost(doc);
     doc.rejectUnknown();
     return new ReviewAppStatus(
-        phase, observedIndex, url, conditions, lastError, expiresAt, message, timings);
+        phase, observedIndex, url, conditions, lastError, expiresAt, message, timings, cost);
+  }
+
+  private static Optional<Cost> cost(ObjectFields doc) {
+    Optional<JsonNode> node = doc.field("cost");
+    if (node.isEmpty()) {
+      return Optional.empty();
+    }
+    JsonNode perHour = node.get().path("dollarsPerHour");
+    JsonNode toDate = node.get().path("dollarsToDate");
+    if (!perHour.isNumber()
+        || !toDate.isNumber()
+        || perHour.asDouble() < 0
+        || toDate.asDouble() < 0
+        || node.get().size() != 2) {
+      doc.report(
+          "cost", Rule.TYPE, "must be {\"dollarsPerHour\": n, \"dollarsToDate\": n}, n >= 0");
+      return Optional.empty();
+    }
+    return Optional.of(new Cost(perHour.asDouble(), toDate.asDouble()));
   }
 
   private static Map<ConditionType, Duration> timings(ObjectFields doc) {

@@ -15,7 +15,7 @@ import java.util.Optional;
  * The observed state of one review app. {@code observedIndex} is the Consul {@code ModifyIndex} of
  * the spec this status reflects (Kubernetes' observedGeneration). Conditions hold at most one entry
  * per type, kept in {@link ConditionType} order so that written JSON is stable. {@code timings}
- * holds the step durations of the current rollout.
+ * holds the step durations of the current rollout, {@code cost} what the app costs.
  *
  * <p>Immutable: the {@code with...} methods return a changed copy.
  */
@@ -27,7 +27,8 @@ public record ReviewAppStatus(
     Optional<String> lastError,
     Optional<Instant> expiresAt,
     Optional<String> message,
-    Map<ConditionType, Duration> timings) {
+    Map<ConditionType, Duration> timings,
+    Optional<Cost> cost) {
 
   public ReviewAppStatus {
     Objects.requireNonNull(phase, "phase");
@@ -39,6 +40,7 @@ public record ReviewAppStatus(
     Map<ConditionType, Duration> ordered = new EnumMap<>(ConditionType.class);
     ordered.putAll(Objects.requireNonNull(timings, "timings"));
     timings = Collections.unmodifiableMap(ordered);
+    Objects.requireNonNull(cost, "cost");
   }
 
   /** The status of an app that was just seen: Pending, nothing else known. */
@@ -51,7 +53,8 @@ public record ReviewAppStatus(
         Optional.empty(),
         Optional.empty(),
         Optional.empty(),
-        Map.of());
+        Map.of(),
+        Optional.empty());
   }
 
   /** The condition of the given type, if it was ever set. */
@@ -80,32 +83,32 @@ public record ReviewAppStatus(
     conditions.stream().filter(c -> c.type() != type).forEach(next::add);
     next.add(new Condition(type, status, reason, message, since));
     return new ReviewAppStatus(
-        phase, observedIndex, url, next, lastError, expiresAt, this.message, timings);
+        phase, observedIndex, url, next, lastError, expiresAt, this.message, timings, cost);
   }
 
   public ReviewAppStatus withPhase(Phase phase) {
     return new ReviewAppStatus(
-        phase, observedIndex, url, conditions, lastError, expiresAt, message, timings);
+        phase, observedIndex, url, conditions, lastError, expiresAt, message, timings, cost);
   }
 
   public ReviewAppStatus withObservedIndex(long observedIndex) {
     return new ReviewAppStatus(
-        phase, observedIndex, url, conditions, lastError, expiresAt, message, timings);
+        phase, observedIndex, url, conditions, lastError, expiresAt, message, timings, cost);
   }
 
   public ReviewAppStatus withUrl(Optional<String> url) {
     return new ReviewAppStatus(
-        phase, observedIndex, url, conditions, lastError, expiresAt, message, timings);
+        phase, observedIndex, url, conditions, lastError, expiresAt, message, timings, cost);
   }
 
   public ReviewAppStatus withLastError(Optional<String> lastError) {
     return new ReviewAppStatus(
-        phase, observedIndex, url, conditions, lastError, expiresAt, message, timings);
+        phase, observedIndex, url, conditions, lastError, expiresAt, message, timings, cost);
   }
 
   public ReviewAppStatus withExpiresAt(Optional<Instant> expiresAt) {
     return new ReviewAppStatus(
-        phase, observedIndex, url, conditions, lastError, expiresAt, message, timings);
+        phase, observedIndex, url, conditions, lastError, expiresAt, message, timings, cost);
   }
 
   /**
@@ -114,12 +117,18 @@ public record ReviewAppStatus(
    */
   public ReviewAppStatus withTimings(Map<ConditionType, Duration> timings) {
     return new ReviewAppStatus(
-        phase, observedIndex, url, conditions, lastError, expiresAt, message, timings);
+        phase, observedIndex, url, conditions, lastError, expiresAt, message, timings, cost);
   }
 
   public ReviewAppStatus withMessage(Optional<String> message) {
     return new ReviewAppStatus(
-        phase, observedIndex, url, conditions, lastError, expiresAt, message, timings);
+        phase, observedIndex, url, conditions, lastError, expiresAt, message, timings, cost);
+  }
+
+  /** What the app costs (dollars per hour and to date), as the controller last worked it out. */
+  public ReviewAppStatus withCost(Optional<Cost> cost) {
+    return new ReviewAppStatus(
+        phase, observedIndex, url, conditions, lastError, expiresAt, message, timings, cost);
   }
 
   private static List<Condition> inTypeOrder(List<Condition> conditions) {

@@ -67,7 +67,8 @@ class ReviewAppStatusTest {
                     Optional.empty(),
                     Optional.empty(),
                     Optional.empty(),
-                    java.util.Map.of()))
+                    java.util.Map.of(),
+                    Optional.empty()))
         .isInstanceOf(IllegalArgumentException.class);
   }
 

@@ -42,6 +42,7 @@ final class TransitionTimes {
         next.lastError(),
         next.expiresAt(),
         next.message(),
-        next.timings());
+        next.timings(),
+        next.cost());
   }
 }

@@ -73,7 +73,8 @@ class StatusWriterTest {
                         Optional.empty(),
                         Optional.empty(),
                         Optional.empty(),
-                        java.util.Map.of()));
+                        java.util.Map.of(),
+                        Optional.empty()));
     assertThat(same.condition(ConditionType.DatabaseReady).orElseThrow().lastTransitionTime())
         .isEqualTo(T0);
     assertThat(same.condition(ConditionType.DatabaseReady).orElseThrow().reason())

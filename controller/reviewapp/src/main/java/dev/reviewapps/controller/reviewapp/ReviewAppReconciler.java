@@ -17,6 +17,7 @@ import dev.reviewapps.model.naming.AppName;
 import dev.reviewapps.model.spec.Ttl;
 import dev.reviewapps.model.status.ConditionStatus;
 import dev.reviewapps.model.status.ConditionType;
+import dev.reviewapps.model.status.Cost;
 import dev.reviewapps.model.status.Phase;
 import dev.reviewapps.model.status.ReviewAppStatus;
 import dev.reviewapps.model.validation.Rule;
@@ -75,13 +76,19 @@ public final class ReviewAppReconciler implements Reconciler {
     StepObserver NONE = (app, step) -> {};
   }
 
+  /**
+   * Why a new app waits: {@code reason} for its {@code CapacityReady} condition ({@code
+   * QuotaExceeded}, {@code BudgetExceeded}) and a message with the numbers.
+   */
+  public record QueueWait(String reason, String message) {}
+
   /** The quota and the TTL, asked on every reconcile. The defaults: no quota, no expiry. */
   public interface Policies {
     /**
      * Why an app that has no inventory yet must wait before anything is created for it (the quota
      * is full), or empty when it may start.
      */
-    default Optional<String> quotaWait(String app) {
+    default Optional<QueueWait> quotaWait(String app) {
       return Optional.empty();
     }
 
@@ -110,6 +117,7 @@ public final class ReviewAppReconciler implements Reconciler {
   // requests meanwhile wake it instead of reaching a process that is shutting down.
   private final List<Step> sleepingSteps;
   private final SleepCycle sleep;
+  private final AppCosts costs;
   private final RouteStep route;
   private final ReviewAppSettings settings;
   private final DataSources dataSources;
@@ -170,6 +178,7 @@ public final class ReviewAppReconciler implements Reconciler {
         route);
     this.sleepingSteps = List.copyOf(routeFirst);
     this.sleep = new SleepCycle(kv, layout, settings.sleepAfter(), clock, policies::woke, registry);
+    this.costs = new AppCosts(settings.costs(), jobs, clock, registry);
     this.timings = new RolloutTimings(clock, registry);
     this.timeToReady =
         Timer.builder("review_apps_time_to_ready")
@@ -239,6 +248,7 @@ public final class ReviewAppReconciler implements Reconciler {
       invalidUpdateLogged.remove(app);
       statuses.forget(app);
       timings.forget(app);
+      costs.forget(app);
       return absentSpec.reconcile(app);
     }
     long index = specEntry.get().modifyIndex();
@@ -261,7 +271,7 @@ public final class ReviewAppReconciler implements Reconciler {
     Optional<ReviewApp> parsed = parse(app, specEntry.get().value(), violations);
     if (parsed.isPresent() && read.index() == 0) {
       // Not provisioned yet: nothing is created (not even the inventory) while the quota is full.
-      Optional<String> wait = policies.quotaWait(app);
+      Optional<QueueWait> wait = policies.quotaWait(app);
       if (wait.isPresent()) {
         writeQueued(app, index, parsed.get().spec().ttl(), wait.get());
         return Result.requeueAfter(policies.queueRecheck());
@@ -399,6 +409,7 @@ public final class ReviewAppReconciler implements Reconciler {
     String url = settings.urlScheme() + "://" + route.hostOf(run.app());
     Optional<Instant> expiresAt = policies.expiresAt(run.app(), index, run.spec().ttl());
     StepOutcome awake = sleep.awake(run);
+    Cost cost = costs.account(run);
     return statuses.update(
         run.app(),
         current -> {
@@ -441,12 +452,16 @@ public final class ReviewAppReconciler implements Reconciler {
                       : Optional.empty())
               .withLastError(lastError)
               .withExpiresAt(expiresAt)
-              .withTimings(timings.of(run.app()).orElse(current.timings()));
+              .withTimings(timings.of(run.app()).orElse(current.timings()))
+              .withCost(Optional.of(cost));
         });
   }
 
-  /** Status of an app waiting for a quota slot: Pending, CapacityReady False/QuotaExceeded. */
-  private void writeQueued(String app, long index, Optional<Ttl> ttl, String why) {
+  /**
+   * Status of an app waiting for a quota slot or room in the budget: Pending, CapacityReady False
+   * with the wait's reason.
+   */
+  private void writeQueued(String app, long index, Optional<Ttl> ttl, QueueWait why) {
     Instant now = clock.instant();
     Optional<Instant> expiresAt = policies.expiresAt(app, index, ttl);
     ReviewAppStatus written =
@@ -458,14 +473,14 @@ public final class ReviewAppReconciler implements Reconciler {
                     .withCondition(
                         ConditionType.CapacityReady,
                         ConditionStatus.False,
-                        "QuotaExceeded",
-                        why,
+                        why.reason(),
+                        why.message(),
                         now)
                     .withPhase(Phase.Pending)
                     .withObservedIndex(index)
                     .withExpiresAt(expiresAt));
     if (phases.put(app, written.phase()) != Phase.Pending) {
-      LOG.info("app {} is Pending: QuotaExceeded, {}", app, why);
+      LOG.info("app {} is Pending: {}, {}", app, why.reason(), why.message());
     }
   }
 

@@ -1,5 +1,6 @@
 package dev.reviewapps.controller.reviewapp;
 
+import dev.reviewapps.controller.reviewapp.cost.CostModel;
 import dev.reviewapps.model.naming.HostTemplate;
 import java.time.Duration;
 import java.util.Objects;
@@ -15,13 +16,15 @@ import java.util.Optional;
  *     rescheduled allocations (Nomad has no watch the controller follows)
  * @param sleepAfter how long an app whose spec sets no {@code sleepAfter} may go without a request
  *     before it sleeps; empty: such apps never sleep on their own
+ * @param costs what an app costs per hour (status, metrics, the budget)
  */
 public record ReviewAppSettings(
     HostTemplate hosts,
     String urlScheme,
     Duration recheck,
     Duration readyRecheck,
-    Optional<Duration> sleepAfter) {
+    Optional<Duration> sleepAfter,
+    CostModel costs) {
 
   public ReviewAppSettings {
     Objects.requireNonNull(hosts, "hosts");
@@ -29,6 +32,17 @@ public record ReviewAppSettings(
     Objects.requireNonNull(recheck, "recheck");
     Objects.requireNonNull(readyRecheck, "readyRecheck");
     Objects.requireNonNull(sleepAfter, "sleepAfter");
+    Objects.requireNonNull(costs, "costs");
+  }
+
+  /** The same with the default prices ({@link CostModel#DEFAULT}). */
+  public ReviewAppSettings(
+      HostTemplate hosts,
+      String urlScheme,
+      Duration recheck,
+      Duration readyRecheck,
+      Optional<Duration> sleepAfter) {
+    this(hosts, urlScheme, recheck, readyRecheck, sleepAfter, CostModel.DEFAULT);
   }
 
   /** The given hosts over http, recheck after 2 s, Ready apps every 30 s, no sleeping. */

@@ -3,13 +3,19 @@ package dev.reviewapps.controller.reviewapp;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.reviewapps.controller.engine.Result;
+import dev.reviewapps.controller.reviewapp.cost.CostModel;
 import dev.reviewapps.controller.reviewapp.gc.Expiry;
 import dev.reviewapps.controller.reviewapp.gc.GcRecords;
+import dev.reviewapps.controller.reviewapp.inventory.InventoryJson;
+import dev.reviewapps.controller.reviewapp.nomad.ReviewAppJobs;
+import dev.reviewapps.controller.reviewapp.nomad.TaskDriver;
+import dev.reviewapps.controller.reviewapp.quota.Budget;
 import dev.reviewapps.controller.reviewapp.quota.Quota;
 import dev.reviewapps.controller.reviewapp.testing.ReviewAppWorld;
 import dev.reviewapps.controller.reviewapp.testing.TestClock;
 import dev.reviewapps.controller.reviewapp.wiring.LifecyclePolicies;
 import dev.reviewapps.model.json.ReviewAppJson;
+import dev.reviewapps.model.spec.ReviewAppSpec;
 import dev.reviewapps.model.status.ConditionStatus;
 import dev.reviewapps.model.status.ConditionType;
 import dev.reviewapps.model.status.Phase;
@@ -42,6 +48,10 @@ class QuotaAndExpiryTest {
   }
 
   private ReviewAppReconciler reconciler(int quota) {
+    return reconciler(quota, 0);
+  }
+
+  private ReviewAppReconciler reconciler(int quota, double maxDollarsPerHour) {
     Expiry expiry =
         new Expiry(new GcRecords(world.kv, world.layout), Optional.of(Duration.ofHours(72)), clock);
     return world.reconciler(
@@ -51,7 +61,18 @@ class QuotaAndExpiryTest {
         ReviewAppReconciler.AbsentSpec.NOTHING,
         ReviewAppReconciler.StepObserver.NONE,
         new LifecyclePolicies(
-            new Quota(world.kv, world.layout, quota), expiry, Duration.ofMillis(300)));
+            new Quota(world.kv, world.layout, quota),
+            new Budget(world.kv, world.layout, maxDollarsPerHour, QuotaAndExpiryTest::estimate),
+            expiry,
+            Duration.ofMillis(300)));
+  }
+
+  /** What the reconciler's default cost model says an app of {@code spec} costs awake. */
+  private static double estimate(ReviewAppSpec spec) {
+    return CostModel.DEFAULT.perHour(
+        new ReviewAppJobs(ReviewAppJobs.Settings.defaults(TaskDriver.RawExec.withDefaults()))
+            .allocations(spec),
+        spec.database());
   }
 
   @Test
@@ -89,21 +110,70 @@ class QuotaAndExpiryTest {
 
     reconciler.reconcile("deploy-q4");
     assertThat(world.kv.get(world.layout.inventory("deploy-q4"))).as("q3 is older").isEmpty();
-    System.out.println(
-        "DEBUG "
-            + new Quota(world.kv, world.layout, 2).waitReason("deploy-q3")
-            + world.kv.keys(world.layout.inventories())
-            + world
-                .kv
-                .list(world.layout.specs(), dev.reviewapps.controller.consul.BlockingQuery.NONE)
-                .entries());
-    System.out.println("DEBUG " + reconciler.reconcile("deploy-q3") + status("deploy-q3"));
+    reconciler.reconcile("deploy-q3");
     assertThat(world.kv.get(world.layout.inventory("deploy-q3"))).isPresent();
     assertThat(status("deploy-q3").condition(ConditionType.CapacityReady).orElseThrow().reason())
         .isNotEqualTo("QuotaExceeded");
     reconciler.reconcile("deploy-q4");
     assertThat(status("deploy-q4").condition(ConditionType.CapacityReady).orElseThrow().message())
         .contains("number 1 in the queue");
+  }
+
+  @Test
+  void beyondTheBudgetAnAppStaysPendingWithTheNumbersAndStartsWhenRoomFrees() throws Exception {
+    double each =
+        estimate(
+            ReviewAppJson.parse(Apps.shared("deploy-b1", "b1b1b1b1"))
+                .toOptional()
+                .orElseThrow()
+                .spec());
+    // Other tests' apps share the world: room for two and a half more on top of what they cost.
+    double running =
+        world
+            .kv
+            .list(world.layout.inventories(), dev.reviewapps.controller.consul.BlockingQuery.NONE)
+            .entries()
+            .stream()
+            .mapToDouble(
+                e -> InventoryJson.read(e.value()).cost().map(c -> c.perHour()).orElse(0.0))
+            .sum();
+    // Specs of other tests still waiting (no inventory) are ahead in the queue, each costing as
+    // much.
+    java.util.Set<String> provisioned =
+        dev.reviewapps.controller.reviewapp.guard.AppKeys.under(
+            world.kv, world.layout.inventories());
+    long ahead =
+        dev.reviewapps.controller.reviewapp.guard.AppKeys.under(world.kv, world.layout.specs())
+            .stream()
+            .filter(a -> !provisioned.contains(a))
+            .count();
+    ReviewAppReconciler reconciler = reconciler(0, running + (ahead + 2.5) * each);
+    for (String app : new String[] {"deploy-b1", "deploy-b2", "deploy-b3"}) {
+      putSpec(app);
+    }
+    reconciler.reconcile("deploy-b3");
+    reconciler.reconcile("deploy-b1");
+    reconciler.reconcile("deploy-b2");
+    reconciler.reconcile("deploy-b3");
+    ReviewAppStatus waiting = status("deploy-b3");
+    assertThat(waiting.phase()).isEqualTo(Phase.Pending);
+    assertThat(waiting.condition(ConditionType.CapacityReady).orElseThrow())
+        .satisfies(c -> assertThat(c.reason()).isEqualTo("BudgetExceeded"))
+        .satisfies(c -> assertThat(c.message()).contains("per hour of a budget of $"))
+        .satisfies(c -> assertThat(c.message()).contains("number 1 in the queue"));
+    assertThat(world.kv.get(world.layout.inventory("deploy-b3"))).as("nothing created").isEmpty();
+    assertThat(world.kv.get(world.layout.inventory("deploy-b2"))).isPresent();
+    // The two that run have their cost in status and in their ledger.
+    assertThat(status("deploy-b1").cost().orElseThrow().dollarsPerHour())
+        .isCloseTo(each, org.assertj.core.data.Offset.offset(1e-9));
+
+    // deploy-b1 goes (its teardown finished): room for deploy-b3.
+    world.kv.delete(world.layout.spec("deploy-b1"));
+    world.kv.delete(world.layout.inventory("deploy-b1"));
+    reconciler.reconcile("deploy-b3");
+    assertThat(world.kv.get(world.layout.inventory("deploy-b3"))).isPresent();
+    assertThat(status("deploy-b3").condition(ConditionType.CapacityReady).orElseThrow().reason())
+        .isNotEqualTo("BudgetExceeded");
   }
 
   @Test

@@ -1,6 +1,7 @@
 package dev.reviewapps.controller.reviewapp.inventory;
 
 import dev.reviewapps.controller.reviewapp.aws.Footprint;
+import dev.reviewapps.controller.reviewapp.cost.CostLedger;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -22,6 +23,7 @@ import java.util.Optional;
  *     arrives
  * @param teardown present once the app's teardown has begun (its spec is gone): how far it came
  * @param sleep whether the app sleeps on idle, and since when
+ * @param cost what the app has cost so far and costs per hour, once worked out
  */
 public record Inventory(
     String app,
@@ -33,7 +35,8 @@ public record Inventory(
     List<Footprint> allocations,
     Optional<String> appliedSpec,
     Optional<TeardownProgress> teardown,
-    SleepState sleep) {
+    SleepState sleep,
+    Optional<CostLedger> cost) {
 
   public Inventory {
     Objects.requireNonNull(app, "app");
@@ -45,6 +48,7 @@ public record Inventory(
     Objects.requireNonNull(appliedSpec, "appliedSpec");
     Objects.requireNonNull(teardown, "teardown");
     Objects.requireNonNull(sleep, "sleep");
+    Objects.requireNonNull(cost, "cost");
   }
 
   /** The inventory of an app for which nothing exists yet. */
@@ -59,7 +63,8 @@ public record Inventory(
         List.of(),
         Optional.empty(),
         Optional.empty(),
-        SleepState.AWAKE);
+        SleepState.AWAKE,
+        Optional.empty());
   }
 
   /** True when the resource is recorded. */
@@ -84,7 +89,8 @@ public record Inventory(
         allocations,
         appliedSpec,
         teardown,
-        sleep);
+        sleep,
+        cost);
   }
 
   /** This inventory without {@code resource}. */
@@ -101,7 +107,8 @@ public record Inventory(
         allocations,
         appliedSpec,
         teardown,
-        sleep);
+        sleep,
+        cost);
   }
 
   /** The recorded resources of one kind. */
@@ -125,7 +132,8 @@ public record Inventory(
         allocations,
         appliedSpec,
         teardown,
-        sleep);
+        sleep,
+        cost);
   }
 
   public Inventory withMigratedRelease(String release) {
@@ -139,7 +147,8 @@ public record Inventory(
         allocations,
         appliedSpec,
         teardown,
-        sleep);
+        sleep,
+        cost);
   }
 
   public Inventory withSeeded() {
@@ -153,7 +162,8 @@ public record Inventory(
         allocations,
         appliedSpec,
         teardown,
-        sleep);
+        sleep,
+        cost);
   }
 
   public Inventory withAllocations(List<Footprint> footprints) {
@@ -167,7 +177,8 @@ public record Inventory(
         footprints,
         appliedSpec,
         teardown,
-        sleep);
+        sleep,
+        cost);
   }
 
   public Inventory withAppliedSpec(String specJson) {
@@ -181,7 +192,8 @@ public record Inventory(
         allocations,
         Optional.of(specJson),
         teardown,
-        sleep);
+        sleep,
+        cost);
   }
 
   /** This inventory with the teardown's progress recorded. */
@@ -196,7 +208,8 @@ public record Inventory(
         allocations,
         appliedSpec,
         Optional.of(progress),
-        sleep);
+        sleep,
+        cost);
   }
 
   /** This inventory with the app's sleep state changed. */
@@ -211,6 +224,23 @@ public record Inventory(
         allocations,
         appliedSpec,
         teardown,
-        state);
+        state,
+        cost);
+  }
+
+  /** This inventory with the app's cost ledger. */
+  public Inventory withCost(CostLedger ledger) {
+    return new Inventory(
+        app,
+        resources,
+        databaseEndpoint,
+        databaseName,
+        migratedRelease,
+        seeded,
+        allocations,
+        appliedSpec,
+        teardown,
+        sleep,
+        Optional.of(ledger));
   }
 }

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.reviewapps.controller.reviewapp.aws.Footprint;
+import dev.reviewapps.controller.reviewapp.cost.CostLedger;
 import java.io.IOException;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
@@ -26,7 +27,8 @@ import java.util.Optional;
  *  "appliedSpec":"{\"apiVersion\":\"reviewapps/v1\",...}",
  *  "teardown":{"since":"2026-11-26T08:00:00Z","predestroy":{"attempts":1,
  *              "started":"2026-11-26T08:00:01Z","outcome":"succeeded"}},
- *  "sleep":{"asleepSince":"2026-11-26T09:00:00Z","activeSince":"2026-11-26T08:00:00Z"}}
+ *  "sleep":{"asleepSince":"2026-11-26T09:00:00Z","activeSince":"2026-11-26T08:00:00Z"},
+ *  "cost":{"dollars":1.25,"since":"2026-11-26T09:00:00Z","perHour":0.0123}}
  * }</pre>
  *
  * {@code teardown} is there once the app's teardown has begun; {@code started} while a predestroy
@@ -74,6 +76,14 @@ public final class InventoryJson {
       sleep.activeSince().ifPresent(t -> node.put("activeSince", t.toString()));
       sleep.wakeRequested().ifPresent(t -> node.put("wakeRequested", t.toString()));
     }
+    inventory
+        .cost()
+        .ifPresent(
+            c ->
+                root.putObject("cost")
+                    .put("dollars", c.dollars())
+                    .put("since", c.since().toString())
+                    .put("perHour", c.perHour()));
     try {
       return JSON.writeValueAsBytes(root);
     } catch (IOException e) {
@@ -126,7 +136,23 @@ public final class InventoryJson {
         root.hasNonNull("teardown")
             ? Optional.of(readTeardown(root.get("teardown")))
             : Optional.empty(),
-        readSleep(root.path("sleep")));
+        readSleep(root.path("sleep")),
+        readCost(root.path("cost")));
+  }
+
+  private static Optional<CostLedger> readCost(JsonNode node) {
+    if (node.isMissingNode() || node.isNull()) {
+      return Optional.empty();
+    }
+    try {
+      return Optional.of(
+          new CostLedger(
+              node.path("dollars").asDouble(),
+              Instant.parse(node.path("since").asText()),
+              node.path("perHour").asDouble()));
+    } catch (DateTimeParseException e) {
+      throw new IllegalArgumentException("inventory has an unreadable cost time", e);
+    }
   }
 
   private static SleepState readSleep(JsonNode node) {

@@ -91,6 +91,7 @@ public record ReviewAppConfig(
    * @param guardInterval how often a hold is looked at again
    * @param quotaMax the most apps at once; 0: no maximum
    * @param quotaRecheck how often a queued app asks again
+   * @param maxDollarsPerHour the budget of all apps together; 0: none
    */
   public record Lifecycle(
       BranchSourceKind source,
@@ -103,7 +104,8 @@ public record ReviewAppConfig(
       GuardLimits guardLimits,
       Duration guardInterval,
       int quotaMax,
-      Duration quotaRecheck) {
+      Duration quotaRecheck,
+      double maxDollarsPerHour) {
 
     /** {@code git}: {@code git ls-remote}; {@code github}: GitHub's REST API. */
     public enum BranchSourceKind {

@@ -8,6 +8,8 @@ import dev.reviewapps.controller.reviewapp.DataSources;
 import dev.reviewapps.controller.reviewapp.DatabaseSettings;
 import dev.reviewapps.controller.reviewapp.ReviewAppSettings;
 import dev.reviewapps.controller.reviewapp.aws.Footprint;
+import dev.reviewapps.controller.reviewapp.cost.CostModel;
+import dev.reviewapps.controller.reviewapp.cost.PriceTable;
 import dev.reviewapps.controller.reviewapp.guard.GuardLimits;
 import dev.reviewapps.controller.reviewapp.nomad.ReviewAppJobs;
 import dev.reviewapps.controller.reviewapp.nomad.TaskDriver;
@@ -158,6 +160,46 @@ public final class ReviewAppConfigSection implements ConfigSection<ReviewAppConf
     s.add(setting("guard.interval", null, "30s", "how often a hold is looked at again"));
     s.add(setting("quota.max", "REVIEW_APPS_QUOTA_MAX", "0", "most apps at once; 0: no limit"));
     s.add(setting("quota.recheck", null, "15s", "how often a queued app asks again"));
+    s.add(
+        setting(
+            "quota.maxDollarsPerHour",
+            "REVIEW_APPS_QUOTA_MAX_DOLLARS_PER_HOUR",
+            "0",
+            "budget of all apps in dollars per hour; 0: none"));
+    PriceTable us = PriceTable.US_EAST_1;
+    s.add(setting("cost.instancePerHour", null, dollars(us.instancePerHour()), "one ASG instance"));
+    s.add(
+        setting(
+            "cost.rdsPerHour",
+            null,
+            us.rdsPerHour().entrySet().stream()
+                .map(e -> e.getKey() + "=" + dollars(e.getValue()))
+                .collect(java.util.stream.Collectors.joining(",")),
+            "RDS classes, class=dollars,..."));
+    s.add(
+        setting(
+            "cost.rdsUnknownPerHour", null, dollars(us.rdsUnknownPerHour()), "a class not listed"));
+    s.add(
+        setting(
+            "cost.storagePerGbMonth", null, dollars(us.storagePerGbMonth()), "database storage"));
+    s.add(
+        setting(
+            "cost.sharedServerPerHour",
+            null,
+            dollars(us.sharedServerPerHour()),
+            "the shared PostgreSQL server"));
+    s.add(
+        setting(
+            "cost.sharedServerApps",
+            null,
+            Integer.toString(us.sharedServerApps()),
+            "apps the shared server is sized for"));
+    s.add(
+        setting(
+            "cost.sharedDatabaseGb",
+            null,
+            dollars(us.sharedDatabaseGb()),
+            "storage counted per shared-mode app"));
     return List.copyOf(s);
   }
 
@@ -331,8 +373,18 @@ public final class ReviewAppConfigSection implements ConfigSection<ReviewAppConf
 
     ReviewAppConfig.Lifecycle lifecycle = lifecycle(v, gc);
 
+    PriceTable prices =
+        new PriceTable(
+            money(v, "cost.instancePerHour"),
+            v.parse(P + "cost.rdsPerHour", ReviewAppConfigSection::rdsPrices).orElse(Map.of()),
+            money(v, "cost.rdsUnknownPerHour"),
+            money(v, "cost.storagePerGbMonth"),
+            money(v, "cost.sharedServerPerHour"),
+            v.integer(P + "cost.sharedServerApps", 1, 1_000_000),
+            money(v, "cost.sharedDatabaseGb"));
+    CostModel costs = new CostModel(prices, new Footprint(cpu, memory), headroom / 100.0);
     return new ReviewAppConfig(
-        new ReviewAppSettings(hosts, scheme, recheck, readyRecheck, sleepAfter),
+        new ReviewAppSettings(hosts, scheme, recheck, readyRecheck, sleepAfter, costs),
         databases,
         new ReviewAppConfig.SharedPostgres(jdbcUrl, username, password),
         new ReviewAppConfig.Nomad(
@@ -399,6 +451,7 @@ public final class ReviewAppConfigSection implements ConfigSection<ReviewAppConf
     int quotaMax = v.integer(P + "quota.max", 0, 1_000_000);
     Duration quotaRecheck =
         v.duration(P + "quota.recheck", Duration.ofMillis(100), Duration.ofHours(1));
+    double maxDollarsPerHour = money(v, "quota.maxDollarsPerHour");
     return new ReviewAppConfig.Lifecycle(
         source,
         githubApi,
@@ -410,7 +463,50 @@ public final class ReviewAppConfigSection implements ConfigSection<ReviewAppConf
         new GuardLimits(maxDeletions, maxShare, shareFloor),
         guardInterval,
         quotaMax,
-        quotaRecheck);
+        quotaRecheck,
+        maxDollarsPerHour);
+  }
+
+  /** A price as the defaults are written: plain decimal, no exponent. */
+  private static String dollars(double value) {
+    return java.math.BigDecimal.valueOf(value).stripTrailingZeros().toPlainString();
+  }
+
+  /** A number of dollars (or GB) >= 0; a problem naming the key otherwise. */
+  private static double money(ConfigValues v, String key) {
+    return v.parse(P + key, ReviewAppConfigSection::amount).orElse(0.0);
+  }
+
+  private static double amount(String text) {
+    double value;
+    try {
+      value = Double.parseDouble(text.trim());
+    } catch (NumberFormatException e) {
+      throw new IllegalArgumentException("must be a number >= 0, e.g. 0.096");
+    }
+    if (!(value >= 0) || Double.isInfinite(value)) {
+      throw new IllegalArgumentException("must be a number >= 0, e.g. 0.096");
+    }
+    return value;
+  }
+
+  /** {@code db.t3.micro=0.018,db.t3.small=0.036}. */
+  private static Map<String, Double> rdsPrices(String text) {
+    Map<String, Double> prices = new java.util.TreeMap<>();
+    for (String entry : text.split(",")) {
+      if (entry.isBlank()) {
+        continue;
+      }
+      int eq = entry.indexOf('=');
+      if (eq <= 0 || !entry.substring(0, eq).trim().matches("db\\.[a-z0-9]+\\.[a-z0-9]+")) {
+        throw new IllegalArgumentException(
+            "must be class=dollars pairs separated by commas, e.g. db.t3.micro=0.018, got '"
+                + entry.trim()
+                + "'");
+      }
+      prices.put(entry.substring(0, eq).trim(), amount(entry.substring(eq + 1)));
+    }
+    return prices;
   }
 
   private static Optional<String> optional(ConfigValues v, String key) {

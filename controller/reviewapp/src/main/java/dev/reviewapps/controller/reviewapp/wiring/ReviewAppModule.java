@@ -38,6 +38,7 @@ import dev.reviewapps.controller.reviewapp.nomad.ReviewAppJobs;
 import dev.reviewapps.controller.reviewapp.nomad.SdkNomadJobs;
 import dev.reviewapps.controller.reviewapp.orphans.OrphanSweep;
 import dev.reviewapps.controller.reviewapp.postgres.JdbcSharedDatabases;
+import dev.reviewapps.controller.reviewapp.quota.Budget;
 import dev.reviewapps.controller.reviewapp.quota.Quota;
 import dev.reviewapps.controller.reviewapp.routes.ConsulRouteTable;
 import dev.reviewapps.controller.reviewapp.teardown.Teardown;
@@ -136,7 +137,16 @@ public final class ReviewAppModule extends AbstractModule {
         Clock.systemUTC(),
         teardown,
         ReviewAppReconciler.StepObserver.NONE,
-        new LifecyclePolicies(quota, expiry, config.lifecycle().quotaRecheck()));
+        new LifecyclePolicies(
+            quota,
+            new Budget(
+                kv,
+                layout,
+                config.lifecycle().maxDollarsPerHour(),
+                spec ->
+                    config.reviewApps().costs().perHour(jobs.allocations(spec), spec.database())),
+            expiry,
+            config.lifecycle().quotaRecheck()));
   }
 
   /**

@@ -143,6 +143,63 @@ class ReviewAppModuleTest {
   }
 
   @Test
+  void pricesAndTheBudgetAreReadAndNonsenseIsNamed() throws Exception {
+    ReviewAppConfig defaults = section(STACK_CONFIG);
+    assertThat(defaults.lifecycle().maxDollarsPerHour()).isZero();
+    assertThat(
+            defaults
+                .reviewApps()
+                .costs()
+                .database(
+                    new dev.reviewapps.model.spec.Database.Instance(
+                        "db.t3.micro", 20, Optional.empty())))
+        .isCloseTo(0.018 + 20 * 0.115 / 730, org.assertj.core.data.Offset.offset(1e-12));
+
+    String set =
+        STACK_CONFIG.replace(
+            "\"gc\": {",
+            "\"cost\": { \"rdsPerHour\": \"db.t3.micro=0.5\", \"instancePerHour\": \"1\" },"
+                + " \"quota\": { \"maxDollarsPerHour\": \"2.5\" }, \"gc\": {");
+    ReviewAppConfig read = section(set);
+    assertThat(read.lifecycle().maxDollarsPerHour()).isEqualTo(2.5);
+    assertThat(
+            read.reviewApps()
+                .costs()
+                .database(
+                    new dev.reviewapps.model.spec.Database.Instance(
+                        "db.t3.micro", 20, Optional.empty())))
+        .isCloseTo(0.5 + 20 * 0.115 / 730, org.assertj.core.data.Offset.offset(1e-12));
+
+    String bad =
+        set.replace("db.t3.micro=0.5", "db.t3.micro=0.5,t3micro")
+            .replace("\"instancePerHour\": \"1\"", "\"instancePerHour\": \"-1\"")
+            .replace("\"2.5\"", "\"lots\"");
+    assertThatThrownBy(() -> ConfigLoader.load(Optional.of(file(bad)), Map.of()))
+        .isInstanceOfSatisfying(
+            InvalidConfig.class,
+            e ->
+                assertThat(e.problems())
+                    .anySatisfy(
+                        p ->
+                            assertThat(p)
+                                .startsWith("reviewapp.cost.rdsPerHour")
+                                .contains("class=dollars pairs")
+                                .contains("'t3micro'"))
+                    .anySatisfy(
+                        p ->
+                            assertThat(p)
+                                .startsWith("reviewapp.cost.instancePerHour")
+                                .contains("must be a number >= 0"))
+                    .anySatisfy(
+                        p ->
+                            assertThat(p)
+                                .startsWith(
+                                    "reviewapp.quota.maxDollarsPerHour"
+                                        + " (REVIEW_APPS_QUOTA_MAX_DOLLARS_PER_HOUR)")
+                                .contains("must be a number >= 0")));
+  }
+
+  @Test
   void badSettingsAreReportedWithFieldAndVariableAndNeverThePassword() throws Exception {
     String json =
         STACK_CONFIG
