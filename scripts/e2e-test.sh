@@ -13,7 +13,10 @@
 #     app; then it is put to sleep again, so that 4 tears down a sleeping app;
 #  4. deploy-b is deleted from the bare repository: within one GC period every trace of it is
 #     gone (route, Nomad jobs and processes, database and role, credentials and every other KV
-#     key, status, inventory, S3 assets) and deploy-a still serves.
+#     key, status, inventory, S3 assets) and deploy-a still serves;
+#  7. the GitHub stand-in (scripts/lib/fake_github.py) was told each commit as a deployment whose
+#     statuses follow the app (deploy-b: in_progress, success with its URL, inactive after the
+#     teardown) and holds one comment per pull request, edited in place.
 # The stack runs as production does (STACK_SECURE=1, see scripts/lib/stack.sh): Consul and Nomad
 # over mutual TLS only, Consul enforcing ACLs with deploy/acl/'s policies, and the controller, the
 # router and CI (reviewctl) each with its own certificate and token. E2E_SECURE=0 runs it plain.
@@ -90,6 +93,7 @@ commit_b=$(git -C "$repo" rev-parse deploy-b)
 
 export STACK_GIT_REPO="$repo" STACK_GC_INTERVAL="${GC_INTERVAL_SECONDS}s" STACK_GC_GRACE=0s
 stack_start_infra || fail_now "the stack starts"
+stack_start_github deploy-a=11 deploy-b=12 || fail_now "the GitHub stand-in starts"
 stack_start_controller || fail_now "the controller starts"
 
 s3_put_asset() { curl -fsS -o /dev/null -X PUT --data "/* $1 */" "$AWS_HTTP/$STACK_ASSETS_BUCKET/assets/$1/app.css"; }
@@ -320,5 +324,23 @@ check "no process of deploy-b [${left_pids}]" [ -z "${left_pids// /}" ]
 check "no database or role of deploy-b" [ "$(db_count deploy-b)$(role_count deploy-b)" = 00 ]
 check "no S3 assets of deploy-b" [ "$(s3_asset_count deploy-b)" = 0 ]
 check "the router answers 404 for deploy-b" [ "$(router_code deploy-b)" = 404 ]
+
+echo "--- 7. what GitHub was told (the stand-in's record)"
+gh_state() { curl -fsS -m 5 "$STACK_GITHUB_API/_state"; }
+gh_field() { json_field "$(gh_state)" "$1"; }
+# deploy-b: one commit, so one deployment; its statuses end inactive after the teardown.
+gh_b_states="[s['state'] for s in d['statuses'] if s['deployment'] in [x['id'] for x in d['deployments'] if x['environment'] == 'deploy-b']]"
+gh_b_inactive() { [ "$(gh_field "($gh_b_states or [''])[-1]")" = inactive ]; }
+check "deploy-b's GitHub deployment ends inactive after its teardown" wait_until 30 "deploy-b inactive on GitHub" gh_b_inactive
+check "deploy-b: one transient deployment, in_progress then success with its URL" eval \
+  '[ "$(gh_field "len([x for x in d[\"deployments\"] if x[\"environment\"] == \"deploy-b\" and x[\"transient_environment\"]])")" = 1 ] &&
+   [ "$(gh_field "\"in_progress\" in $gh_b_states and \"success\" in $gh_b_states")" = True ] &&
+   [ "$(gh_field "any(s[\"environment_url\"] == \"http://$(app_host deploy-b)\" for s in d[\"statuses\"])")" = True ]'
+check "deploy-a: a deployment per commit (2), the newest success" eval \
+  '[ "$(gh_field "len([x for x in d[\"deployments\"] if x[\"environment\"] == \"deploy-a\"])")" = 2 ]'
+gh_b_comment="[c for c in d['comments'].values() if c['issue'] == 12]"
+check "deploy-b's pull request has one comment, edited in place, saying it is deleted" eval \
+  '[ "$(gh_field "len($gh_b_comment)")" = 1 ] && [ "$(gh_field "$gh_b_comment[0][\"edits\"] > 0 and \"deleted\" in $gh_b_comment[0][\"body\"]")" = True ]'
+check "every GitHub call carried the token" [ "$(gh_field "d['unauthorized']")" = 0 ]
 check "deploy-a still serves through the router" [ "$(router_code deploy-a)" = 200 ]
 check "deploy-a's assets are still in S3" [ "$(s3_asset_count deploy-a)" = 1 ]

@@ -310,6 +310,20 @@ EOF
   stack_log "router  $ROUTER_HTTP (status http://127.0.0.1:$ROUTER_STATUS_PORT/router-status)"
 }
 
+# stack_start_github BRANCH=PR...: the GitHub stand-in (scripts/lib/fake_github.py) for repository
+# acme/shop with those open pull requests; the controller then reports deployments and comments
+# to it (STACK_GITHUB_API). GET $STACK_GITHUB_API/_state shows what it holds.
+stack_start_github() {
+  local port
+  port=$(free_port)
+  /usr/bin/python3 "$STACK_LIB/fake_github.py" "$port" acme/shop "$@" >"$STACK_DIR/logs/github.log" 2>&1 &
+  stack_track github $!
+  STACK_GITHUB_API="http://127.0.0.1:$port"
+  stack_wait github 10 "GitHub stand-in on $port" http_ok "$STACK_GITHUB_API/_state" ||
+    { stack_fail github "$STACK_DIR/logs/github.log"; return 1; }
+  stack_log "github  $STACK_GITHUB_API (stand-in, repository acme/shop)"
+}
+
 # Prometheus scraping the controller's /metrics (port chosen here, before the controller
 # starts), the router's metrics and itself, with the production alert rules loaded.
 stack_start_prometheus() {
@@ -418,7 +432,7 @@ stack_reviewapp_config() {
       "shared": { "jdbcUrl": "$PG_ADMIN_JDBC", "username": "postgres", "endpoint": "127.0.0.1:$PG_PORT",
                   "templates": "$STACK_TEMPLATE_DB" }
     },
-    "assets": { "bucket": "$STACK_ASSETS_BUCKET", "prefix": "assets/" },
+    "assets": { "bucket": "$STACK_ASSETS_BUCKET", "prefix": "assets/" },$(stack_github_config)
     "gc": {
       "repository": "${STACK_GIT_REPO:-}",
       "interval": "${STACK_GC_INTERVAL:-10s}",
@@ -426,6 +440,12 @@ stack_reviewapp_config() {
     }
   }
 EOF
+}
+
+# The github keys when the GitHub stand-in runs (a token the stand-in requires, any value).
+stack_github_config() {
+  [ -n "${STACK_GITHUB_API:-}" ] || return 0
+  printf '\n    "github": { "repository": "acme/shop", "apiUrl": "%s", "token": "e2e-token" },' "$STACK_GITHUB_API"
 }
 
 # stack_check_controller_jar: the controller jar exists and holds the ReviewApp reconciler (the

@@ -14,6 +14,7 @@ import dev.reviewapps.model.ReviewApp;
 import dev.reviewapps.model.json.ParseResult;
 import dev.reviewapps.model.json.ReviewAppJson;
 import dev.reviewapps.model.naming.AppName;
+import dev.reviewapps.model.spec.ReviewAppSpec;
 import dev.reviewapps.model.spec.Ttl;
 import dev.reviewapps.model.status.ConditionStatus;
 import dev.reviewapps.model.status.ConditionType;
@@ -105,6 +106,17 @@ public final class ReviewAppReconciler implements Reconciler {
     /** Told when a sleeping app wakes: a wake counts as activity for its TTL. */
     default void woke(String app) {}
 
+    /**
+     * Told when the phase of an app with a valid spec changes (GitHub deployments and the PR
+     * comment); {@code timeToReady} is there when it became Ready for a spec this controller saw
+     * written. Must not block.
+     */
+    default void phaseChanged(
+        String app, ReviewAppSpec spec, ReviewAppStatus status, Optional<Duration> timeToReady) {}
+
+    /** Told when an app is gone: its teardown finished (or nothing was left). Must not block. */
+    default void gone(String app) {}
+
     Policies NONE = new Policies() {};
   }
 
@@ -129,6 +141,9 @@ public final class ReviewAppReconciler implements Reconciler {
   private final RolloutTimings timings;
   private final Map<String, SeenSpec> firstSeen = new ConcurrentHashMap<>();
   private final Map<String, Phase> phases = new ConcurrentHashMap<>();
+  // The phase the stored status had before this controller's last write, per app: a phase change
+  // is reported to GitHub once, not again for every app when the controller restarts.
+  private final Map<String, Phase> storedBefore = new ConcurrentHashMap<>();
   private final Map<String, Instant> notReadySince = new ConcurrentHashMap<>();
   // The spec index of the last invalid update logged per app: one WARN line per rejected version.
   private final Map<String, Long> invalidUpdateLogged = new ConcurrentHashMap<>();
@@ -249,7 +264,11 @@ public final class ReviewAppReconciler implements Reconciler {
       statuses.forget(app);
       timings.forget(app);
       costs.forget(app);
-      return absentSpec.reconcile(app);
+      Result absent = absentSpec.reconcile(app);
+      if (absent instanceof Result.Done && inventories.read(app).index() == 0) {
+        policies.gone(app);
+      }
+      return absent;
     }
     long index = specEntry.get().modifyIndex();
     Instant now = clock.instant();
@@ -374,6 +393,16 @@ public final class ReviewAppReconciler implements Reconciler {
     }
     ReviewAppStatus written = writeStatus(run, index, outcomes, invalidUpdate, Optional.empty());
     Phase before = phaseWritten(run.app(), written.phase());
+    if (storedBefore.remove(run.app()) != written.phase()) {
+      SeenSpec seen = firstSeen.get(run.app());
+      policies.phaseChanged(
+          run.app(),
+          run.spec(),
+          written,
+          written.phase() == Phase.Ready && seen != null && seen.index() == index
+              ? Optional.of(Duration.between(seen.at(), clock.instant()))
+              : Optional.empty());
+    }
     if (before != written.phase()) {
       // Reasons and messages only: they are written for status and never hold a secret.
       LOG.info(
@@ -413,6 +442,7 @@ public final class ReviewAppReconciler implements Reconciler {
     return statuses.update(
         run.app(),
         current -> {
+          storedBefore.put(run.app(), current.phase());
           ReviewAppStatus next =
               invalidUpdate.isPresent()
                   ? current.withCondition(

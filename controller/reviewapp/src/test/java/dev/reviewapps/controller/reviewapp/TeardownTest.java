@@ -606,4 +606,17 @@ class TeardownTest {
     assertThat(controller.reconciler().reconcile(name)).isEqualTo(Result.done());
     assertThat(status(name)).isEmpty();
   }
+
+  @Test
+  void wakeSleepAndActivityKeysOfANameWithNoAppAreDeleted() throws Exception {
+    String name = "deploy-td-nobody";
+    TearingDownController controller = controller();
+    for (String key :
+        List.of(world.layout.wake(name), world.layout.sleep(name), world.layout.activity(name))) {
+      world.kv.put(key, "1764748800".getBytes(StandardCharsets.UTF_8));
+      assertThat(controller.reconciler().reconcile(name)).isEqualTo(Result.done());
+      assertThat(world.kv.get(key)).as(key).isEmpty();
+    }
+    assertThat(world.kv.get(world.layout.inventory(name))).isEmpty();
+  }
 }

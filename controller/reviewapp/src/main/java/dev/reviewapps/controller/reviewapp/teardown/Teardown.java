@@ -166,8 +166,15 @@ public final class Teardown implements ReviewAppReconciler.AbsentSpec {
     InventoryStore.Versioned read = inventories.read(app);
     if (read.index() == 0) {
       // Nothing was ever created (an invalid spec, say) or the teardown is finished: only a
-      // status can be left over.
-      if (kv.get(layout.status(app)).isPresent() || kv.get(layout.phase(app)).isPresent()) {
+      // status can be left over, or a wake, sleep or activity key written for a name that has no
+      // app (the router and reviewctl write them; their watches bring the name here).
+      if (java.util.stream.Stream.of(
+              layout.status(app),
+              layout.phase(app),
+              layout.wake(app),
+              layout.sleep(app),
+              layout.activity(app))
+          .anyMatch(key -> kv.get(key).isPresent())) {
         statuses.delete(app);
         LOG.info("app {} had a status but no inventory: status deleted", app);
       }

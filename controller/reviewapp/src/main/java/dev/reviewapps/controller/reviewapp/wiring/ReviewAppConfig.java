@@ -27,7 +27,17 @@ public record ReviewAppConfig(
     Assets assets,
     Gc gc,
     TeardownSettings teardown,
-    Lifecycle lifecycle) {
+    Lifecycle lifecycle,
+    GitHub github) {
+
+  /**
+   * GitHub deployments and the PR comment: off while {@code repository} is empty.
+   *
+   * @param repository {@code owner/name}
+   * @param apiUrl {@code https://api.github.com} or an Enterprise {@code https://host/api/v3}
+   * @param token a token that may write deployments and issue comments; a secret
+   */
+  public record GitHub(Optional<String> repository, URI apiUrl, Optional<Secret> token) {}
 
   /** The shared PostgreSQL server as the controller reaches it (CREATEROLE and CREATEDB). */
   public record SharedPostgres(String jdbcUrl, String username, Secret password) {}

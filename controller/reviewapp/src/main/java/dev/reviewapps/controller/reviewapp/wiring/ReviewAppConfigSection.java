@@ -150,6 +150,20 @@ public final class ReviewAppConfigSection implements ConfigSection<ReviewAppConf
     s.add(setting("gc.source", "REVIEW_APPS_GC_SOURCE", "git", "git or github"));
     s.add(setting("gc.listingTimeout", null, "1m", "how long one branch listing may take"));
     s.add(setting("gc.github.apiUrl", null, "https://api.github.com", "GitHub API base"));
+    s.add(
+        setting(
+            "github.repository",
+            "REVIEW_APPS_GITHUB_REPOSITORY",
+            "",
+            "owner/name: deployments and PR comments; empty: off"));
+    s.add(
+        setting(
+            "github.apiUrl",
+            "REVIEW_APPS_GITHUB_API_URL",
+            "https://api.github.com",
+            "GitHub API base for deployments and comments"));
+    s.add(
+        setting("github.token", "GITHUB_TOKEN", "", "token for deployments and comments, secret"));
     s.add(setting("gc.github.token", "REVIEW_APPS_GITHUB_TOKEN", "", "GitHub token, secret"));
     s.add(setting("ttl.default", "REVIEW_APPS_TTL_DEFAULT", "", "TTL of specs without one"));
     s.add(setting("orphans.interval", null, "1h", "how often the orphan sweep runs"));
@@ -383,6 +397,17 @@ public final class ReviewAppConfigSection implements ConfigSection<ReviewAppConf
             v.integer(P + "cost.sharedServerApps", 1, 1_000_000),
             money(v, "cost.sharedDatabaseGb"));
     CostModel costs = new CostModel(prices, new Footprint(cpu, memory), headroom / 100.0);
+    Optional<String> githubRepository = optional(v, "github.repository");
+    if (githubRepository.isPresent()
+        && !githubRepository.get().matches("[A-Za-z0-9_.-]+/[A-Za-z0-9_.-]+")) {
+      // Not echoed: a URL given by mistake may carry credentials.
+      v.problem(v.label(P + "github.repository") + ": must be owner/name, e.g. acme/shop");
+    }
+    ReviewAppConfig.GitHub github =
+        new ReviewAppConfig.GitHub(
+            githubRepository,
+            httpUri(v, "github.apiUrl").orElse(URI.create("https://invalid")),
+            optional(v, "github.token").map(Secret::new));
     return new ReviewAppConfig(
         new ReviewAppSettings(hosts, scheme, recheck, readyRecheck, sleepAfter, costs),
         databases,
@@ -396,7 +421,8 @@ public final class ReviewAppConfigSection implements ConfigSection<ReviewAppConf
         assets,
         gc,
         teardown,
-        lifecycle);
+        lifecycle,
+        github);
   }
 
   private static ReviewAppConfig.Lifecycle lifecycle(ConfigValues v, ReviewAppConfig.Gc gc) {

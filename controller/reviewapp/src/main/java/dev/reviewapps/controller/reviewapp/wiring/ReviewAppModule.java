@@ -14,6 +14,8 @@ import dev.reviewapps.controller.engine.Reconciler;
 import dev.reviewapps.controller.git.BranchSource;
 import dev.reviewapps.controller.git.GitHubBranchSource;
 import dev.reviewapps.controller.git.GitLsRemoteBranchSource;
+import dev.reviewapps.controller.github.GitHubApi;
+import dev.reviewapps.controller.github.GitHubReporter;
 import dev.reviewapps.controller.resilience.OutsideSystems;
 import dev.reviewapps.controller.reviewapp.GuardedProviders;
 import dev.reviewapps.controller.reviewapp.ReviewAppProviders;
@@ -45,6 +47,7 @@ import dev.reviewapps.controller.reviewapp.teardown.Teardown;
 import dev.reviewapps.controller.reviewapp.teardown.TeardownGate;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -146,7 +149,25 @@ public final class ReviewAppModule extends AbstractModule {
                 spec ->
                     config.reviewApps().costs().perHour(jobs.allocations(spec), spec.database())),
             expiry,
-            config.lifecycle().quotaRecheck()));
+            config.lifecycle().quotaRecheck(),
+            github(config.github())));
+  }
+
+  /** The GitHub reporter when a repository is configured. */
+  private static Optional<GitHubReporter> github(ReviewAppConfig.GitHub github) {
+    return github
+        .repository()
+        .map(
+            repository ->
+                new GitHubReporter(
+                    new GitHubApi(
+                        github.apiUrl(),
+                        repository,
+                        github.token().map(t -> t.value()),
+                        Duration.ofMinutes(15),
+                        Clock.systemUTC(),
+                        d -> Thread.sleep(d.toMillis())),
+                    Duration.ofMinutes(1)));
   }
 
   /**
