@@ -2,28 +2,26 @@ package dev.reviewapps.controller.reviewapp;
 
 import dev.reviewapps.controller.reviewapp.aws.CapacityProvider;
 import dev.reviewapps.controller.reviewapp.aws.Footprint;
-import dev.reviewapps.controller.reviewapp.inventory.Inventory;
-import dev.reviewapps.controller.reviewapp.inventory.InventoryStore;
+import dev.reviewapps.controller.reviewapp.capacity.CapacitySizer;
 import dev.reviewapps.controller.reviewapp.nomad.ReviewAppJobs;
 import dev.reviewapps.model.status.ConditionType;
-import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 
 /**
- * CapacityReady: records this app's allocations in its inventory, then sizes the cluster for the
- * allocations of every app's inventory together. A sleeping app's web and worker count for nothing,
- * so its capacity is given back. A shortfall is reported but does not stop the app: Nomad places
- * what fits and queues the rest until room appears.
+ * CapacityReady: records this app's allocations in its inventory (a sleeping app's web and worker
+ * count for nothing, so its capacity is given back) and, when they changed, nudges the {@link
+ * CapacitySizer}, which sizes the cluster for every app together. The condition reports the last
+ * sizing. A shortfall is reported but does not stop the app: Nomad places what fits and queues the
+ * rest until room appears.
  */
 final class CapacityStep implements Step {
 
-  private final CapacityProvider capacity;
-  private final InventoryStore inventories;
+  private final CapacitySizer sizer;
   private final ReviewAppJobs jobs;
 
-  CapacityStep(CapacityProvider capacity, InventoryStore inventories, ReviewAppJobs jobs) {
-    this.capacity = capacity;
-    this.inventories = inventories;
+  CapacityStep(CapacitySizer sizer, ReviewAppJobs jobs) {
+    this.sizer = sizer;
     this.jobs = jobs;
   }
 
@@ -35,16 +33,23 @@ final class CapacityStep implements Step {
   @Override
   public StepOutcome run(Reconciliation run) {
     List<Footprint> mine = jobs.allocations(run.spec(), run.asleep());
-    run.updateInventory(i -> i.withAllocations(mine));
-    List<Footprint> all = new ArrayList<>(mine);
-    for (Inventory other : inventories.all()) {
-      if (!other.app().equals(run.app())) {
-        all.addAll(other.allocations());
-      }
+    boolean changed = !run.inventory().allocations().equals(mine);
+    if (changed) {
+      run.updateInventory(i -> i.withAllocations(mine));
     }
-    CapacityProvider.CapacityOutcome outcome = capacity.ensure(all);
-    return outcome instanceof CapacityProvider.CapacityOutcome.Sufficient
-        ? new StepOutcome.Ready("Sized", outcome.message())
-        : new StepOutcome.Degraded("InsufficientCapacity", outcome.message());
+    if (changed || sizer.last().isEmpty()) {
+      sizer.nudge();
+    }
+    Optional<CapacityProvider.CapacityOutcome> last = sizer.last();
+    if (last.isEmpty() || (changed && sizer.deferred())) {
+      return new StepOutcome.Ready(
+          "Recorded",
+          "footprint recorded; the leader sizes the cluster within "
+              + sizer.debounce().toMillis()
+              + " ms");
+    }
+    return last.get() instanceof CapacityProvider.CapacityOutcome.Sufficient
+        ? new StepOutcome.Ready("Sized", last.get().message())
+        : new StepOutcome.Degraded("InsufficientCapacity", last.get().message());
   }
 }

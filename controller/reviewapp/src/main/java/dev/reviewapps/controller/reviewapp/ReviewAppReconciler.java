@@ -6,6 +6,7 @@ import dev.reviewapps.controller.consul.KvEntry;
 import dev.reviewapps.controller.engine.Reconciler;
 import dev.reviewapps.controller.engine.Result;
 import dev.reviewapps.controller.engine.TerminalError;
+import dev.reviewapps.controller.reviewapp.capacity.CapacitySizer;
 import dev.reviewapps.controller.reviewapp.inventory.InventoryStore;
 import dev.reviewapps.controller.reviewapp.nomad.ReviewAppJobs;
 import dev.reviewapps.controller.reviewapp.ownership.OwnershipConflict;
@@ -163,6 +164,38 @@ public final class ReviewAppReconciler implements Reconciler {
       AbsentSpec absentSpec,
       StepObserver observer,
       Policies policies) {
+    this(
+        kv,
+        layout,
+        providers,
+        jobs,
+        databases,
+        settings,
+        registry,
+        clock,
+        absentSpec,
+        observer,
+        policies,
+        CapacitySizer.inline(providers.capacity(), new InventoryStore(kv, layout)));
+  }
+
+  /**
+   * @param sizer sizes the cluster for every app when a footprint changes (the leader's task in the
+   *     controller; {@link CapacitySizer#inline} sizes in the reconcile itself)
+   */
+  public ReviewAppReconciler(
+      KeyValueStore kv,
+      KeyLayout layout,
+      ReviewAppProviders providers,
+      ReviewAppJobs jobs,
+      DatabaseSettings databases,
+      ReviewAppSettings settings,
+      MeterRegistry registry,
+      Clock clock,
+      AbsentSpec absentSpec,
+      StepObserver observer,
+      Policies policies,
+      CapacitySizer sizer) {
     this.policies = policies;
     this.kv = kv;
     this.layout = layout;
@@ -178,7 +211,7 @@ public final class ReviewAppReconciler implements Reconciler {
         List.of(
             new DatabaseStep(
                 providers.credentials(), providers.sharedDatabases(), providers.rds(), databases),
-            new CapacityStep(providers.capacity(), inventories, jobs),
+            new CapacityStep(sizer, jobs),
             new RedisStep(providers.nomad(), jobs, settings.recheck()),
             ReleaseJobStep.migrate(providers.nomad(), jobs, settings.recheck()),
             ReleaseJobStep.seed(providers.nomad(), jobs, settings.recheck()),

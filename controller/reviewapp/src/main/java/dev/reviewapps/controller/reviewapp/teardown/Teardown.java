@@ -5,8 +5,8 @@ import dev.reviewapps.controller.consul.KeyValueStore;
 import dev.reviewapps.controller.engine.Result;
 import dev.reviewapps.controller.reviewapp.ReviewAppProviders;
 import dev.reviewapps.controller.reviewapp.ReviewAppReconciler;
-import dev.reviewapps.controller.reviewapp.aws.Footprint;
 import dev.reviewapps.controller.reviewapp.aws.RdsInstances;
+import dev.reviewapps.controller.reviewapp.capacity.CapacitySizer;
 import dev.reviewapps.controller.reviewapp.credentials.DatabaseCredentials;
 import dev.reviewapps.controller.reviewapp.inventory.Inventory;
 import dev.reviewapps.controller.reviewapp.inventory.InventoryStore;
@@ -101,6 +101,7 @@ public final class Teardown implements ReviewAppReconciler.AbsentSpec {
   private final InventoryStore inventories;
   private final StatusWriter statuses;
   private final ReviewAppProviders providers;
+  private final CapacitySizer sizer;
   private final ReviewAppJobs jobs;
   private final TeardownSettings settings;
   private final TeardownGate gate;
@@ -123,6 +124,34 @@ public final class Teardown implements ReviewAppReconciler.AbsentSpec {
       MeterRegistry registry,
       Clock clock,
       StageObserver observer) {
+    this(
+        kv,
+        layout,
+        providers,
+        jobs,
+        settings,
+        gate,
+        registry,
+        clock,
+        observer,
+        CapacitySizer.inline(providers.capacity(), new InventoryStore(kv, layout)));
+  }
+
+  /**
+   * @param sizer sizes the cluster once the app's footprint is forgotten (the reconciler's)
+   */
+  public Teardown(
+      KeyValueStore kv,
+      KeyLayout layout,
+      ReviewAppProviders providers,
+      ReviewAppJobs jobs,
+      TeardownSettings settings,
+      TeardownGate gate,
+      MeterRegistry registry,
+      Clock clock,
+      StageObserver observer,
+      CapacitySizer sizer) {
+    this.sizer = sizer;
     this.kv = kv;
     this.layout = layout;
     this.inventories = new InventoryStore(kv, layout);
@@ -426,19 +455,18 @@ public final class Teardown implements ReviewAppReconciler.AbsentSpec {
   }
 
   /**
-   * Sizes the cluster for every other app's allocations, then forgets this app's: a crash in
-   * between sizes it again on resume (ensure is idempotent).
+   * Forgets this app's allocations and asks the sizer to size the cluster without them (a crash in
+   * between is caught by the sizer's periodic pass).
    */
   private void capacity(Run run) {
-    List<Footprint> others = new ArrayList<>();
-    for (Inventory other : inventories.all()) {
-      if (!other.app().equals(run.app)) {
-        others.addAll(other.allocations());
-      }
-    }
-    String outcome = providers.capacity().ensure(others).message();
     run.update(i -> i.withAllocations(List.of()));
-    LOG.info("teardown of {}: capacity recomputed without it: {}", run.app, outcome);
+    sizer.nudge();
+    LOG.info(
+        "teardown of {}: allocations forgotten; capacity {}",
+        run.app,
+        sizer.deferred()
+            ? "is sized again by the leader"
+            : sizer.last().map(o -> o.message()).orElse("unknown"));
   }
 
   private Optional<Duration> database(Run run) {

@@ -28,6 +28,7 @@ import dev.reviewapps.controller.reviewapp.aws.RdsInstances;
 import dev.reviewapps.controller.reviewapp.aws.S3AppAssets;
 import dev.reviewapps.controller.reviewapp.aws.SdkRdsInstances;
 import dev.reviewapps.controller.reviewapp.aws.StaticCapacity;
+import dev.reviewapps.controller.reviewapp.capacity.CapacitySizer;
 import dev.reviewapps.controller.reviewapp.credentials.ConsulCredentialStore;
 import dev.reviewapps.controller.reviewapp.credentials.PasswordGenerator;
 import dev.reviewapps.controller.reviewapp.gc.Expiry;
@@ -35,6 +36,7 @@ import dev.reviewapps.controller.reviewapp.gc.GcRecords;
 import dev.reviewapps.controller.reviewapp.gc.SpecGc;
 import dev.reviewapps.controller.reviewapp.guard.DeletionGuard;
 import dev.reviewapps.controller.reviewapp.guard.GuardCheck;
+import dev.reviewapps.controller.reviewapp.inventory.InventoryStore;
 import dev.reviewapps.controller.reviewapp.nomad.NomadConnection;
 import dev.reviewapps.controller.reviewapp.nomad.ReviewAppJobs;
 import dev.reviewapps.controller.reviewapp.nomad.SdkNomadJobs;
@@ -85,11 +87,13 @@ public final class ReviewAppModule extends AbstractModule {
     OptionalBinder.newOptionalBinder(binder(), TeardownGate.class)
         .setBinding()
         .to(DeletionGuard.class);
-    // Leader-only periodic work: spec GC (branches, TTL), the guard's re-check, orphans.
+    // Leader-only periodic work: spec GC (branches, TTL), the guard's re-check, orphans, and
+    // sizing the cluster (the one writer of its desired capacity).
     Multibinder<LeaderTask> tasks = Multibinder.newSetBinder(binder(), LeaderTask.class);
     tasks.addBinding().to(SpecGc.class);
     tasks.addBinding().to(GuardCheck.class);
     tasks.addBinding().to(OrphanSweep.class);
+    tasks.addBinding().to(CapacitySizer.class);
   }
 
   @Provides
@@ -116,7 +120,8 @@ public final class ReviewAppModule extends AbstractModule {
       ReviewAppConfig config,
       TeardownGate gate,
       Quota quota,
-      Expiry expiry) {
+      Expiry expiry,
+      CapacitySizer sizer) {
     ReviewAppJobs jobs = new ReviewAppJobs(config.jobs(), config.nomad().instance());
     Teardown teardown =
         new Teardown(
@@ -128,7 +133,8 @@ public final class ReviewAppModule extends AbstractModule {
             gate,
             registry,
             Clock.systemUTC(),
-            Teardown.StageObserver.NONE);
+            Teardown.StageObserver.NONE,
+            sizer);
     return new ReviewAppReconciler(
         kv,
         layout,
@@ -150,7 +156,23 @@ public final class ReviewAppModule extends AbstractModule {
                     config.reviewApps().costs().perHour(jobs.allocations(spec), spec.database())),
             expiry,
             config.lifecycle().quotaRecheck(),
-            github(config.github())));
+            github(config.github())),
+        sizer);
+  }
+
+  /**
+   * The one writer of the cluster's size: the leader's task, a pass within 500 ms of a footprint
+   * change and every minute anyway.
+   */
+  @Provides
+  @Singleton
+  CapacitySizer capacitySizer(KeyValueStore kv, KeyLayout layout, ReviewAppProviders providers) {
+    return CapacitySizer.leaderTask(
+        providers.capacity(),
+        new InventoryStore(kv, layout),
+        Duration.ofMillis(500),
+        Duration.ofMinutes(1),
+        Clock.systemUTC());
   }
 
   /** The GitHub reporter when a repository is configured. */

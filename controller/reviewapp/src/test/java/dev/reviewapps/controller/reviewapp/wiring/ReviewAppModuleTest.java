@@ -314,7 +314,7 @@ class ReviewAppModuleTest {
     Set<LeaderTask> tasks = injector.getInstance(Key.get(new TypeLiteral<Set<LeaderTask>>() {}));
     assertThat(tasks)
         .extracting(LeaderTask::name)
-        .containsExactlyInAnyOrder("gc", "deletion-guard", "orphans");
+        .containsExactlyInAnyOrder("gc", "deletion-guard", "orphans", "capacity");
     assertThat(injector.getInstance(DeletionGuard.class))
         .as("one guard, the teardown gate too")
         .isSameAs(injector.getInstance(DeletionGuard.class));
