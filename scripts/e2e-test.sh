@@ -280,8 +280,12 @@ echo "--- 6. deploy-b sleeps, and a request through the router wakes it"
 awake_pids=$(app_pids deploy-b | wc -l)
 ci_reviewctl sleep deploy-b --wait --timeout 60s >>"$STACK_DIR/logs/reviewctl.log" 2>&1
 check "reviewctl sleep: deploy-b Sleeping" [ "$(app_phase deploy-b)" = Sleeping ]
+# Web stops after its shutdown_delay (webShutdownDelay, 30 s), so that requests in flight finish;
+# the controller says Sleeping on WebReady once no allocation is left.
+web_asleep() { [ "$(status_field deploy-b "[c['reason'] for c in d['conditions'] if c['type'] == 'WebReady'][0]")" = Sleeping ]; }
+check "the controller saw web and worker of deploy-b stop" wait_until 90 "web and worker of deploy-b to stop" web_asleep
 asleep_pids() { [ "$(app_pids deploy-b | wc -l)" = 1 ]; }
-check "only Redis runs while deploy-b sleeps ($awake_pids processes awake)" wait_until 30 "web and worker of deploy-b to stop" asleep_pids
+check "only Redis runs while deploy-b sleeps ($awake_pids processes awake)" wait_until 15 "only Redis of deploy-b" asleep_pids
 page=$(curl -s -m 5 -H "Host: $(app_host deploy-b)" -H 'Accept: text/html' -w ' %{http_code}' "$ROUTER_HTTP/")
 check "a browser gets the waiting page at once" eval '[[ "$page" == *"Waking up deploy-b"*" 503" ]]'
 woken_at=$SECONDS
