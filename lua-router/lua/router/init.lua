@@ -227,26 +227,29 @@ local function watcher(name, prefix, on_change)
   assert(ngx.timer.at(0, run))
 end
 
--- Request counts and each app's last request wait in per-worker tables and reach the shared
--- dicts once a second: the request path then takes no shared-dict lock for either.
+-- Request counts wait in a per-worker table and reach the shared dict once a second: the request
+-- path then takes no shared-dict lock for metrics. The same flush records each app's last
+-- request (to the second, which is all the activity report keeps) from the counts' keys, so
+-- sleep on idle adds no work per request.
 local pending = {}
-local seen = {}
+local key_app = {}
 local function flush_counts()
   local counts = pending
   pending = {}
+  local now = ngx.now()
+  local active = {}
   for key, n in pairs(counts) do
     METRICS:incr(key, n, 0)
+    local app = key_app[key]
+    if app then
+      active[app] = true
+    end
   end
-  local last = seen
-  seen = {}
-  for app, at in pairs(last) do
-    local key = "a:" .. app
-    if (ACTIVITY:get(key) or 0) < at then
-      local ok, err = ACTIVITY:set(key, at)
-      if not ok then
-        count("activity_dropped")
-        warn("cannot keep the last request of " .. app .. ": " .. tostring(err))
-      end
+  for app in pairs(active) do
+    local ok, err = ACTIVITY:set("a:" .. app, now)
+    if not ok then
+      count("activity_dropped")
+      warn("cannot keep the last request of " .. app .. ": " .. tostring(err))
     end
   end
 end
@@ -540,19 +543,17 @@ function M.log()
   -- Keys are built once per app and status: no string garbage per request.
   local by_status = request_keys[app]
   if not by_status then
-    -- Hosts that are unknown or invalid ("_..." labels) are no app's activity.
-    by_status = { real = app:sub(1, 1) ~= "_" }
+    by_status = {}
     request_keys[app] = by_status
   end
   local key = by_status[status]
   if not key then
     key = "req\t" .. app .. "\t" .. status
     by_status[status] = key
+    -- Hosts that are unknown or invalid ("_..." labels) are no app's activity.
+    key_app[key] = app:sub(1, 1) ~= "_" and app
   end
   pending[key] = (pending[key] or 0) + 1
-  if by_status.real then
-    seen[app] = ngx.now()
-  end
 end
 
 local function age(name)
