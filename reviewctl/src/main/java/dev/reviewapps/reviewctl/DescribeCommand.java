@@ -14,6 +14,7 @@ import dev.reviewapps.model.spec.ProcessSpec;
 import dev.reviewapps.model.spec.ReviewAppSpec;
 import dev.reviewapps.model.status.Condition;
 import dev.reviewapps.model.status.ReviewAppStatus;
+import dev.reviewapps.model.status.Rollout;
 import dev.reviewapps.model.validation.Violation;
 import dev.reviewapps.tls.TlsFailure;
 import java.io.PrintStream;
@@ -224,6 +225,27 @@ final class DescribeCommand extends AppCommand implements Callable<Integer> {
                         "  " + step, String.format("%.1fs", took.toMillis() / 1000.0)
                       }));
       Table.print(out, steps);
+    }
+    if (!s.rollouts().isEmpty()) {
+      out.println("Rollouts:");
+      List<String[]> history = new ArrayList<>();
+      history.add(new String[] {"  COMMIT", "STARTED", "OUTCOME", "TOOK", "MESSAGE"});
+      for (Rollout r : s.rollouts()) {
+        history.add(
+            new String[] {
+              "  " + r.commit(),
+              r.startedAt().truncatedTo(ChronoUnit.SECONDS).toString(),
+              r.outcome().name(),
+              r.finishedAt()
+                  .map(
+                      end ->
+                          String.format(
+                              "%.1fs", Duration.between(r.startedAt(), end).toMillis() / 1000.0))
+                  .orElse("-"),
+              r.message()
+            });
+      }
+      Table.print(out, history);
     }
   }
 

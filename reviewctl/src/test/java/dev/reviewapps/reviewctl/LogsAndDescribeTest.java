@@ -180,7 +180,8 @@ class LogsAndDescribeTest {
                     ConditionType.DatabaseReady,
                     java.time.Duration.ofMillis(1250),
                     ConditionType.RedisReady,
-                    java.time.Duration.ofMillis(4000))));
+                    java.time.Duration.ofMillis(4000)))
+            .withRolloutOf("0123456789", "abcdef12", created));
     world.kv.put(
         world.layout.inventory(APP),
         InventoryJson.write(
@@ -206,6 +207,7 @@ class LogsAndDescribeTest {
         .contains("Timings (last rollout):")
         .containsPattern("DatabaseReady +1\\.3s")
         .containsPattern("RedisReady +4\\.0s")
+        .containsPattern("Rollouts:\n +COMMIT .*\n +abcdef12 +2026-11-26T07:00:00Z +InProgress +-")
         .containsPattern("nomad-job +deploy-logs\\.seed\\." + FIRST_RELEASE)
         .contains("database ra_deploy_logs at 127.0.0.1:5432")
         .contains("seeded yes")

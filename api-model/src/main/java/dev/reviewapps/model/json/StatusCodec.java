@@ -10,6 +10,7 @@ import dev.reviewapps.model.status.ConditionType;
 import dev.reviewapps.model.status.Cost;
 import dev.reviewapps.model.status.Phase;
 import dev.reviewapps.model.status.ReviewAppStatus;
+import dev.reviewapps.model.status.Rollout;
 import dev.reviewapps.model.validation.JsonPath;
 import dev.reviewapps.model.validation.Rule;
 import dev.reviewapps.model.validation.Violation;
@@ -52,11 +53,7 @@ final class StatusCodec {
     SpecWriter.putOptional(node, "lastError", status.lastError());
     SpecWriter.putOptional(node, "expiresAt", status.expiresAt().map(Instant::toString));
     SpecWriter.putOptional(node, "message", status.message());
-    if (!status.timings().isEmpty()) {
-      ObjectNode timings = node.putObject("timings");
-      // Seconds with millisecond precision: what people read and Prometheus uses.
-      status.timings().forEach((step, took) -> timings.put(step.name(), took.toMillis() / 1000.0));
-    }
+    putTimings(node, status.timings());
     status
         .cost()
         .ifPresent(
@@ -64,7 +61,30 @@ final class StatusCodec {
                 node.putObject("cost")
                     .put("dollarsPerHour", c.dollarsPerHour())
                     .put("dollarsToDate", c.dollarsToDate()));
+    if (!status.rollouts().isEmpty()) {
+      ArrayNode rollouts = node.putArray("rollouts");
+      for (Rollout r : status.rollouts()) {
+        ObjectNode rollout = rollouts.addObject();
+        rollout.put("revision", r.revision());
+        rollout.put("commit", r.commit());
+        rollout.put("startedAt", r.startedAt().toString());
+        rollout.put("outcome", r.outcome().name());
+        SpecWriter.putOptional(rollout, "finishedAt", r.finishedAt().map(Instant::toString));
+        if (!r.message().isEmpty()) {
+          rollout.put("message", r.message());
+        }
+        putTimings(rollout, r.timings());
+      }
+    }
     return node;
+  }
+
+  private static void putTimings(ObjectNode node, Map<ConditionType, Duration> timings) {
+    if (!timings.isEmpty()) {
+      ObjectNode out = node.putObject("timings");
+      // Seconds with millisecond precision: what people read and Prometheus uses.
+      timings.forEach((step, took) -> out.put(step.name(), took.toMillis() / 1000.0));
+    }
   }
 
   static ReviewAppStatus read(JsonNode root, List<Violation> out) {
@@ -98,9 +118,46 @@ final class StatusCodec {
     Optional<String> message = doc.optionalString("message");
     Map<ConditionType, Duration> timings = timings(doc);
     Optional<Cost> cost = cost(doc);
+    List<Rollout> rollouts = new ArrayList<>();
+    List<JsonNode> history = doc.array("rollouts");
+    for (int i = 0; i < history.size(); i++) {
+      ObjectFields fields =
+          ObjectFields.of(history.get(i), JsonPath.index(doc.pathOf("rollouts"), i), out);
+      String revision = fields.requiredString("revision");
+      String commit = fields.requiredString("commit");
+      Optional<Instant> startedAt = instant(fields, "startedAt", true);
+      Optional<Rollout.Outcome> outcome = constant(fields, "outcome", Rollout.Outcome.class);
+      Optional<Instant> finishedAt = instant(fields, "finishedAt", false);
+      String rolloutMessage = fields.optionalString("message").orElse("");
+      Map<ConditionType, Duration> took = timings(fields);
+      fields.rejectUnknown();
+      if (startedAt.isPresent() && outcome.isPresent()) {
+        rollouts.add(
+            new Rollout(
+                revision,
+                commit,
+                startedAt.get(),
+                outcome.get(),
+                finishedAt,
+                rolloutMessage,
+                took));
+      }
+    }
+    if (rollouts.size() > ReviewAppStatus.ROLLOUTS_KEPT) {
+      doc.report("rollouts", Rule.RANGE, "at most " + ReviewAppStatus.ROLLOUTS_KEPT + " entries");
+    }
     doc.rejectUnknown();
     return new ReviewAppStatus(
-        phase, observedIndex, url, conditions, lastError, expiresAt, message, timings, cost);
+        phase,
+        observedIndex,
+        url,
+        conditions,
+        lastError,
+        expiresAt,
+        message,
+        timings,
+        cost,
+        rollouts);
   }
 
   private static Optional<Cost> cost(ObjectFields doc) {

@@ -28,7 +28,11 @@ public record ReviewAppStatus(
     Optional<Instant> expiresAt,
     Optional<String> message,
     Map<ConditionType, Duration> timings,
-    Optional<Cost> cost) {
+    Optional<Cost> cost,
+    List<Rollout> rollouts) {
+
+  /** How many rollouts status keeps, newest first. */
+  public static final int ROLLOUTS_KEPT = 5;
 
   public ReviewAppStatus {
     Objects.requireNonNull(phase, "phase");
@@ -41,6 +45,7 @@ public record ReviewAppStatus(
     ordered.putAll(Objects.requireNonNull(timings, "timings"));
     timings = Collections.unmodifiableMap(ordered);
     Objects.requireNonNull(cost, "cost");
+    rollouts = List.copyOf(rollouts);
   }
 
   /** The status of an app that was just seen: Pending, nothing else known. */
@@ -54,7 +59,8 @@ public record ReviewAppStatus(
         Optional.empty(),
         Optional.empty(),
         Map.of(),
-        Optional.empty());
+        Optional.empty(),
+        List.of());
   }
 
   /** The condition of the given type, if it was ever set. */
@@ -83,32 +89,86 @@ public record ReviewAppStatus(
     conditions.stream().filter(c -> c.type() != type).forEach(next::add);
     next.add(new Condition(type, status, reason, message, since));
     return new ReviewAppStatus(
-        phase, observedIndex, url, next, lastError, expiresAt, this.message, timings, cost);
+        phase,
+        observedIndex,
+        url,
+        next,
+        lastError,
+        expiresAt,
+        this.message,
+        timings,
+        cost,
+        rollouts);
   }
 
   public ReviewAppStatus withPhase(Phase phase) {
     return new ReviewAppStatus(
-        phase, observedIndex, url, conditions, lastError, expiresAt, message, timings, cost);
+        phase,
+        observedIndex,
+        url,
+        conditions,
+        lastError,
+        expiresAt,
+        message,
+        timings,
+        cost,
+        rollouts);
   }
 
   public ReviewAppStatus withObservedIndex(long observedIndex) {
     return new ReviewAppStatus(
-        phase, observedIndex, url, conditions, lastError, expiresAt, message, timings, cost);
+        phase,
+        observedIndex,
+        url,
+        conditions,
+        lastError,
+        expiresAt,
+        message,
+        timings,
+        cost,
+        rollouts);
   }
 
   public ReviewAppStatus withUrl(Optional<String> url) {
     return new ReviewAppStatus(
-        phase, observedIndex, url, conditions, lastError, expiresAt, message, timings, cost);
+        phase,
+        observedIndex,
+        url,
+        conditions,
+        lastError,
+        expiresAt,
+        message,
+        timings,
+        cost,
+        rollouts);
   }
 
   public ReviewAppStatus withLastError(Optional<String> lastError) {
     return new ReviewAppStatus(
-        phase, observedIndex, url, conditions, lastError, expiresAt, message, timings, cost);
+        phase,
+        observedIndex,
+        url,
+        conditions,
+        lastError,
+        expiresAt,
+        message,
+        timings,
+        cost,
+        rollouts);
   }
 
   public ReviewAppStatus withExpiresAt(Optional<Instant> expiresAt) {
     return new ReviewAppStatus(
-        phase, observedIndex, url, conditions, lastError, expiresAt, message, timings, cost);
+        phase,
+        observedIndex,
+        url,
+        conditions,
+        lastError,
+        expiresAt,
+        message,
+        timings,
+        cost,
+        rollouts);
   }
 
   /**
@@ -117,18 +177,81 @@ public record ReviewAppStatus(
    */
   public ReviewAppStatus withTimings(Map<ConditionType, Duration> timings) {
     return new ReviewAppStatus(
-        phase, observedIndex, url, conditions, lastError, expiresAt, message, timings, cost);
+        phase,
+        observedIndex,
+        url,
+        conditions,
+        lastError,
+        expiresAt,
+        message,
+        timings,
+        cost,
+        rollouts);
   }
 
   public ReviewAppStatus withMessage(Optional<String> message) {
     return new ReviewAppStatus(
-        phase, observedIndex, url, conditions, lastError, expiresAt, message, timings, cost);
+        phase,
+        observedIndex,
+        url,
+        conditions,
+        lastError,
+        expiresAt,
+        message,
+        timings,
+        cost,
+        rollouts);
   }
 
   /** What the app costs (dollars per hour and to date), as the controller last worked it out. */
   public ReviewAppStatus withCost(Optional<Cost> cost) {
     return new ReviewAppStatus(
-        phase, observedIndex, url, conditions, lastError, expiresAt, message, timings, cost);
+        phase,
+        observedIndex,
+        url,
+        conditions,
+        lastError,
+        expiresAt,
+        message,
+        timings,
+        cost,
+        rollouts);
+  }
+
+  /**
+   * Records this reconcile in the rollout history: a {@code revision} other than the newest
+   * rollout's starts a new one (an unfinished one before it becomes {@code Superseded}); the newest
+   * then takes this status's timings and ends {@code Ready} or {@code Failed} with its phase. Call
+   * it after phase, lastError and timings are set.
+   */
+  public ReviewAppStatus withRolloutOf(String revision, String commit, Instant now) {
+    List<Rollout> next = new ArrayList<>(rollouts);
+    Rollout newest = next.isEmpty() ? null : next.get(0);
+    if (newest == null || !newest.revision().equals(revision)) {
+      if (newest != null && newest.outcome() == Rollout.Outcome.InProgress) {
+        next.set(0, newest.ended(Rollout.Outcome.Superseded, "", now));
+      }
+      newest = Rollout.started(revision, commit, now);
+      next.add(0, newest);
+    }
+    Rollout updated = newest.withTimings(timings);
+    if (phase == Phase.Ready && newest.outcome() != Rollout.Outcome.Ready) {
+      updated = updated.ended(Rollout.Outcome.Ready, "", now);
+    } else if (phase == Phase.Failed && newest.outcome() == Rollout.Outcome.InProgress) {
+      updated = updated.ended(Rollout.Outcome.Failed, lastError.orElse(""), now);
+    }
+    next.set(0, updated);
+    return new ReviewAppStatus(
+        phase,
+        observedIndex,
+        url,
+        conditions,
+        lastError,
+        expiresAt,
+        message,
+        timings,
+        cost,
+        next.subList(0, Math.min(next.size(), ROLLOUTS_KEPT)));
   }
 
   private static List<Condition> inTypeOrder(List<Condition> conditions) {

@@ -68,7 +68,8 @@ class ReviewAppStatusTest {
                     Optional.empty(),
                     Optional.empty(),
                     java.util.Map.of(),
-                    Optional.empty()))
+                    Optional.empty(),
+                    List.of()))
         .isInstanceOf(IllegalArgumentException.class);
   }
 
@@ -103,6 +104,72 @@ class ReviewAppStatusTest {
                         .getBytes(StandardCharsets.UTF_8))
                 .violations())
         .hasSize(2);
+  }
+
+  @Test
+  void eachRevisionIsOneRolloutThatEndsReadyFailedOrSuperseded() {
+    ReviewAppStatus status =
+        ReviewAppStatus.pending(1)
+            .withPhase(Phase.Provisioning)
+            .withRolloutOf("rev1", "aaa", T0)
+            .withPhase(Phase.Ready)
+            .withTimings(java.util.Map.of(ConditionType.WebReady, java.time.Duration.ofSeconds(4)))
+            .withRolloutOf("rev1", "aaa", T1)
+            // A sleep, a wake or another resync of the same revision is no new rollout.
+            .withPhase(Phase.Sleeping)
+            .withRolloutOf("rev1", "aaa", T2);
+    assertThat(status.rollouts()).hasSize(1);
+    Rollout first = status.rollouts().get(0);
+    assertThat(first.outcome()).isEqualTo(Rollout.Outcome.Ready);
+    assertThat(first.startedAt()).isEqualTo(T0);
+    assertThat(first.finishedAt()).contains(T1);
+    assertThat(first.timings())
+        .containsEntry(ConditionType.WebReady, java.time.Duration.ofSeconds(4));
+
+    ReviewAppStatus next =
+        status
+            .withPhase(Phase.Deploying)
+            .withRolloutOf("rev2", "bbb", T1)
+            .withRolloutOf("rev3", "ccc", T2)
+            .withPhase(Phase.Failed)
+            .withLastError(Optional.of("MigrationFailed: exit 1"))
+            .withRolloutOf("rev3", "ccc", T2);
+    assertThat(next.rollouts())
+        .extracting(Rollout::commit, Rollout::outcome)
+        .containsExactly(
+            org.assertj.core.groups.Tuple.tuple("ccc", Rollout.Outcome.Failed),
+            org.assertj.core.groups.Tuple.tuple("bbb", Rollout.Outcome.Superseded),
+            org.assertj.core.groups.Tuple.tuple("aaa", Rollout.Outcome.Ready));
+    assertThat(next.rollouts().get(0).message()).isEqualTo("MigrationFailed: exit 1");
+    // A failed rollout that a retry brings up ends Ready.
+    assertThat(
+            next.withPhase(Phase.Ready)
+                .withRolloutOf("rev3", "ccc", T2)
+                .rollouts()
+                .get(0)
+                .outcome())
+        .isEqualTo(Rollout.Outcome.Ready);
+
+    ReviewAppStatus many = next;
+    for (int i = 0; i < 10; i++) {
+      many = many.withRolloutOf("r" + i, "c" + i, T2);
+    }
+    assertThat(many.rollouts()).hasSize(ReviewAppStatus.ROLLOUTS_KEPT);
+    assertThat(many.rollouts().get(0).commit()).isEqualTo("c9");
+    byte[] written = ReviewAppJson.writeStatus(next);
+    assertThat(ReviewAppJson.parseStatus(written).toOptional()).contains(next);
+    assertThat(new String(written, StandardCharsets.UTF_8))
+        .contains(
+            "\"rollouts\":[{\"revision\":\"rev3\",\"commit\":\"ccc\","
+                + "\"startedAt\":\"2026-11-26T10:10:00Z\",\"outcome\":\"Failed\"");
+    assertThat(
+            ReviewAppJson.parseStatus(
+                    "{\"phase\":\"Ready\",\"rollouts\":[{\"revision\":\"r\",\"outcome\":\"Done\"}]}"
+                        .getBytes(StandardCharsets.UTF_8))
+                .violations())
+        .extracting(v -> v.path())
+        .containsExactlyInAnyOrder(
+            "$.rollouts[0].commit", "$.rollouts[0].startedAt", "$.rollouts[0].outcome");
   }
 
   @Test

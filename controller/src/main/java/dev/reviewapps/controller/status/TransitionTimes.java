@@ -43,6 +43,7 @@ final class TransitionTimes {
         next.expiresAt(),
         next.message(),
         next.timings(),
-        next.cost());
+        next.cost(),
+        next.rollouts());
   }
 }

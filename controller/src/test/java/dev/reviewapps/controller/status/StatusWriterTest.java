@@ -74,7 +74,8 @@ class StatusWriterTest {
                         Optional.empty(),
                         Optional.empty(),
                         java.util.Map.of(),
-                        Optional.empty()));
+                        Optional.empty(),
+                        List.of()));
     assertThat(same.condition(ConditionType.DatabaseReady).orElseThrow().lastTransitionTime())
         .isEqualTo(T0);
     assertThat(same.condition(ConditionType.DatabaseReady).orElseThrow().reason())

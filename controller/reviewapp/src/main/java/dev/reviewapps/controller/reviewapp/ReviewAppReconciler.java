@@ -8,6 +8,7 @@ import dev.reviewapps.controller.engine.Result;
 import dev.reviewapps.controller.engine.TerminalError;
 import dev.reviewapps.controller.reviewapp.capacity.CapacitySizer;
 import dev.reviewapps.controller.reviewapp.inventory.InventoryStore;
+import dev.reviewapps.controller.reviewapp.naming.ShortHash;
 import dev.reviewapps.controller.reviewapp.nomad.ReviewAppJobs;
 import dev.reviewapps.controller.reviewapp.ownership.OwnershipConflict;
 import dev.reviewapps.controller.status.StatusWriter;
@@ -472,6 +473,8 @@ public final class ReviewAppReconciler implements Reconciler {
     Optional<Instant> expiresAt = policies.expiresAt(run.app(), index, run.spec().ttl());
     StepOutcome awake = sleep.awake(run);
     Cost cost = costs.account(run);
+    // One rollout per applied spec value, whatever the Consul index of the key that holds it.
+    String revision = ShortHash.of(run.inventory().appliedSpec().orElse(""), 10);
     return statuses.update(
         run.app(),
         current -> {
@@ -516,7 +519,8 @@ public final class ReviewAppReconciler implements Reconciler {
               .withLastError(lastError)
               .withExpiresAt(expiresAt)
               .withTimings(timings.of(run.app()).orElse(current.timings()))
-              .withCost(Optional.of(cost));
+              .withCost(Optional.of(cost))
+              .withRolloutOf(revision, run.spec().commit(), now);
         });
   }
 

@@ -2,6 +2,7 @@ package dev.reviewapps.controller.reviewapp;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.tuple;
 import static org.awaitility.Awaitility.await;
 
 import com.hashicorp.nomad.apimodel.Job;
@@ -14,6 +15,7 @@ import dev.reviewapps.model.status.ConditionStatus;
 import dev.reviewapps.model.status.ConditionType;
 import dev.reviewapps.model.status.Phase;
 import dev.reviewapps.model.status.ReviewAppStatus;
+import dev.reviewapps.model.status.Rollout;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.math.BigInteger;
 import java.time.Duration;
@@ -122,6 +124,13 @@ class StatusThroughTheEngineTest {
     assertThat(after.condition(ConditionType.Valid).orElseThrow().status())
         .isEqualTo(ConditionStatus.True);
     assertThat(after.lastError()).isEmpty();
+    // Two rollouts, newest first: the invalid update was none.
+    assertThat(after.rollouts())
+        .extracting(Rollout::commit, Rollout::outcome)
+        .containsExactly(
+            tuple("aaaa3333", Rollout.Outcome.Ready), tuple("aaaa1111", Rollout.Outcome.Ready));
+    assertThat(after.rollouts().get(1).timings()).isEqualTo(timings);
+    assertThat(after.rollouts().get(0).finishedAt()).isPresent();
   }
 
   @Test
@@ -170,6 +179,11 @@ class StatusThroughTheEngineTest {
     await().atMost(Duration.ofSeconds(120)).until(() -> readyAt(name, fixed));
     assertThat(status(name).orElseThrow().condition(ConditionType.Seeded).orElseThrow().reason())
         .isEqualTo("Seeded");
+    assertThat(status(name).orElseThrow().rollouts())
+        .extracting(Rollout::commit, Rollout::outcome)
+        .containsExactly(
+            tuple("cccc2222", Rollout.Outcome.Ready), tuple("cccc1111", Rollout.Outcome.Failed));
+    assertThat(status(name).orElseThrow().rollouts().get(1).message()).contains("SeedFailed");
   }
 
   @Test
