@@ -4,11 +4,11 @@ MVN   ?= mvn
 MVNFLAGS ?= -B --no-transfer-progress
 # Debian packages the build, the tests, the demo and the benchmarks use (python3-yaml: the CI
 # config checks of reviewctl; systemd: systemd-analyze for the units in deploy/; openssl: the
-# router's TLS test).
+# router's TLS test; chromium, chromium-driver: the dashboard's browser test, headless).
 APT_PACKAGES := openjdk-17-jdk-headless maven git curl procps iproute2 util-linux \
   python3 python3-psycopg2 python3-redis python3-yaml \
   postgresql redis-server nginx libnginx-mod-http-lua lua-cjson prometheus wrk lua-busted lua-socket \
-  systemd openssl
+  systemd openssl chromium chromium-driver
 
 .PHONY: all deps build test test-java test-lua bench bench-router demo clean format
 

@@ -66,6 +66,7 @@ cat >"$work/controller.json" <<EOF
   "http": { "bind": "127.0.0.1", "port": $http_port },
   "reviewapp": {
     "hostTemplate": "{name}.review.test",
+    "dashboard": { "port": 0 },
     "nomad": { "address": "http://127.0.0.1:$nowhere", "driver": "raw_exec" },
     "database": {
       "shared": { "jdbcUrl": "jdbc:postgresql://127.0.0.1:$nowhere/postgres", "endpoint": "127.0.0.1:$nowhere",

@@ -219,9 +219,11 @@ PYEOF
 for conf in "$work/nomad-controller.json" "$DEPLOY/systemd/controller.json.example"; do
   nowhere=$(free_port)
   port=$(free_port)
-  env -u CONSUL_HTTP_TOKEN -u NOMAD_TOKEN -u REVIEW_APPS_POSTGRES_PASSWORD \
+  dashboard_port=$(free_port)
+  env -u CONSUL_HTTP_TOKEN -u NOMAD_TOKEN -u REVIEW_APPS_POSTGRES_PASSWORD -u REVIEW_APPS_DASHBOARD_TOKEN \
     CONSUL_HTTP_ADDR="http://127.0.0.1:$nowhere" NOMAD_ADDR="http://127.0.0.1:$nowhere" \
     REVIEW_APPS_HTTP_BIND=127.0.0.1 REVIEW_APPS_HTTP_PORT="$port" \
+    REVIEW_APPS_DASHBOARD_BIND=127.0.0.1 REVIEW_APPS_DASHBOARD_PORT="$dashboard_port" \
     REVIEW_APPS_POSTGRES_JDBC_URL="jdbc:postgresql://127.0.0.1:$nowhere/postgres" \
     REVIEW_APPS_AWS_ENDPOINT="http://127.0.0.1:$nowhere" REVIEW_APPS_CAPACITY_PROVIDER=static \
     java -Xmx128m -XX:+UseSerialGC -XX:TieredStopAtLevel=1 -jar "$CONTROLLER_JAR" controller \

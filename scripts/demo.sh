@@ -87,6 +87,7 @@ cat <<EOF
  In a browser:         http://$host:$ROUTER_PORT/   (*.localhost resolves to 127.0.0.1)
  Queue a worker job:   curl -H 'Host: $host' -X POST --data 'hello' $ROUTER_HTTP/jobs
 
+ Dashboard:            $DASHBOARD_HTTP/   (every app, live; this one at $DASHBOARD_HTTP/apps/$NAME)
  Status:               curl -s '$CONSUL_HTTP/v1/kv/$STACK_PREFIX/status/$NAME?raw'
  Router table:         curl -s http://127.0.0.1:$ROUTER_STATUS_PORT/router-status
  Controller metrics:   $CONTROLLER_HTTP/metrics

@@ -20,6 +20,7 @@
 # The stack runs as production does (STACK_SECURE=1, see scripts/lib/stack.sh): Consul and Nomad
 # over mutual TLS only, Consul enforcing ACLs with deploy/acl/'s policies, and the controller, the
 # router and CI (reviewctl) each with its own certificate and token. E2E_SECURE=0 runs it plain.
+# Also (2c) the dashboard lists both apps and shows deploy-a's conditions, allocations and log.
 # Prints `e2e: N passed, M failed`; exit status 0 only when nothing failed.
 set -uo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
@@ -165,6 +166,14 @@ prom_query() { curl -fsS -G "$PROM_HTTP/api/v1/query" --data-urlencode "query=$1
 prom_sees() { prom_query "$1" | grep -q "\"value\":\[[0-9.]*,\"$2\"\]"; }
 check "Prometheus scrapes the controller (up == 1)" wait_until 30 "Prometheus scrape" prom_sees 'up{job="review-apps-controller"}' 1
 check "Prometheus has review_apps{phase=\"Ready\"} == 2" wait_until 30 "review_apps metric" prom_sees 'sum(review_apps{phase="Ready"})' 2
+
+echo "--- 2c. the dashboard"
+dash() { curl -fsS -m 5 "$DASHBOARD_HTTP$1"; }
+dash_lists_both() { [ "$(dash / | grep -c 'class="phase phase-ready">Ready<')" = 2 ]; }
+check "the dashboard lists deploy-a and deploy-b as Ready" wait_until 10 "dashboard list" dash_lists_both
+dash_page() { dash /apps/deploy-a | grep -q "$1"; }
+check "deploy-a's dashboard page shows its rollout, its web allocation and its web log" \
+  eval 'dash_page "<td>WebReady</td>" && dash_page "<td>Ready</td>" && dash_page "web listening on"'
 
 if [ "$STACK_SECURE" = 1 ]; then
   echo "--- 2a. TLS and least privilege"

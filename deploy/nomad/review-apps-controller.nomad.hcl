@@ -94,6 +94,11 @@ job "review-apps-controller" {
       port "http" {
         to = 9090
       }
+      # The read-only dashboard (controller/reviewapp/README.md, "Dashboard"); off loopback it
+      # needs its token (dashboard_token in the job's Nomad variable).
+      port "dashboard" {
+        to = 8090
+      }
     }
 
     # Prometheus finds the instances through this service (consul_sd_configs), and Consul
@@ -136,7 +141,7 @@ job "review-apps-controller" {
 
       config {
         image = var.image
-        ports = ["http"]
+        ports = ["http", "dashboard"]
         # The configuration rendered below, where the image's ENTRYPOINT reads it.
         mount {
           type     = "bind"
@@ -170,6 +175,7 @@ job "review-apps-controller" {
               "nomad": { "address": "${var.nomad_address}", "datacenter": "${var.apps_datacenter}", "driver": "docker" },
               "aws": { "region": "${var.aws_region}" },
               "capacity": { "provider": "asg", "asgName": "${var.asg_name}" },
+              "dashboard": { "bind": "0.0.0.0", "port": 8090 },
               "database": {
                 "shared": { "jdbcUrl": "${var.postgres_jdbc_url}", "username": "${var.postgres_user}", "endpoint": "${var.postgres_endpoint}" }
               }
@@ -190,6 +196,7 @@ job "review-apps-controller" {
           CONSUL_HTTP_TOKEN={{ .consul_token }}
           NOMAD_TOKEN={{ .nomad_token }}
           REVIEW_APPS_POSTGRES_PASSWORD={{ .postgres_password }}
+          REVIEW_APPS_DASHBOARD_TOKEN={{ .dashboard_token }}
           {{- end }}
         EOT
       }

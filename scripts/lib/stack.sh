@@ -433,6 +433,7 @@ stack_reviewapp_config() {
                   "templates": "$STACK_TEMPLATE_DB" }
     },
     "assets": { "bucket": "$STACK_ASSETS_BUCKET", "prefix": "assets/" },$(stack_github_config)
+    "dashboard": { "bind": "127.0.0.1", "port": ${DASHBOARD_PORT:-0} },
     "gc": {
       "repository": "${STACK_GIT_REPO:-}",
       "interval": "${STACK_GC_INTERVAL:-10s}",
@@ -468,6 +469,8 @@ sys.exit(0 if any(n.endswith("reviewapp/ReviewAppReconciler.class") for n in nam
 # the history.
 stack_start_controller() {
   stack_check_controller_jar || return 1
+  # The dashboard's port, chosen once: a restarted controller serves it where it was.
+  DASHBOARD_PORT=${DASHBOARD_PORT:-$(free_port)}
   local conf
   conf=$(stack_controller_config)
   # A copy, taken once, for the same reason as the devstack jar's; a restart runs the same build.
@@ -485,6 +488,7 @@ stack_start_controller() {
     >>"$STACK_DIR/logs/controller.log" 2>&1 &
   stack_track controller $!
   CONTROLLER_HTTP="http://127.0.0.1:$CONTROLLER_HTTP_PORT"
+  DASHBOARD_HTTP="http://127.0.0.1:$DASHBOARD_PORT"
   stack_wait controller 90 "controller /healthz on $CONTROLLER_HTTP_PORT" http_ok "$CONTROLLER_HTTP/healthz" ||
     { stack_fail controller "$STACK_DIR/logs/controller.log"; return 1; }
   stack_log "controller $CONTROLLER_HTTP/metrics"

@@ -7,10 +7,12 @@ import dev.reviewapps.controller.consul.KvEntry;
 import dev.reviewapps.controller.reviewapp.inventory.Inventory;
 import dev.reviewapps.controller.reviewapp.inventory.Resource;
 import dev.reviewapps.controller.reviewapp.nomad.ReviewAppJobs;
+import dev.reviewapps.controller.reviewapp.view.Ages;
+import dev.reviewapps.controller.reviewapp.view.AppView;
+import dev.reviewapps.controller.reviewapp.view.NomadTasks;
+import dev.reviewapps.controller.reviewapp.view.SpecText;
 import dev.reviewapps.model.ReviewApp;
 import dev.reviewapps.model.json.ReviewAppJson;
-import dev.reviewapps.model.spec.Database;
-import dev.reviewapps.model.spec.ProcessSpec;
 import dev.reviewapps.model.spec.ReviewAppSpec;
 import dev.reviewapps.model.status.Condition;
 import dev.reviewapps.model.status.ReviewAppStatus;
@@ -78,7 +80,7 @@ final class DescribeCommand extends AppCommand implements Callable<Integer> {
     out.println(
         "Last request: "
             + app.lastRequest()
-                .map(t -> t + " (" + Durations.age(Duration.between(t, now)) + " ago)")
+                .map(t -> t + " (" + Ages.of(Duration.between(t, now)) + " ago)")
                 .orElse("none reported by the router"));
     spec(out, app);
     status(out, app, status, now);
@@ -135,10 +137,10 @@ final class DescribeCommand extends AppCommand implements Callable<Integer> {
     out.println("  Branch:    " + s.branch());
     out.println("  Commit:    " + s.commit());
     out.println("  Image:     " + s.image());
-    out.println("  Database:  " + database(s.database()));
+    out.println("  Database:  " + SpecText.database(s.database()));
     out.println("  Redis:     " + s.redis().map(r -> r.image()).orElse("none"));
-    out.println("  Web:       " + process(s.processes().web()));
-    s.processes().worker().ifPresent(w -> out.println("  Worker:    " + process(w)));
+    out.println("  Web:       " + SpecText.process(s.processes().web()));
+    s.processes().worker().ifPresent(w -> out.println("  Worker:    " + SpecText.process(w)));
     out.println(
         "  TTL:       "
             + s.ttl().map(Object::toString).orElse("none (lives until its branch is deleted)"));
@@ -147,26 +149,6 @@ final class DescribeCommand extends AppCommand implements Callable<Integer> {
             + s.sleepAfter()
                 .map(a -> a.duration().isPresent() ? "after " + a + " without a request" : "never")
                 .orElse("after the controller's default (reviewapp.sleep.defaultAfter)"));
-  }
-
-  private static String database(Database d) {
-    if (d instanceof Database.Shared shared) {
-      return "shared" + shared.template().map(t -> " (template " + t + ")").orElse("");
-    }
-    return d.mode();
-  }
-
-  private static String process(ProcessSpec p) {
-    return p.count()
-        + " x "
-        + p.command()
-        + " ("
-        + p.cpuMhz()
-        + " MHz, "
-        + p.memoryMb()
-        + " MB"
-        + p.healthPath().map(h -> ", health check " + h).orElse("")
-        + ")";
   }
 
   private void status(PrintStream out, AppView app, Optional<ReviewAppStatus> status, Instant now) {
@@ -207,7 +189,7 @@ final class DescribeCommand extends AppCommand implements Callable<Integer> {
             c.reason(),
             c.lastTransitionTime()
                 + " ("
-                + Durations.age(Duration.between(c.lastTransitionTime(), now))
+                + Ages.of(Duration.between(c.lastTransitionTime(), now))
                 + " ago)",
             c.message()
           });
@@ -251,8 +233,8 @@ final class DescribeCommand extends AppCommand implements Callable<Integer> {
 
   private static String relative(Duration untilThen) {
     return untilThen.isNegative()
-        ? Durations.age(untilThen.negated()) + " ago"
-        : "in " + Durations.age(untilThen);
+        ? Ages.of(untilThen.negated()) + " ago"
+        : "in " + Ages.of(untilThen);
   }
 
   private void inventory(PrintStream out, AppView app, Optional<Inventory> inventory) {

@@ -23,19 +23,4 @@ final class Durations implements ITypeConverter<Duration> {
           "'" + text + "' is not a duration such as 30s, 10m or 1h30m");
     }
   }
-
-  /** A short age as kubectl prints it: {@code 42s}, {@code 5m}, {@code 3h}, {@code 2d}. */
-  static String age(Duration d) {
-    long s = Math.max(0, d.toSeconds());
-    if (s < 120) {
-      return s + "s";
-    }
-    if (s < 120 * 60) {
-      return s / 60 + "m";
-    }
-    if (s < 48 * 3600) {
-      return s / 3600 + "h";
-    }
-    return s / 86400 + "d";
-  }
 }

@@ -7,6 +7,8 @@ import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.reviewapps.controller.consul.KvEntry;
+import dev.reviewapps.controller.reviewapp.view.Ages;
+import dev.reviewapps.controller.reviewapp.view.AppView;
 import java.io.IOException;
 import java.time.Duration;
 import java.time.Instant;
@@ -86,13 +88,13 @@ final class GetCommand extends AppCommand implements Callable<Integer> {
             a.name(),
             a.phase(),
             a.parsedStatus().flatMap(s -> s.url()).orElse("-"),
-            a.since().map(t -> Durations.age(Duration.between(t, now))).orElse("-"),
+            a.since().map(t -> Ages.of(Duration.between(t, now))).orElse("-"),
             a.commit().map(c -> c.substring(0, Math.min(8, c.length()))).orElse("-"),
             a.parsedStatus()
                 .flatMap(s -> s.cost())
                 .map(c -> String.format(java.util.Locale.ROOT, "$%.4f", c.dollarsPerHour()))
                 .orElse("-"),
-            a.lastRequest().map(t -> Durations.age(Duration.between(t, now)) + " ago").orElse("-")
+            a.lastRequest().map(t -> Ages.of(Duration.between(t, now)) + " ago").orElse("-")
           });
     }
     Table.print(out(), rows);

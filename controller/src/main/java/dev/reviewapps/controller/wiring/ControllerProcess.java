@@ -51,6 +51,7 @@ public final class ControllerProcess implements LeaderCallbacks, AutoCloseable {
   private final PrometheusMeterRegistry registry;
   private final LeaderElection election;
   private final List<LeaderTask> leaderTasks;
+  private final List<ProcessService> services;
 
   // Guarded by this.
   private Optional<Engine> engine = Optional.empty();
@@ -70,8 +71,10 @@ public final class ControllerProcess implements LeaderCallbacks, AutoCloseable {
       WorkQueueMeters queueMeters,
       ReconcileMeters reconcileMeters,
       PrometheusMeterRegistry registry,
-      Set<LeaderTask> leaderTasks) {
+      Set<LeaderTask> leaderTasks,
+      Set<ProcessService> services) {
     this.config = config;
+    this.services = List.copyOf(services);
     this.leaderTasks = List.copyOf(leaderTasks);
     this.connection = connection;
     this.store = store;
@@ -95,6 +98,15 @@ public final class ControllerProcess implements LeaderCallbacks, AutoCloseable {
     }
     synchronized (this) {
       health = Optional.of(server);
+    }
+    for (ProcessService service : services) {
+      try {
+        service.start();
+      } catch (IOException e) {
+        server.close();
+        services.forEach(ProcessService::close);
+        throw new UncheckedIOException(e.getMessage(), e);
+      }
     }
     election.start();
     log.info(
@@ -192,6 +204,7 @@ public final class ControllerProcess implements LeaderCallbacks, AutoCloseable {
       server = health;
     }
     server.ifPresent(HealthServer::close);
+    services.forEach(ProcessService::close);
     try {
       connection.close();
     } catch (IOException e) {
@@ -207,6 +220,7 @@ public final class ControllerProcess implements LeaderCallbacks, AutoCloseable {
     }
     election.abandon();
     health.ifPresent(HealthServer::close);
+    services.forEach(ProcessService::close);
     try {
       connection.close();
     } catch (IOException e) {

@@ -33,6 +33,7 @@ public final class EngineModule extends AbstractModule {
     bind(LoggingReconciler.class).in(Singleton.class);
     // Leader-only periodic tasks: none by default; the ReviewApp module adds garbage collection.
     Multibinder.newSetBinder(binder(), LeaderTask.class);
+    Multibinder.newSetBinder(binder(), ProcessService.class);
   }
 
   @Provides

@@ -3,6 +3,7 @@ package dev.reviewapps.controller.reviewapp.wiring;
 import dev.reviewapps.controller.reviewapp.DatabaseSettings;
 import dev.reviewapps.controller.reviewapp.ReviewAppSettings;
 import dev.reviewapps.controller.reviewapp.aws.Footprint;
+import dev.reviewapps.controller.reviewapp.dashboard.DashboardSettings;
 import dev.reviewapps.controller.reviewapp.guard.GuardLimits;
 import dev.reviewapps.controller.reviewapp.nomad.ReviewAppJobs;
 import dev.reviewapps.controller.reviewapp.teardown.TeardownSettings;
@@ -28,7 +29,8 @@ public record ReviewAppConfig(
     Gc gc,
     TeardownSettings teardown,
     Lifecycle lifecycle,
-    GitHub github) {
+    GitHub github,
+    DashboardSettings dashboard) {
 
   /**
    * GitHub deployments and the PR comment: off while {@code repository} is empty.

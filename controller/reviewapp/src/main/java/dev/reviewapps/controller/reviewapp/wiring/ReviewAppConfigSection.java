@@ -10,6 +10,7 @@ import dev.reviewapps.controller.reviewapp.ReviewAppSettings;
 import dev.reviewapps.controller.reviewapp.aws.Footprint;
 import dev.reviewapps.controller.reviewapp.cost.CostModel;
 import dev.reviewapps.controller.reviewapp.cost.PriceTable;
+import dev.reviewapps.controller.reviewapp.dashboard.DashboardSettings;
 import dev.reviewapps.controller.reviewapp.guard.GuardLimits;
 import dev.reviewapps.controller.reviewapp.nomad.ReviewAppJobs;
 import dev.reviewapps.controller.reviewapp.nomad.TaskDriver;
@@ -165,6 +166,20 @@ public final class ReviewAppConfigSection implements ConfigSection<ReviewAppConf
     s.add(
         setting("github.token", "GITHUB_TOKEN", "", "token for deployments and comments, secret"));
     s.add(setting("gc.github.token", "REVIEW_APPS_GITHUB_TOKEN", "", "GitHub token, secret"));
+    s.add(setting("dashboard.enabled", "REVIEW_APPS_DASHBOARD_ENABLED", "true", "serve it"));
+    s.add(
+        setting(
+            "dashboard.bind",
+            "REVIEW_APPS_DASHBOARD_BIND",
+            "127.0.0.1",
+            "address of the dashboard; not loopback: a token is required"));
+    s.add(setting("dashboard.port", "REVIEW_APPS_DASHBOARD_PORT", "8090", "0: a free port"));
+    s.add(
+        setting(
+            "dashboard.token",
+            "REVIEW_APPS_DASHBOARD_TOKEN",
+            "",
+            "bearer token or basic-auth password of the dashboard, secret; empty: open"));
     s.add(setting("ttl.default", "REVIEW_APPS_TTL_DEFAULT", "", "TTL of specs without one"));
     s.add(setting("orphans.interval", null, "1h", "how often the orphan sweep runs"));
     s.add(setting("orphans.dryRun", "REVIEW_APPS_ORPHANS_DRY_RUN", "true", "true: only list"));
@@ -408,6 +423,7 @@ public final class ReviewAppConfigSection implements ConfigSection<ReviewAppConf
             githubRepository,
             httpUri(v, "github.apiUrl").orElse(URI.create("https://invalid")),
             optional(v, "github.token").map(Secret::new));
+    DashboardSettings dashboard = dashboard(v);
     return new ReviewAppConfig(
         new ReviewAppSettings(hosts, scheme, recheck, readyRecheck, sleepAfter, costs),
         databases,
@@ -422,7 +438,33 @@ public final class ReviewAppConfigSection implements ConfigSection<ReviewAppConf
         gc,
         teardown,
         lifecycle,
-        github);
+        github,
+        dashboard);
+  }
+
+  private static DashboardSettings dashboard(ConfigValues v) {
+    boolean enabled = v.bool(P + "dashboard.enabled");
+    String bind = v.text(P + "dashboard.bind");
+    int port = v.integer(P + "dashboard.port", 0, 65535);
+    Optional<String> token = optional(v, "dashboard.token");
+    if (enabled && token.isEmpty() && !loopback(bind)) {
+      v.problem(
+          v.label(P + "dashboard.token")
+              + ": required when "
+              + v.label(P + "dashboard.bind")
+              + " is not a loopback address (got '"
+              + bind
+              + "'); the dashboard is open only on loopback");
+    }
+    return new DashboardSettings(enabled, bind, port, token);
+  }
+
+  /** A literal loopback address or localhost: no name is looked up to decide. */
+  private static boolean loopback(String bind) {
+    return bind.equals("localhost")
+        || bind.equals("::1")
+        || bind.equals("[::1]")
+        || bind.matches("127\\.\\d{1,3}\\.\\d{1,3}\\.\\d{1,3}");
   }
 
   private static ReviewAppConfig.Lifecycle lifecycle(ConfigValues v, ReviewAppConfig.Gc gc) {

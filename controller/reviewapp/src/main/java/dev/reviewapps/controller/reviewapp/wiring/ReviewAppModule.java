@@ -31,6 +31,8 @@ import dev.reviewapps.controller.reviewapp.aws.StaticCapacity;
 import dev.reviewapps.controller.reviewapp.capacity.CapacitySizer;
 import dev.reviewapps.controller.reviewapp.credentials.ConsulCredentialStore;
 import dev.reviewapps.controller.reviewapp.credentials.PasswordGenerator;
+import dev.reviewapps.controller.reviewapp.dashboard.DashboardModel;
+import dev.reviewapps.controller.reviewapp.dashboard.DashboardServer;
 import dev.reviewapps.controller.reviewapp.gc.Expiry;
 import dev.reviewapps.controller.reviewapp.gc.GcRecords;
 import dev.reviewapps.controller.reviewapp.gc.SpecGc;
@@ -47,6 +49,8 @@ import dev.reviewapps.controller.reviewapp.quota.Quota;
 import dev.reviewapps.controller.reviewapp.routes.ConsulRouteTable;
 import dev.reviewapps.controller.reviewapp.teardown.Teardown;
 import dev.reviewapps.controller.reviewapp.teardown.TeardownGate;
+import dev.reviewapps.controller.reviewapp.view.AppViews;
+import dev.reviewapps.controller.wiring.ProcessService;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Clock;
 import java.time.Duration;
@@ -54,6 +58,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.function.Supplier;
+import org.apache.http.HttpHost;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
 import software.amazon.awssdk.auth.credentials.AwsCredentialsProviderChain;
@@ -94,6 +99,20 @@ public final class ReviewAppModule extends AbstractModule {
     tasks.addBinding().to(GuardCheck.class);
     tasks.addBinding().to(OrphanSweep.class);
     tasks.addBinding().to(CapacitySizer.class);
+    // Served by every controller, leader or not: it only reads.
+    Multibinder.newSetBinder(binder(), ProcessService.class).addBinding().to(DashboardServer.class);
+  }
+
+  @Provides
+  @Singleton
+  DashboardServer dashboard(KeyValueStore kv, KeyLayout layout, ReviewAppConfig config) {
+    return new DashboardServer(
+        config.dashboard(),
+        new DashboardModel(
+            new AppViews(kv, layout),
+            nomad(config.nomad()),
+            HttpHost.create(config.nomad().address().toString()),
+            Clock.systemUTC()));
   }
 
   @Provides

@@ -12,11 +12,13 @@ import dev.reviewapps.controller.config.InvalidConfig;
 import dev.reviewapps.controller.engine.LeaderTask;
 import dev.reviewapps.controller.engine.Reconciler;
 import dev.reviewapps.controller.reviewapp.ReviewAppReconciler;
+import dev.reviewapps.controller.reviewapp.dashboard.DashboardServer;
 import dev.reviewapps.controller.reviewapp.guard.DeletionGuard;
 import dev.reviewapps.controller.reviewapp.guard.GuardLimits;
 import dev.reviewapps.controller.reviewapp.nomad.TaskDriver;
 import dev.reviewapps.controller.reviewapp.nomad.TaskRole;
 import dev.reviewapps.controller.wiring.ControllerInjector;
+import dev.reviewapps.controller.wiring.ProcessService;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -372,5 +374,63 @@ class ReviewAppModuleTest {
                             + " 'svn'",
                         "reviewapp.orphans.dryRun (REVIEW_APPS_ORPHANS_DRY_RUN): must be true or"
                             + " false, got 'yes'"));
+  }
+
+  @Test
+  void theDashboardIsOpenOnlyOnLoopbackAndItsTokenIsNeverShown() throws Exception {
+    ReviewAppConfig defaults =
+        ConfigLoader.load(Optional.of(file(STACK_CONFIG)), Map.of())
+            .sections()
+            .get(ReviewAppConfig.class)
+            .orElseThrow();
+    assertThat(defaults.dashboard().enabled()).isTrue();
+    assertThat(defaults.dashboard().bind()).isEqualTo("127.0.0.1");
+    assertThat(defaults.dashboard().port()).isEqualTo(8090);
+    assertThat(defaults.dashboard().token()).isEmpty();
+
+    assertThatThrownBy(
+            () ->
+                ConfigLoader.load(
+                    Optional.of(file(STACK_CONFIG)),
+                    Map.of("REVIEW_APPS_DASHBOARD_BIND", "0.0.0.0")))
+        .isInstanceOfSatisfying(
+            InvalidConfig.class,
+            e ->
+                assertThat(e.problems())
+                    .anyMatch(
+                        p ->
+                            p.startsWith(
+                                    "reviewapp.dashboard.token (REVIEW_APPS_DASHBOARD_TOKEN):"
+                                        + " required when reviewapp.dashboard.bind")
+                                && p.contains("'0.0.0.0'")));
+    for (String loopback : List.of("127.0.0.1", "127.1.2.3", "::1", "localhost")) {
+      assertThat(
+              ConfigLoader.load(
+                      Optional.of(file(STACK_CONFIG)),
+                      Map.of("REVIEW_APPS_DASHBOARD_BIND", loopback))
+                  .sections()
+                  .get(ReviewAppConfig.class)
+                  .orElseThrow()
+                  .dashboard()
+                  .bind())
+          .isEqualTo(loopback);
+    }
+    ReviewAppConfig exposed =
+        ConfigLoader.load(
+                Optional.of(file(STACK_CONFIG)),
+                Map.of(
+                    "REVIEW_APPS_DASHBOARD_BIND",
+                    "0.0.0.0",
+                    "REVIEW_APPS_DASHBOARD_TOKEN",
+                    "dash-S3cret"))
+            .sections()
+            .get(ReviewAppConfig.class)
+            .orElseThrow();
+    assertThat(exposed.dashboard().token()).contains("dash-S3cret");
+    assertThat(exposed.toString()).doesNotContain("dash-S3cret");
+    assertThat(
+            ControllerInjector.create(ConfigLoader.load(Optional.of(file(STACK_CONFIG)), Map.of()))
+                .getInstance(Key.get(new TypeLiteral<Set<ProcessService>>() {})))
+        .hasAtLeastOneElementOfType(DashboardServer.class);
   }
 }

@@ -1,6 +1,7 @@
-package dev.reviewapps.reviewctl;
+package dev.reviewapps.controller.reviewapp.view;
 
 import dev.reviewapps.controller.consul.KvEntry;
+import dev.reviewapps.controller.reviewapp.UnixSeconds;
 import dev.reviewapps.controller.reviewapp.inventory.Inventory;
 import dev.reviewapps.controller.reviewapp.inventory.InventoryJson;
 import dev.reviewapps.model.ReviewApp;
@@ -17,7 +18,7 @@ import java.util.Optional;
  * which may be missing (a spec the controller has not seen yet; an app being torn down after its
  * spec was deleted).
  */
-record AppView(
+public record AppView(
     String name,
     Optional<KvEntry> spec,
     Optional<KvEntry> status,
@@ -25,22 +26,22 @@ record AppView(
     Optional<KvEntry> activity) {
 
   /** When the router last reported a request for the app (sleep on idle counts from it). */
-  Optional<java.time.Instant> lastRequest() {
-    return activity.flatMap(e -> dev.reviewapps.controller.reviewapp.UnixSeconds.parse(e.value()));
+  public Optional<Instant> lastRequest() {
+    return activity.flatMap(e -> UnixSeconds.parse(e.value()));
   }
 
   /** The spec, when present and valid. */
-  Optional<ReviewApp> parsedSpec() {
+  public Optional<ReviewApp> parsedSpec() {
     return spec.flatMap(e -> ReviewAppJson.parse(e.value()).toOptional());
   }
 
   /** The status, when present and readable. */
-  Optional<ReviewAppStatus> parsedStatus() {
+  public Optional<ReviewAppStatus> parsedStatus() {
     return status.flatMap(e -> ReviewAppJson.parseStatus(e.value()).toOptional());
   }
 
   /** The inventory, when present and readable. */
-  Optional<Inventory> parsedInventory() {
+  public Optional<Inventory> parsedInventory() {
     return inventory.flatMap(
         e -> {
           try {
@@ -56,7 +57,7 @@ record AppView(
    * Deleting} whatever its last status says, because deletion is what it is waiting for. Without a
    * status yet it is {@code Pending}; an unreadable status is {@code Unknown}.
    */
-  String phase() {
+  public String phase() {
     if (spec.isEmpty()) {
       return "Deleting";
     }
@@ -70,7 +71,7 @@ record AppView(
    * The commit of the spec; for an app whose spec is gone (or invalid), the commit it was last
    * running, from the inventory's last applied spec.
    */
-  Optional<String> commit() {
+  public Optional<String> commit() {
     Optional<String> desired = parsedSpec().map(a -> a.spec().commit());
     if (desired.isPresent()) {
       return desired;
@@ -86,14 +87,14 @@ record AppView(
    * When the controller first recorded anything about the app: Consul keeps no write time, so the
    * oldest {@code lastTransitionTime} of the status conditions stands in for a creation time.
    */
-  Optional<Instant> since() {
+  public Optional<Instant> since() {
     return parsedStatus()
         .flatMap(
             s ->
                 s.conditions().stream().map(Condition::lastTransitionTime).min(Instant::compareTo));
   }
 
-  boolean exists() {
+  public boolean exists() {
     return spec.isPresent() || status.isPresent() || inventory.isPresent();
   }
 }

@@ -1,4 +1,4 @@
-package dev.reviewapps.reviewctl;
+package dev.reviewapps.controller.reviewapp.view;
 
 import com.hashicorp.nomad.apimodel.AllocationListStub;
 import com.hashicorp.nomad.javasdk.ErrorResponseException;
@@ -19,12 +19,12 @@ import java.util.regex.Pattern;
  * worker run in the service job {@code <name>}; migrate and seed in one batch job per release,
  * {@code <name>.migrate.<release>} and {@code <name>.seed.<release>}.
  */
-final class NomadTasks {
+public final class NomadTasks {
   /** A release key is {@code ShortHash.of(image + commit, 10)}: ten hex digits. */
   private static final Pattern RELEASE = Pattern.compile("[0-9a-f]{10}");
 
   /** The task roles whose logs can be read. */
-  enum Role {
+  public enum Role {
     web,
     worker,
     migrate,
@@ -33,12 +33,12 @@ final class NomadTasks {
 
   private final NomadApiClient nomad;
 
-  NomadTasks(NomadApiClient nomad) {
+  public NomadTasks(NomadApiClient nomad) {
     this.nomad = nomad;
   }
 
   /** The job ids that may hold {@code role}'s allocations. */
-  List<String> jobIds(String app, Role role) throws IOException, NomadException {
+  public List<String> jobIds(String app, Role role) throws IOException, NomadException {
     return switch (role) {
       case web, worker -> List.of(ReviewAppJobs.serviceJobId(app));
       case migrate, seed -> {
@@ -54,7 +54,8 @@ final class NomadTasks {
   }
 
   /** Every allocation of those jobs that runs {@code role}'s task group, newest first. */
-  List<AllocationListStub> allocations(String app, Role role) throws IOException, NomadException {
+  public List<AllocationListStub> allocations(String app, Role role)
+      throws IOException, NomadException {
     List<AllocationListStub> found = new ArrayList<>();
     String group = role.name().toLowerCase(Locale.ROOT);
     for (String job : jobIds(app, role)) {
@@ -69,7 +70,7 @@ final class NomadTasks {
   }
 
   /** A job's allocations; a job Nomad does not know has none. */
-  List<AllocationListStub> allocationsOf(String job) throws IOException, NomadException {
+  public List<AllocationListStub> allocationsOf(String job) throws IOException, NomadException {
     try {
       return nomad.getJobsApi().allocations(job).getValue();
     } catch (ErrorResponseException e) {
@@ -80,7 +81,7 @@ final class NomadTasks {
     }
   }
 
-  static final Comparator<AllocationListStub> NEWEST_FIRST =
+  public static final Comparator<AllocationListStub> NEWEST_FIRST =
       Comparator.comparing(
               (AllocationListStub a) ->
                   a.getCreateIndex() == null ? BigInteger.ZERO : a.getCreateIndex())
