@@ -6,6 +6,7 @@ import static org.awaitility.Awaitility.await;
 
 import com.hashicorp.nomad.apimodel.Allocation;
 import com.hashicorp.nomad.apimodel.AllocationListStub;
+import com.hashicorp.nomad.apimodel.Deployment;
 import com.hashicorp.nomad.apimodel.Evaluation;
 import com.hashicorp.nomad.apimodel.Job;
 import com.hashicorp.nomad.apimodel.JobSummary;
@@ -14,8 +15,10 @@ import com.hashicorp.nomad.apimodel.NodeListStub;
 import com.hashicorp.nomad.apimodel.Port;
 import com.hashicorp.nomad.apimodel.Resources;
 import com.hashicorp.nomad.apimodel.TaskEvent;
+import com.hashicorp.nomad.apimodel.UpdateStrategy;
 import com.hashicorp.nomad.javasdk.ErrorResponseException;
 import com.hashicorp.nomad.javasdk.NomadApiClient;
+import com.hashicorp.nomad.javasdk.NomadException;
 import com.hashicorp.nomad.javasdk.QueryOptions;
 import com.hashicorp.nomad.javasdk.ServerQueryResponse;
 import com.hashicorp.nomad.javasdk.WaitStrategy;
@@ -161,6 +164,113 @@ class NomadContractTest {
             a -> a.getId().equals(first.getId()) && a.getClientStatus().equals("complete"));
     assertThat(old.getDesiredStatus()).isEqualTo("stop");
     assertThat(client.getJobsApi().versions(id).getValue().getVersions()).hasSize(2);
+  }
+
+  /** A service job whose group starts one canary per change and waits for promotion. */
+  private static Job canaryJob(String id, String release, String script) {
+    Job job = TestJobs.job(id, "service", TestJobs.shell("web", script));
+    job.getTaskGroups().get(0).getTasks().get(0).setEnv(Map.of("RELEASE", release));
+    job.getTaskGroups()
+        .get(0)
+        .setUpdate(
+            new UpdateStrategy()
+                .setMaxParallel(1)
+                .setCanary(1)
+                .setAutoPromote(false)
+                .setAutoRevert(false)
+                .setHealthCheck("task_states")
+                .setMinHealthyTime(Duration.ofSeconds(1).toNanos())
+                .setHealthyDeadline(Duration.ofSeconds(4).toNanos())
+                .setProgressDeadline(Duration.ofSeconds(30).toNanos()));
+    return job;
+  }
+
+  private Deployment latestDeployment(String jobId) throws Exception {
+    return client.getJobsApi().latestDeployment(jobId).getValue();
+  }
+
+  @Test
+  void canariesStartBesideTheOldAllocationWhichStopsOnlyOncePromoted() throws Exception {
+    String id = TestJobs.uniqueId("canary");
+    register(canaryJob(id, "1", "exec sleep 300"));
+    AllocationListStub first = TestJobs.awaitAllocation(client, id, TestJobs.status("running"));
+    // The first version has nothing to replace: no canary, placed at once.
+    await()
+        .atMost(PATIENCE)
+        .until(() -> latestDeployment(id), d -> d != null && d.getStatus().equals("successful"));
+    assertThat(latestDeployment(id).getTaskGroups().get("main").getDesiredCanaries()).isZero();
+
+    register(canaryJob(id, "2", "exec sleep 300"));
+    AllocationListStub canary =
+        TestJobs.awaitAllocation(
+            client,
+            id,
+            a ->
+                a.getJobVersion().equals(BigInteger.ONE)
+                    && a.getDeploymentStatus() != null
+                    && Boolean.TRUE.equals(a.getDeploymentStatus().getHealthy()));
+    assertThat(canary.getDeploymentStatus().getCanary()).isTrue();
+    Deployment waiting = latestDeployment(id);
+    assertThat(waiting.getStatus()).isEqualTo("running");
+    assertThat(waiting.getJobVersion()).isEqualTo(BigInteger.ONE);
+    assertThat(waiting.getTaskGroups().get("main").getDesiredCanaries()).isEqualTo(1);
+    assertThat(waiting.getTaskGroups().get("main").getPromoted()).isFalse();
+    assertThat(waiting.getTaskGroups().get("main").getPlacedCanaries())
+        .containsExactly(canary.getId());
+    // The old allocation is neither stopped nor told to stop while the canary waits.
+    assertThat(allocations(id))
+        .filteredOn(a -> a.getId().equals(first.getId()))
+        .singleElement()
+        .satisfies(
+            a -> {
+              assertThat(a.getDesiredStatus()).isEqualTo("run");
+              assertThat(a.getClientStatus()).isEqualTo("running");
+            });
+
+    client.getDeploymentsApi().promoteAll(waiting.getId());
+    TestJobs.awaitAllocation(
+        client, id, a -> a.getId().equals(first.getId()) && a.getDesiredStatus().equals("stop"));
+    await().atMost(PATIENCE).until(() -> latestDeployment(id).getStatus(), "successful"::equals);
+    assertThat(latestDeployment(id).getTaskGroups().get("main").getPromoted()).isTrue();
+    assertThat(allocations(id))
+        .filteredOn(a -> a.getDesiredStatus().equals("run"))
+        .extracting(AllocationListStub::getId)
+        .containsExactly(canary.getId());
+  }
+
+  @Test
+  void aChangeThatScalesTheGroupToZeroStopsItWithoutCanaries() throws Exception {
+    String id = TestJobs.uniqueId("canary-zero");
+    register(canaryJob(id, "1", "exec sleep 300"));
+    AllocationListStub first = TestJobs.awaitAllocation(client, id, TestJobs.status("running"));
+    Job none = canaryJob(id, "2", "exec sleep 300");
+    none.getTaskGroups().get(0).setCount(0);
+    register(none);
+    TestJobs.awaitAllocation(
+        client, id, a -> a.getId().equals(first.getId()) && a.getDesiredStatus().equals("stop"));
+    assertThat(allocations(id)).allMatch(a -> a.getDesiredStatus().equals("stop"));
+  }
+
+  @Test
+  void aCanaryThatNeverBecomesHealthyFailsTheDeploymentAndTheOldOneServesOn() throws Exception {
+    String id = TestJobs.uniqueId("canary-bad");
+    register(canaryJob(id, "1", "exec sleep 300"));
+    AllocationListStub first = TestJobs.awaitAllocation(client, id, TestJobs.status("running"));
+    await()
+        .atMost(PATIENCE)
+        .until(() -> latestDeployment(id), d -> d != null && d.getStatus().equals("successful"));
+
+    register(canaryJob(id, "2", "sleep 0.3; exit 1"));
+    await().atMost(PATIENCE).until(() -> latestDeployment(id).getStatus(), "failed"::equals);
+    Deployment failed = latestDeployment(id);
+    assertThat(failed.getStatusDescription()).isEqualTo("Failed due to unhealthy allocations");
+    assertThat(failed.getTaskGroups().get("main").getUnhealthyAllocs()).isPositive();
+    assertThat(allocations(id))
+        .filteredOn(a -> a.getId().equals(first.getId()))
+        .singleElement()
+        .satisfies(a -> assertThat(a.getDesiredStatus()).isEqualTo("run"));
+    assertThatThrownBy(() -> client.getDeploymentsApi().promoteAll(failed.getId()))
+        .isInstanceOf(NomadException.class);
   }
 
   @Test

@@ -16,6 +16,7 @@ import dev.reviewapps.devstack.nomad.job.InvalidJobException;
 import dev.reviewapps.devstack.nomad.job.JobParser;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ThreadLocalRandom;
@@ -76,8 +77,17 @@ public final class NomadHttpApi {
             query(e -> json.jobVersions(e.pathParam("id")), "job not found"))
         .get(
             "/v1/job/{id}/summary", query(e -> json.jobSummary(e.pathParam("id")), "job not found"))
-        .get("/v1/job/{id}/deployments", Handler.sync(e -> jobDeployments(e, true)))
-        .get("/v1/job/{id}/deployment", Handler.sync(e -> jobDeployments(e, false)))
+        .get(
+            "/v1/job/{id}/deployments",
+            query(e -> json.jobDeployments(e.pathParam("id"), true), "job not found"))
+        .get(
+            "/v1/job/{id}/deployment",
+            query(e -> json.jobDeployments(e.pathParam("id"), false), "job not found"))
+        .get(
+            "/v1/deployment/{id}",
+            query(e -> json.deployment(e.pathParam("id")), "deployment not found"))
+        .put("/v1/deployment/promote/{id}", Handler.sync(this::promote))
+        .post("/v1/deployment/promote/{id}", Handler.sync(this::promote))
         .put("/v1/job/{id}/evaluate", Handler.sync(this::evaluate))
         .post("/v1/job/{id}/evaluate", Handler.sync(this::evaluate))
         .get(
@@ -98,7 +108,7 @@ public final class NomadHttpApi {
             query(e -> json.evaluationAllocations(e.pathParam("id")), "eval not found"))
         .get(
             "/v1/deployments",
-            Handler.sync(e -> indexed(MAPPER.createArrayNode(), cluster.index())))
+            query(e -> Optional.of(json.deployments(e.param("prefix").orElse(""))), "deployments"))
         .get("/v1/nodes", query(e -> Optional.of(json.nodes()), "nodes"))
         .get("/v1/node/{id}", query(e -> json.node(e.pathParam("id")), "node not found"))
         .get(
@@ -217,9 +227,34 @@ public final class NomadHttpApi {
     }
   }
 
-  /** Deployments are not modelled: a job has none, so the list is empty and the latest null. */
-  private Reply jobDeployments(Exchange e, boolean all) {
-    return indexed(all ? MAPPER.createArrayNode() : MAPPER.nullNode(), cluster.index());
+  /**
+   * {@code {"DeploymentID": "...", "All": true}} or {@code "Groups": ["web"]}; the ID in the body,
+   * if given, must be the path's.
+   */
+  private Reply promote(Exchange e) {
+    JsonNode body = parseBody(e);
+    String id = e.pathParam("id");
+    if (body.hasNonNull("DeploymentID") && !body.get("DeploymentID").asText().equals(id)) {
+      throw new HttpError(400, "Deployment ID does not match");
+    }
+    Optional<List<String>> groups = Optional.empty();
+    if (!body.path("All").asBoolean(false)) {
+      List<String> named = new java.util.ArrayList<>();
+      body.path("Groups").forEach(g -> named.add(g.asText()));
+      groups = Optional.of(named);
+    }
+    try {
+      Cluster.EvalOutcome outcome =
+          cluster.promote(id, groups).orElseThrow(() -> new HttpError(404, "deployment not found"));
+      ObjectNode reply = MAPPER.createObjectNode();
+      reply.put("EvalID", outcome.evalId());
+      reply.put("EvalCreateIndex", outcome.evalCreateIndex());
+      reply.put("DeploymentModifyIndex", outcome.index());
+      reply.put("Index", outcome.index());
+      return indexed(reply, outcome.index());
+    } catch (Cluster.PromotionRefused refused) {
+      throw new HttpError(500, refused.getMessage());
+    }
   }
 
   // ---- blocking queries -------------------------------------------------------------------------

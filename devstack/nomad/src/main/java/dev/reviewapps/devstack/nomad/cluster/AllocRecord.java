@@ -33,6 +33,14 @@ final class AllocRecord {
   Map<String, CheckResult> checks = new LinkedHashMap<>();
 
   Optional<Boolean> healthy = Optional.empty();
+
+  /** Since when its tasks run with passing checks (0: not now), for min_healthy_time. */
+  long passingSinceNanos;
+
+  /** The deployment that placed it ("" when none), and whether as a canary. */
+  String deploymentId = "";
+
+  boolean canary;
   long healthModifyIndex;
   Optional<AllocRunner> runner = Optional.empty();
 

@@ -72,6 +72,8 @@ public final class Cluster implements AutoCloseable {
   final Map<String, JobRecord> jobs = new LinkedHashMap<>();
   final Map<String, AllocRecord> allocs = new LinkedHashMap<>();
   final Map<String, EvalRecord> evals = new LinkedHashMap<>();
+  final Map<String, DeploymentRecord> deployments = new LinkedHashMap<>();
+  long deploymentsIndex = 1;
   private boolean closed;
 
   public Cluster(
@@ -172,6 +174,9 @@ public final class Cluster implements AutoCloseable {
       // does.
       job.stopped = parsed.canonical().path("Stop").asBoolean(false);
       job.modifyIndex = index;
+      if (changed) {
+        startDeployment(job);
+      }
       EvalRecord eval = newEval(job, "job-register", now);
       schedule(job, eval, effects);
       unblock(effects);
@@ -210,6 +215,7 @@ public final class Cluster implements AutoCloseable {
         jobsIndex = index;
         job.stopped = true;
         job.modifyIndex = index;
+        endDeployments(job.id, "cancelled", "Cancelled because job is stopped");
         EvalRecord eval = newEval(job, "job-deregister", nowNanos());
         schedule(job, eval, effects);
         unblock(effects);
@@ -320,6 +326,11 @@ public final class Cluster implements AutoCloseable {
         stop(alloc, "alloc not needed due to job update", effects);
       } else if (alloc.jobVersion.number() != current.number()) {
         if (destructive(alloc.jobVersion, current, alloc.group)) {
+          if (heldFor(job, alloc.group).isPresent() && !unpromotedCanary(alloc)) {
+            // Canaries first: the old allocation serves until the deployment is promoted. A
+            // canary of an earlier deployment that was never promoted served nothing: it goes.
+            continue;
+          }
           stop(alloc, "alloc is being updated due to job update", effects);
         } else {
           // Nomad updates in place when only the count or other groups changed.
@@ -331,6 +342,7 @@ public final class Cluster implements AutoCloseable {
     if (!job.stopped) {
       for (GroupSpec group : current.spec().groups()) {
         placeGroup(job, group, eval, effects);
+        placeCanaries(job, group, eval, effects);
       }
     }
     boolean blocked = !eval.failedGroups.isEmpty();
@@ -415,6 +427,239 @@ public final class Cluster implements AutoCloseable {
     }
   }
 
+  // ---------------------------------------------------------------------------------------------
+  // Deployments: a changed job version with update blocks gets one; a group with canaries keeps
+  // its old allocations until the deployment is promoted.
+
+  private void startDeployment(JobRecord job) {
+    endDeployments(job.id, "cancelled", "Cancelled due to newer version of job");
+    JobRecord.Version current = job.current();
+    if (job.stopped || current.spec().groups().stream().allMatch(g -> g.update().isEmpty())) {
+      return;
+    }
+    DeploymentRecord d =
+        new DeploymentRecord(
+            UUID.randomUUID().toString(),
+            job.id,
+            current.number(),
+            current.jobModifyIndex(),
+            job.createIndex,
+            index);
+    for (GroupSpec g : current.spec().groups()) {
+      if (g.update().isEmpty()) {
+        continue;
+      }
+      // Canaries only replace something: a first version (or a group with nothing running) is
+      // placed at once, as Nomad does.
+      boolean replacing =
+          allocs.values().stream()
+              .anyMatch(
+                  a ->
+                      a.jobId.equals(job.id)
+                          && a.group.equals(g.name())
+                          && a.desiredStatus.equals("run")
+                          && !a.clientTerminal()
+                          && destructive(a.jobVersion, current, g.name()));
+      // A group scaled to zero has nothing to try out: its old allocations just stop.
+      int canaries = replacing && g.count() > 0 ? g.canaries() : 0;
+      d.groups.put(
+          g.name(),
+          new DeploymentRecord.GroupState(canaries, g.count(), g.update().get().autoPromote()));
+    }
+    if (!d.needsPromotion()) {
+      d.statusDescription = "Deployment is running";
+    }
+    deployments.put(d.id, d);
+    deploymentsIndex = index;
+  }
+
+  private void endDeployments(String jobId, String status, String description) {
+    for (DeploymentRecord d : deployments.values()) {
+      if (d.jobId.equals(jobId) && d.active()) {
+        d.status = status;
+        d.statusDescription = description;
+        d.modifyIndex = index;
+        deploymentsIndex = index;
+      }
+    }
+  }
+
+  /** The job's running deployment of its current version. */
+  private Optional<DeploymentRecord> activeDeployment(JobRecord job) {
+    return deployments.values().stream()
+        .filter(d -> d.jobId.equals(job.id) && d.active())
+        .filter(d -> d.jobVersion == job.current().number())
+        .findFirst();
+  }
+
+  /** The deployment whose unpromoted canaries hold the group's old allocations, if any. */
+  private Optional<DeploymentRecord> heldFor(JobRecord job, String group) {
+    return activeDeployment(job)
+        .filter(d -> d.groups.containsKey(group) && !d.groups.get(group).released());
+  }
+
+  private void placeCanaries(
+      JobRecord job, GroupSpec group, EvalRecord eval, List<Runnable> effects) {
+    Optional<DeploymentRecord> held = heldFor(job, group.name());
+    if (held.isEmpty()) {
+      return;
+    }
+    DeploymentRecord.GroupState state = held.get().groups.get(group.name());
+    long placed =
+        allocs.values().stream()
+            .filter(a -> a.deploymentId.equals(held.get().id) && a.group.equals(group.name()))
+            .filter(a -> a.canary && a.desiredStatus.equals("run"))
+            .count();
+    for (int i = (int) placed; i < state.desiredCanaries; i++) {
+      Optional<PlacementFailure> failure = place(job, group, i, eval, effects);
+      if (failure.isPresent()) {
+        eval.failedGroups.merge(group.name(), failure.get(), (old, n) -> old.coalesced());
+        eval.queued.merge(group.name(), 1, Integer::sum);
+      }
+    }
+  }
+
+  /** Thrown when a promotion is refused, with Nomad's reason. */
+  public static final class PromotionRefused extends Exception {
+    PromotionRefused(String message) {
+      super(message);
+    }
+  }
+
+  /**
+   * Promotes the canaries of a deployment ({@code /v1/deployment/promote/:id}): every group with
+   * canaries, or the named ones. Refused while a group's canaries are not all healthy, and for a
+   * deployment that is no longer running.
+   */
+  public Optional<EvalOutcome> promote(String deploymentId, Optional<List<String>> groups)
+      throws PromotionRefused {
+    List<Runnable> effects = new ArrayList<>();
+    EvalOutcome outcome;
+    synchronized (this) {
+      DeploymentRecord d = deployments.get(deploymentId);
+      if (d == null) {
+        return Optional.empty();
+      }
+      if (!d.active()) {
+        throw new PromotionRefused("can't promote terminal deployment");
+      }
+      List<String> names =
+          groups.orElseGet(
+              () ->
+                  d.groups.entrySet().stream()
+                      .filter(g -> g.getValue().desiredCanaries > 0)
+                      .map(Map.Entry::getKey)
+                      .toList());
+      for (String name : names) {
+        DeploymentRecord.GroupState state = d.groups.get(name);
+        if (state == null) {
+          throw new PromotionRefused("Deployment does not include task group \"" + name + "\"");
+        }
+        long healthy = healthyCanaries(d, name);
+        if (healthy < state.desiredCanaries) {
+          throw new PromotionRefused(
+              "Task group \""
+                  + name
+                  + "\" has "
+                  + healthy
+                  + "/"
+                  + state.desiredCanaries
+                  + " healthy allocations");
+        }
+      }
+      index++;
+      names.forEach(n -> d.groups.get(n).promoted = true);
+      d.statusDescription = "Deployment is running";
+      d.modifyIndex = index;
+      deploymentsIndex = index;
+      JobRecord job = jobs.get(d.jobId);
+      EvalRecord eval = newEval(job, "deployment-watcher", nowNanos());
+      schedule(job, eval, effects);
+      progress(d);
+      outcome = new EvalOutcome(eval.id, eval.createIndex, job.current().jobModifyIndex(), index);
+    }
+    finish(effects);
+    return Optional.of(outcome);
+  }
+
+  private boolean unpromotedCanary(AllocRecord alloc) {
+    DeploymentRecord d = deployments.get(alloc.deploymentId);
+    return alloc.canary
+        && d != null
+        && d.groups.containsKey(alloc.group)
+        && !d.groups.get(alloc.group).promoted;
+  }
+
+  private long healthyCanaries(DeploymentRecord d, String group) {
+    return allocs.values().stream()
+        .filter(a -> a.deploymentId.equals(d.id) && a.group.equals(group) && a.canary)
+        .filter(a -> a.healthy.orElse(false))
+        .count();
+  }
+
+  /**
+   * A deployment after a health change: failed by an unhealthy allocation, successful once every
+   * group is promoted (or had no canaries) and has its count of healthy allocations.
+   */
+  private void progress(DeploymentRecord d) {
+    if (!d.active()) {
+      return;
+    }
+    boolean unhealthy =
+        allocs.values().stream()
+            .anyMatch(a -> a.deploymentId.equals(d.id) && a.healthy.equals(Optional.of(false)));
+    if (unhealthy) {
+      d.status = "failed";
+      d.statusDescription = "Failed due to unhealthy allocations";
+    } else if (!d.needsPromotion()
+        && d.groups.entrySet().stream()
+            .allMatch(
+                g ->
+                    allocs.values().stream()
+                            .filter(a -> a.jobId.equals(d.jobId) && a.group.equals(g.getKey()))
+                            .filter(a -> a.jobVersion.number() == d.jobVersion)
+                            .filter(a -> a.desiredStatus.equals("run"))
+                            .filter(a -> a.healthy.orElse(false))
+                            .count()
+                        >= g.getValue().desiredTotal)) {
+      d.status = "successful";
+      d.statusDescription = "Deployment completed successfully";
+    } else {
+      return;
+    }
+    d.modifyIndex = index;
+    deploymentsIndex = index;
+  }
+
+  private void healthRecheck(String allocId) {
+    synchronized (this) {
+      AllocRecord alloc = allocs.get(allocId);
+      if (alloc == null || alloc.healthy.isPresent()) {
+        return;
+      }
+      index++;
+      updateHealth(alloc);
+      touch(alloc);
+    }
+    waiters.changedAll();
+  }
+
+  /** An allocation of a deployment that is not healthy by the group's healthy deadline is not. */
+  private void healthDeadline(String allocId) {
+    synchronized (this) {
+      AllocRecord alloc = allocs.get(allocId);
+      if (alloc == null || alloc.healthy.isPresent() || !alloc.desiredStatus.equals("run")) {
+        return;
+      }
+      index++;
+      alloc.healthy = Optional.of(false);
+      alloc.healthModifyIndex = index;
+      touch(alloc);
+      Optional.ofNullable(deployments.get(alloc.deploymentId)).ifPresent(this::progress);
+    }
+    waiters.changedAll();
+  }
+
   private Optional<PlacementFailure> place(
       JobRecord job, GroupSpec group, int allocIndex, EvalRecord eval, List<Runnable> effects) {
     JobSpec spec = job.spec();
@@ -489,6 +734,22 @@ public final class Cluster implements AutoCloseable {
             nowNanos());
     allocs.put(id, alloc);
     allocsIndex = index;
+    Optional<DeploymentRecord> deployment =
+        activeDeployment(job).filter(d -> d.groups.containsKey(group.name()));
+    if (deployment.isPresent()) {
+      DeploymentRecord.GroupState state = deployment.get().groups.get(group.name());
+      alloc.deploymentId = deployment.get().id;
+      alloc.canary = !state.released();
+      if (alloc.canary) {
+        state.placedCanaries.add(id);
+      }
+      deployment.get().modifyIndex = index;
+      deploymentsIndex = index;
+      Duration deadline = group.update().orElseThrow().healthyDeadline();
+      effects.add(
+          () ->
+              timer.schedule(() -> healthDeadline(id), deadline.toMillis(), TimeUnit.MILLISECONDS));
+    }
     AllocLaunch launch =
         new AllocLaunch(
             id,
@@ -659,11 +920,30 @@ public final class Cluster implements AutoCloseable {
             && alloc.runner.map(AllocRunner::mainTasksRunning).orElse(false);
     boolean checksPass = alloc.checks.values().stream().allMatch(c -> c.status().equals("success"));
     if (running && checksPass) {
+      long now = nowNanos();
+      if (alloc.passingSinceNanos == 0) {
+        alloc.passingSinceNanos = now;
+      }
+      long wait =
+          alloc.groupSpec().update().map(u -> u.minHealthyTime().toNanos()).orElse(0L)
+              - (now - alloc.passingSinceNanos);
+      if (wait > 0) {
+        // Healthy only after min_healthy_time of running with passing checks: look again then.
+        String id = alloc.id;
+        timer.schedule(() -> healthRecheck(id), wait, TimeUnit.NANOSECONDS);
+        return;
+      }
       alloc.healthy = Optional.of(true);
       alloc.healthModifyIndex = index;
     } else if (alloc.clientStatus.equals("failed")) {
+      alloc.passingSinceNanos = 0;
       alloc.healthy = Optional.of(false);
       alloc.healthModifyIndex = index;
+    } else {
+      alloc.passingSinceNanos = 0;
+    }
+    if (alloc.healthy.isPresent()) {
+      Optional.ofNullable(deployments.get(alloc.deploymentId)).ifPresent(this::progress);
     }
   }
 

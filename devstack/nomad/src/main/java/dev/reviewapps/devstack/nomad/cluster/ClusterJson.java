@@ -153,6 +153,89 @@ public final class ClusterJson {
     return new Answer(list, tableIndex);
   }
 
+  // ---- deployments --------------------------------------------------------------------------
+
+  /** A job's deployments, newest first, or (not {@code all}) the newest one, JSON null if none. */
+  public Optional<Answer> jobDeployments(String id, boolean all) {
+    return cluster.read(
+        c -> {
+          if (!c.jobs.containsKey(id)) {
+            return Optional.<Answer>empty();
+          }
+          List<DeploymentRecord> mine =
+              c.deployments.values().stream().filter(d -> d.jobId.equals(id)).toList();
+          long index = mine.stream().mapToLong(d -> d.modifyIndex).max().orElse(c.deploymentsIndex);
+          if (!all) {
+            return Optional.of(
+                new Answer(
+                    mine.isEmpty() ? JSON.nullNode() : deployment(c, mine.get(mine.size() - 1)),
+                    index));
+          }
+          ArrayNode list = JSON.arrayNode();
+          for (int i = mine.size() - 1; i >= 0; i--) {
+            list.add(deployment(c, mine.get(i)));
+          }
+          return Optional.of(new Answer(list, index));
+        });
+  }
+
+  public Optional<Answer> deployment(String id) {
+    return cluster.read(
+        c ->
+            Optional.ofNullable(c.deployments.get(id))
+                .map(d -> new Answer(deployment(c, d), d.modifyIndex)));
+  }
+
+  public Answer deployments(String prefix) {
+    return cluster.read(
+        c ->
+            prefixed(
+                c.deployments.values(),
+                d -> d.id,
+                prefix,
+                d -> deployment(c, d),
+                c.deploymentsIndex));
+  }
+
+  private static ObjectNode deployment(Cluster c, DeploymentRecord d) {
+    ObjectNode node = JSON.objectNode();
+    node.put("ID", d.id);
+    JobRecord job = c.jobs.get(d.jobId);
+    node.put("Namespace", job == null ? "default" : job.spec().namespace());
+    node.put("JobID", d.jobId);
+    node.put("JobVersion", d.jobVersion);
+    node.put("JobModifyIndex", d.jobModifyIndex);
+    node.put("JobSpecModifyIndex", d.jobModifyIndex);
+    node.put("JobCreateIndex", d.jobCreateIndex);
+    node.put("IsMultiregion", false);
+    ObjectNode groups = node.putObject("TaskGroups");
+    d.groups.forEach(
+        (name, g) -> {
+          ObjectNode state = groups.putObject(name);
+          List<AllocRecord> placed =
+              c.allocs.values().stream()
+                  .filter(a -> a.deploymentId.equals(d.id) && a.group.equals(name))
+                  .toList();
+          state.put("AutoRevert", false);
+          state.put("AutoPromote", g.autoPromote);
+          state.put("Promoted", g.promoted);
+          ArrayNode canaries = state.putArray("PlacedCanaries");
+          g.placedCanaries.forEach(canaries::add);
+          state.put("DesiredCanaries", g.desiredCanaries);
+          state.put("DesiredTotal", g.desiredTotal);
+          state.put("PlacedAllocs", placed.size());
+          state.put("HealthyAllocs", placed.stream().filter(a -> a.healthy.orElse(false)).count());
+          state.put(
+              "UnhealthyAllocs",
+              placed.stream().filter(a -> a.healthy.equals(Optional.of(false))).count());
+        });
+    node.put("Status", d.status);
+    node.put("StatusDescription", d.statusDescription);
+    node.put("CreateIndex", d.createIndex);
+    node.put("ModifyIndex", d.modifyIndex);
+    return node;
+  }
+
   // ---- allocations --------------------------------------------------------------------------
 
   public Answer allocations(String prefix) {
@@ -440,6 +523,7 @@ public final class ClusterJson {
     stub.put("ClientDescription", a.clientDescription);
     stub.set("TaskStates", taskStates(a));
     stub.set("DeploymentStatus", deploymentStatus(a));
+    stub.put("DeploymentID", a.deploymentId);
     stub.put("FollowupEvalID", "");
     stub.putNull("RescheduleTracker");
     stub.putNull("PreemptedAllocations");
@@ -485,7 +569,7 @@ public final class ClusterJson {
     alloc.put("ClientStatus", a.clientStatus);
     alloc.put("ClientDescription", a.clientDescription);
     alloc.set("TaskStates", taskStates(a));
-    alloc.put("DeploymentID", "");
+    alloc.put("DeploymentID", a.deploymentId);
     alloc.set("DeploymentStatus", deploymentStatus(a));
     alloc.put("FollowupEvalID", "");
     alloc.put("PreviousAllocation", "");
@@ -552,13 +636,17 @@ public final class ClusterJson {
   }
 
   private static JsonNode deploymentStatus(AllocRecord a) {
-    if (a.healthy.isEmpty()) {
+    if (a.healthy.isEmpty() && !a.canary) {
       return JSON.nullNode();
     }
     ObjectNode status = JSON.objectNode();
-    status.put("Healthy", a.healthy.get());
+    if (a.healthy.isPresent()) {
+      status.put("Healthy", a.healthy.get());
+    } else {
+      status.putNull("Healthy");
+    }
     status.put("Timestamp", time(Instant.ofEpochSecond(0, a.modifyTimeNanos)));
-    status.put("Canary", false);
+    status.put("Canary", a.canary);
     status.put("ModifyIndex", a.healthModifyIndex);
     return status;
   }

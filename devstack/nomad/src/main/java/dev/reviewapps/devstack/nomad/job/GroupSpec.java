@@ -24,7 +24,8 @@ public record GroupSpec(
     List<PortSpec> ports,
     List<ServiceSpec> services,
     Map<String, String> meta,
-    Duration shutdownDelay) {
+    Duration shutdownDelay,
+    java.util.Optional<UpdateSpec> update) {
 
   public GroupSpec {
     tasks = List.copyOf(tasks);
@@ -32,6 +33,12 @@ public record GroupSpec(
     services = List.copyOf(services);
     meta = Map.copyOf(meta);
     Objects.requireNonNull(shutdownDelay, "shutdownDelay");
+    Objects.requireNonNull(update, "update");
+  }
+
+  /** Canaries to start when the group changes: 0 without an update block that asks for some. */
+  public int canaries() {
+    return update.map(UpdateSpec::canary).orElse(0);
   }
 
   /** CPU the group asks for, in MHz: the sum of its tasks. */

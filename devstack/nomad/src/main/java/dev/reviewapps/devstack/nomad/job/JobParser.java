@@ -172,7 +172,40 @@ public final class JobParser {
             ports,
             services,
             stringMap(group.get("Meta")),
-            Duration.ofNanos(Math.max(0, shutdownDelay))));
+            Duration.ofNanos(Math.max(0, shutdownDelay)),
+            update(group.get("Update"), prefix, problems)));
+  }
+
+  /**
+   * The group's update block (job-level blocks are merged into groups by the client libraries and
+   * by {@code nomad job run}): canary count, auto-promotion and the healthy deadline.
+   */
+  private static Optional<UpdateSpec> update(
+      JsonNode update, String prefix, List<String> problems) {
+    if (update == null || !update.isObject()) {
+      return Optional.empty();
+    }
+    int canary = update.path("Canary").asInt(0);
+    if (canary < 0) {
+      problems.add(prefix + "Update Canary must be >= 0");
+    }
+    long deadline = update.path("HealthyDeadline").asLong(0);
+    long progress = update.path("ProgressDeadline").asLong(0);
+    if (deadline < 0 || progress < 0) {
+      problems.add(prefix + "Update deadlines must be >= 0");
+    }
+    if (progress > 0 && deadline >= progress) {
+      problems.add(prefix + "Update healthy_deadline must be less than progress_deadline");
+    }
+    JsonNode minHealthy = update.get("MinHealthyTime");
+    return Optional.of(
+        new UpdateSpec(
+            Math.max(0, canary),
+            update.path("AutoPromote").asBoolean(false),
+            minHealthy == null || minHealthy.isNull()
+                ? UpdateSpec.DEFAULT_MIN_HEALTHY_TIME
+                : Duration.ofNanos(Math.max(0, minHealthy.asLong(0))),
+            deadline > 0 ? Duration.ofNanos(deadline) : UpdateSpec.DEFAULT_HEALTHY_DEADLINE));
   }
 
   private static Optional<TaskSpec> task(
