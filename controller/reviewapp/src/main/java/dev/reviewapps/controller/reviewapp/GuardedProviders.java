@@ -156,6 +156,16 @@ public final class GuardedProviders {
       public Map<String, String> reviewAppJobs() {
         return guard.call(inner::reviewAppJobs);
       }
+
+      @Override
+      public Optional<Rollout> latestDeployment(String jobId) {
+        return guard.call(() -> inner.latestDeployment(jobId));
+      }
+
+      @Override
+      public void promote(String deploymentId) {
+        guard.run(() -> inner.promote(deploymentId));
+      }
     };
   }
 }

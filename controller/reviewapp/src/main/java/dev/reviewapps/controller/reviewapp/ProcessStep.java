@@ -15,8 +15,11 @@ import java.util.Optional;
  * WebReady and WorkerReady. The web step registers the full service job (Redis, web, worker) when
  * the registered one is not this release's (compared by the job's {@code spec-hash}); both steps
  * then count the allocations of the current job version that serve. Old allocations do not count,
- * so a new commit is Ready only once its own processes run. While the app sleeps the job keeps both
- * groups at count 0, and the steps wait until no allocation of them is left.
+ * so a new commit is Ready only once its own processes run. A new release's web allocations start
+ * beside the old ones (Nomad canaries); once all pass their check the web step promotes them, and
+ * only then does Nomad stop the old ones: no rollout depends on how long a process takes to start.
+ * While the app sleeps the job keeps both groups at count 0, and the steps wait until no allocation
+ * of them is left.
  */
 final class ProcessStep implements Step {
 
@@ -88,11 +91,31 @@ final class ProcessStep implements Step {
             .filter(a -> role != TaskRole.WEB || a.address().isPresent())
             .toList();
     int wanted = process.get().count();
+    Optional<NomadJobs.Rollout> rollout =
+        role == TaskRole.WEB
+            ? nomad.latestDeployment(jobId).filter(d -> d.jobVersion() == version)
+            : Optional.empty();
+    if (current.size() < wanted && rollout.filter(d -> "failed".equals(d.status())).isPresent()) {
+      // Nomad gave up on the new release's canaries; it never stopped the old ones, and the route
+      // still points at them (this step is not Ready, so the route step does not run).
+      return new StepOutcome.Failed(
+          "DeployFailed",
+          "the web allocations of commit "
+              + run.spec().commit()
+              + " did not pass their check in time (Nomad: "
+              + rollout.get().description()
+              + "); an earlier release keeps serving. A new commit rolls out again");
+    }
     if (current.size() < wanted) {
       return new StepOutcome.Waiting(
           "Starting",
           current.size() + " of " + wanted + " " + role.label() + " allocations running",
           recheck);
+    }
+    if (rollout.filter(d -> d.awaitingPromotion() && "running".equals(d.status())).isPresent()) {
+      // Every new web allocation passes its check: Nomad may now stop the old ones. Each keeps
+      // serving for its shutdown_delay, and the route moves to the new ones in this same run.
+      nomad.promote(rollout.get().id());
     }
     if (role == TaskRole.WEB) {
       run.webAddresses(current.stream().map(a -> a.address().orElseThrow()).sorted().toList());

@@ -217,7 +217,8 @@ class ReviewAppReconcilerTest {
                 d.release(),
                 Duration.ofMillis(500),
                 d.healthTimeout(),
-                Duration.ofSeconds(20)),
+                Duration.ofSeconds(20),
+                d.webHealthyDeadline()),
             new SimpleMeterRegistry(),
             Clock.systemUTC());
     putSpec(name, Apps.shared(name, "abab1111"));

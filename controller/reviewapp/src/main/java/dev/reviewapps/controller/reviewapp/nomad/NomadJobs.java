@@ -42,6 +42,24 @@ public interface NomadJobs {
    */
   Map<String, String> reviewAppJobs();
 
+  /**
+   * The job's newest deployment (Nomad makes one for each new version of a job with an update
+   * block), or empty when it has none.
+   */
+  Optional<Rollout> latestDeployment(String jobId);
+
+  /** Promotes every group's canaries of the deployment: Nomad then stops the old allocations. */
+  void promote(String deploymentId);
+
+  /**
+   * A Nomad deployment as the web step reads it.
+   *
+   * @param status running, successful, failed, cancelled, …
+   * @param awaitingPromotion some group has canaries and is not promoted yet
+   */
+  record Rollout(
+      String id, long jobVersion, String status, String description, boolean awaitingPromotion) {}
+
   /** The allocations of one task group of a job, newest first. */
   List<GroupAllocation> allocations(String jobId, String taskGroup);
 

@@ -10,6 +10,7 @@ import com.hashicorp.nomad.apimodel.Service;
 import com.hashicorp.nomad.apimodel.ServiceCheck;
 import com.hashicorp.nomad.apimodel.Task;
 import com.hashicorp.nomad.apimodel.TaskGroup;
+import com.hashicorp.nomad.apimodel.UpdateStrategy;
 import com.hashicorp.nomad.javasdk.NomadJson;
 import dev.reviewapps.controller.reviewapp.aws.Footprint;
 import dev.reviewapps.controller.reviewapp.naming.ShortHash;
@@ -88,7 +89,10 @@ public final class ReviewAppJobs {
    * @param healthTimeout how long one check may take
    * @param webShutdownDelay how long a replaced web allocation keeps running after Nomad told it to
    *     stop (the group's {@code shutdown_delay}): the route still points at it until the new
-   *     release's web allocations pass their check, so this is what makes a deploy free of errors
+   *     release's web allocations pass their check, so in-flight requests finish
+   * @param webHealthyDeadline how long a new release's web allocations (started beside the old ones
+   *     as canaries) may take to pass their check before the deployment fails and the old release
+   *     serves on
    */
   public record Settings(
       List<String> datacenters,
@@ -97,7 +101,8 @@ public final class ReviewAppJobs {
       Footprint release,
       Duration healthInterval,
       Duration healthTimeout,
-      Duration webShutdownDelay) {
+      Duration webShutdownDelay,
+      Duration webHealthyDeadline) {
     public Settings {
       datacenters = List.copyOf(datacenters);
     }
@@ -114,7 +119,8 @@ public final class ReviewAppJobs {
           new Footprint(200, 256),
           Duration.ofSeconds(5),
           Duration.ofSeconds(2),
-          Duration.ZERO);
+          Duration.ZERO,
+          Duration.ofMinutes(5));
     }
   }
 
@@ -321,10 +327,25 @@ public final class ReviewAppJobs {
             .setPortLabel(HTTP_PORT)
             .setTags(List.of(META_APP + "=" + release.name()))
             .setChecks(List.of(check));
+    // Blue/green as Nomad documents it: every new release starts its web allocations beside the
+    // old ones (canary = count); the web step promotes them once all pass their check, and only
+    // then does Nomad stop the old ones (after shutdown_delay, for requests in flight). A release
+    // that never passes fails the deployment and leaves the old one serving.
+    UpdateStrategy update =
+        new UpdateStrategy()
+            .setMaxParallel(Math.max(1, web.count()))
+            .setCanary(web.count())
+            .setAutoPromote(false)
+            .setAutoRevert(false)
+            .setHealthCheck("checks")
+            .setMinHealthyTime(0L)
+            .setHealthyDeadline(settings.webHealthyDeadline().toNanos())
+            .setProgressDeadline(settings.webHealthyDeadline().plusMinutes(1).toNanos());
     return group(TaskRole.WEB, web.count(), task)
         .setNetworks(List.of(network(HTTP_PORT)))
         .setServices(List.of(service))
-        .setShutdownDelay(settings.webShutdownDelay().toNanos());
+        .setShutdownDelay(settings.webShutdownDelay().toNanos())
+        .setUpdate(update);
   }
 
   private TaskGroup batchGroup(TaskRole role, AppRelease release, String command) {

@@ -2,6 +2,7 @@ package dev.reviewapps.controller.reviewapp.nomad;
 
 import com.hashicorp.nomad.apimodel.Allocation;
 import com.hashicorp.nomad.apimodel.AllocationListStub;
+import com.hashicorp.nomad.apimodel.Deployment;
 import com.hashicorp.nomad.apimodel.Job;
 import com.hashicorp.nomad.apimodel.JobListStub;
 import com.hashicorp.nomad.apimodel.NetworkResource;
@@ -181,6 +182,43 @@ public final class SdkNomadJobs implements NomadJobs {
       throw failure("list allocations of " + jobId, e);
     } catch (IOException | NomadException e) {
       throw failure("list allocations of " + jobId, e);
+    }
+  }
+
+  @Override
+  public Optional<Rollout> latestDeployment(String jobId) {
+    try {
+      Deployment d = nomad.getJobsApi().latestDeployment(jobId).getValue();
+      if (d == null) {
+        return Optional.empty();
+      }
+      boolean awaiting =
+          d.getTaskGroups() != null
+              && d.getTaskGroups().values().stream()
+                  .anyMatch(g -> g.getDesiredCanaries() > 0 && !g.getPromoted());
+      return Optional.of(
+          new Rollout(
+              d.getId(),
+              Optional.ofNullable(d.getJobVersion()).map(BigInteger::longValue).orElse(0L),
+              String.valueOf(d.getStatus()),
+              String.valueOf(d.getStatusDescription()),
+              awaiting));
+    } catch (ErrorResponseException e) {
+      if (e.getServerErrorCode() == 404) {
+        return Optional.empty();
+      }
+      throw failure("read the deployment of " + jobId, e);
+    } catch (IOException | NomadException e) {
+      throw failure("read the deployment of " + jobId, e);
+    }
+  }
+
+  @Override
+  public void promote(String deploymentId) {
+    try {
+      nomad.getDeploymentsApi().promoteAll(deploymentId);
+    } catch (IOException | NomadException e) {
+      throw failure("promote deployment " + deploymentId, e);
     }
   }
 

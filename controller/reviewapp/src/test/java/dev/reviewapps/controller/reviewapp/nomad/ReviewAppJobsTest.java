@@ -136,13 +136,31 @@ class ReviewAppJobsTest {
                 d.release(),
                 d.healthInterval(),
                 d.healthTimeout(),
-                Duration.ofSeconds(30)));
+                Duration.ofSeconds(30),
+                d.webHealthyDeadline()));
     JsonNode job = wire(jobs.serviceJob(release("3f2a9c1e"), true));
 
     assertThat(job.get("TaskGroups").get(1).get("ShutdownDelay").asLong())
         .isEqualTo(30_000_000_000L);
     // Redis is never replaced by a deploy, and the worker takes no traffic: no delay for them.
     assertThat(job.get("TaskGroups").get(0).path("ShutdownDelay").asLong(0)).isZero();
+    // Blue/green: a new release's web starts beside the old one and waits for promotion.
+    JsonNode update = job.get("TaskGroups").get(1).get("Update");
+    assertThat(update.get("Canary").asInt())
+        .isEqualTo(job.get("TaskGroups").get(1).get("Count").asInt())
+        .isPositive();
+    assertThat(update.get("AutoPromote").asBoolean()).isFalse();
+    assertThat(update.get("AutoRevert").asBoolean()).isFalse();
+    assertThat(update.get("HealthCheck").asText()).isEqualTo("checks");
+    assertThat(update.get("HealthyDeadline").asLong()).isEqualTo(Duration.ofMinutes(5).toNanos());
+    assertThat(update.get("ProgressDeadline").asLong()).isEqualTo(Duration.ofMinutes(6).toNanos());
+    assertThat(
+            job.get("TaskGroups").get(0).path("Update").isMissingNode()
+                || job.get("TaskGroups").get(0).path("Update").isNull())
+        .isTrue();
+    // Asleep the web group keeps the same update block: count 0 is no destructive change.
+    JsonNode asleep = wire(jobs.sleepingServiceJob(release("3f2a9c1e")));
+    assertThat(asleep.get("TaskGroups").get(1).get("Update")).isEqualTo(update);
     assertThat(job.get("TaskGroups").get(2).path("ShutdownDelay").asLong(0)).isZero();
   }
 

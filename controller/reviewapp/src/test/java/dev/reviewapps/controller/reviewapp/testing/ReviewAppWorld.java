@@ -311,6 +311,26 @@ public final class ReviewAppWorld implements AutoCloseable {
         .flatMap(e -> dev.reviewapps.model.json.ReviewAppJson.parseStatus(e.value()).toOptional());
   }
 
+  /** The Consul index of the app's spec as last written. */
+  public long specIndex(String name) {
+    return kv.get(layout.spec(name)).orElseThrow().modifyIndex();
+  }
+
+  /** Whether the app is Ready with the spec written at {@code index}. */
+  public boolean readyAt(String name, long index) {
+    return status(name)
+        .map(
+            s -> s.phase() == dev.reviewapps.model.status.Phase.Ready && s.observedIndex() == index)
+        .orElse(false);
+  }
+
+  /** The app's route value ({@code ip:port,…}) at its host in this world. */
+  public String route(String name) {
+    return kv.get(layout.prefix() + "routes/" + name + ".review.test")
+        .map(e -> e.text())
+        .orElseThrow();
+  }
+
   /** {@code host:port} of the shared server, as jobs reach it. */
   public String sharedEndpoint() {
     return "127.0.0.1:" + postgres.port();
