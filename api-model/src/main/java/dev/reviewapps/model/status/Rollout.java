@@ -50,8 +50,13 @@ public record Rollout(
     return new Rollout(revision, commit, now, Outcome.InProgress, Optional.empty(), "", Map.of());
   }
 
+  /** Longest failure reason kept per rollout: five of them live in every status. */
+  static final int MAX_MESSAGE = 500;
+
   Rollout ended(Outcome outcome, String message, Instant now) {
-    return new Rollout(revision, commit, startedAt, outcome, Optional.of(now), message, timings);
+    String kept =
+        message.length() <= MAX_MESSAGE ? message : message.substring(0, MAX_MESSAGE - 1) + "…";
+    return new Rollout(revision, commit, startedAt, outcome, Optional.of(now), kept, timings);
   }
 
   Rollout withTimings(Map<ConditionType, Duration> timings) {

@@ -141,6 +141,17 @@ class ReviewAppStatusTest {
             org.assertj.core.groups.Tuple.tuple("bbb", Rollout.Outcome.Superseded),
             org.assertj.core.groups.Tuple.tuple("aaa", Rollout.Outcome.Ready));
     assertThat(next.rollouts().get(0).message()).isEqualTo("MigrationFailed: exit 1");
+    String longReason = "x".repeat(10_000);
+    assertThat(
+            ReviewAppStatus.pending(1)
+                .withPhase(Phase.Failed)
+                .withLastError(Optional.of(longReason))
+                .withRolloutOf("r", "c", T0)
+                .rollouts()
+                .get(0)
+                .message())
+        .hasSize(Rollout.MAX_MESSAGE)
+        .endsWith("…");
     // A failed rollout that a retry brings up ends Ready.
     assertThat(
             next.withPhase(Phase.Ready)

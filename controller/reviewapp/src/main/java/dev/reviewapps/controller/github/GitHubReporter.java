@@ -6,6 +6,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -54,6 +55,7 @@ public final class GitHubReporter implements AutoCloseable {
   }
 
   private final GitHubApi api;
+  private final Function<String, Optional<String>> dashboard;
   private final Duration retryAfter;
   private final Map<String, Report> pending = new LinkedHashMap<>();
   private final Map<String, Long> deployments = new ConcurrentHashMap<>();
@@ -64,8 +66,17 @@ public final class GitHubReporter implements AutoCloseable {
   private volatile boolean running = true;
 
   public GitHubReporter(GitHubApi api, Duration retryAfter) {
+    this(api, retryAfter, app -> Optional.empty());
+  }
+
+  /**
+   * @param dashboard an app's dashboard page for people, linked from its comment when known
+   */
+  public GitHubReporter(
+      GitHubApi api, Duration retryAfter, Function<String, Optional<String>> dashboard) {
     this.api = api;
     this.retryAfter = retryAfter;
+    this.dashboard = dashboard;
     this.thread = new Thread(this::loop, "github-reporter");
     thread.setDaemon(true);
     thread.start();
@@ -210,7 +221,7 @@ public final class GitHubReporter implements AutoCloseable {
     String marker = marker(r.app());
     Optional<Long> id =
         Optional.ofNullable(comments.get(r.app())).or(() -> findComment(pull.get(), marker));
-    String body = body(r, marker);
+    String body = body(r, marker, dashboard.apply(r.app()));
     if (id.isPresent()) {
       api.updateComment(id.get(), body);
       comments.put(r.app(), id.get());
@@ -233,7 +244,7 @@ public final class GitHubReporter implements AutoCloseable {
   }
 
   /** The comment's Markdown; every value is the controller's own or a validated spec field. */
-  static String body(Report r, String marker) {
+  static String body(Report r, String marker, Optional<String> dashboardPage) {
     StringBuilder b = new StringBuilder(marker).append('\n');
     b.append("**Review app `").append(r.app()).append("`**");
     if (r.gone()) {
@@ -259,6 +270,7 @@ public final class GitHubReporter implements AutoCloseable {
                     .append(String.format(Locale.ROOT, "$%.4f per hour", c))
                     .append(" |\n"));
     b.append("| TTL | ").append(r.expiresAt().map(t -> "until " + t).orElse("none")).append(" |\n");
+    dashboardPage.ifPresent(p -> b.append("| Dashboard | ").append(p).append(" |\n"));
     return b.toString();
   }
 

@@ -35,6 +35,11 @@ class GitHubReporterTest {
   }
 
   private GitHubReporter reporter() {
+    return reporter(app -> Optional.empty());
+  }
+
+  private GitHubReporter reporter(
+      java.util.function.Function<String, Optional<String>> dashboardPage) {
     return new GitHubReporter(
         new GitHubApi(
             github.base(),
@@ -43,7 +48,8 @@ class GitHubReporterTest {
             Duration.ofMinutes(15),
             Clock.systemUTC(),
             waits::add),
-        Duration.ofMillis(200));
+        Duration.ofMillis(200),
+        dashboardPage);
   }
 
   private static GitHubReporter.Report report(String commit, String phase) {
@@ -126,7 +132,26 @@ class GitHubReporterTest {
         .contains("`aaaa1111`")
         .contains("3.4 s")
         .contains("$0.0123 per hour")
-        .contains("until 2026-12-06T10:00:00Z");
+        .contains("until 2026-12-06T10:00:00Z")
+        .doesNotContain("Dashboard");
+  }
+
+  @Test
+  void withAPublicDashboardTheCommentLinksTheAppsPage() {
+    reporter.close();
+    reporter =
+        reporter(
+            new dev.reviewapps.controller.reviewapp.dashboard.DashboardSettings(
+                    true,
+                    "127.0.0.1",
+                    0,
+                    Optional.empty(),
+                    Optional.of(java.net.URI.create("https://review-apps.example.com/")))
+                ::appPage);
+    reporter.report(report("aaaa1111", "Ready"));
+    await().atMost(Duration.ofSeconds(5)).until(() -> github.comments.size() == 1);
+    assertThat(github.comments.values().iterator().next())
+        .contains("| Dashboard | https://review-apps.example.com/apps/deploy-shop |");
   }
 
   @Test

@@ -86,7 +86,7 @@ class DashboardTest {
 
   private static DashboardServer dashboard(Optional<String> token) {
     return new DashboardServer(
-        new DashboardSettings(true, "127.0.0.1", 0, token),
+        new DashboardSettings(true, "127.0.0.1", 0, token, Optional.empty()),
         new DashboardModel(
             new AppViews(world.kv, world.layout),
             world.nomadClient,
@@ -112,7 +112,10 @@ class DashboardTest {
     if (!Files.exists(web)) {
       Files.writeString(
           web,
-          "#!/bin/sh\necho \"connecting to $DATABASE_URL\"\necho \"REDIS_URL=$REDIS_URL\"\nexec "
+          "#!/bin/sh\n"
+              // Over 32 KB before the interesting lines: later reads start inside the log.
+              + "i=0; while [ $i -lt 3000 ]; do echo \"filler line $i\"; i=$((i+1)); done\n"
+              + "echo \"connecting to $DATABASE_URL\"\necho \"REDIS_URL=$REDIS_URL\"\nexec "
               + ReviewAppWorld.exampleApp().resolve("bin").resolve("web")
               + "\n");
       Files.setPosixFilePermissions(web, PosixFilePermissions.fromString("rwxr-xr-x"));
@@ -166,7 +169,10 @@ class DashboardTest {
     await()
         .atMost(Duration.ofSeconds(30))
         .until(() -> get("/apps/" + READY_APP).body().contains("connecting to postgres"));
+    // A second read starts near where the first ended, not at the beginning of the log.
+    get("/apps/" + READY_APP);
     String page = get("/apps/" + READY_APP).body();
+    assertThat(page).contains("filler line 2999").doesNotContain("filler line 0\n");
     assertThat(page)
         .contains("Conditions")
         .contains("WebReady")

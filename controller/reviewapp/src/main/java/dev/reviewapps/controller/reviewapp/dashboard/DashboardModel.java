@@ -1,6 +1,8 @@
 package dev.reviewapps.controller.reviewapp.dashboard;
 
 import com.hashicorp.nomad.apimodel.AllocationListStub;
+import com.hashicorp.nomad.apimodel.StreamFrame;
+import com.hashicorp.nomad.javasdk.FramedStream;
 import com.hashicorp.nomad.javasdk.NomadApiClient;
 import com.hashicorp.nomad.javasdk.NomadException;
 import dev.reviewapps.controller.consul.KvEntry;
@@ -16,7 +18,6 @@ import dev.reviewapps.model.status.Phase;
 import dev.reviewapps.model.status.ReviewAppStatus;
 import dev.reviewapps.model.status.Rollout;
 import java.io.IOException;
-import java.io.InputStream;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -26,6 +27,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
 import org.apache.http.HttpHost;
@@ -43,6 +45,11 @@ public final class DashboardModel {
   private final NomadApiClient nomad;
   private final HttpHost nomadHost;
   private final Clock clock;
+
+  /** Where each log ended at its last read, by allocation, task and stream. */
+  private final Map<String, Long> logEnds = new ConcurrentHashMap<>();
+
+  private static final int MAX_LOGS_REMEMBERED = 10_000;
 
   public DashboardModel(AppViews views, NomadApiClient nomad, HttpHost nomadHost, Clock clock) {
     this.views = views;
@@ -119,13 +126,36 @@ public final class DashboardModel {
                 "reviewctl delete " + name)));
   }
 
+  /**
+   * The tail of one log. The first read of a log goes through all of it (Nomad streams a log from
+   * an offset counted from its start, and nomad-sdk offers no other origin); later reads start
+   * {@link LogTail#MAX_BYTES} before where the last one ended, so a page refreshed every two
+   * seconds costs the new lines, not the whole log each time.
+   */
   private LogTail log(AllocationListStub alloc, NomadTasks.Role role, String stream)
       throws IOException, NomadException {
     String title = role + " " + shortId(alloc.getId()) + " " + stream;
-    try (InputStream in =
-        nomad.getClientApi(nomadHost).logs(alloc.getId(), role.name(), false, stream)) {
-      return new LogTail(title, LogTail.tail(in));
+    String key = alloc.getId() + "/" + role + "/" + stream;
+    long from = Math.max(0, logEnds.getOrDefault(key, 0L) - LogTail.MAX_BYTES);
+    try (FramedStream frames =
+        nomad
+            .getClientApi(nomadHost)
+            .logsAsFrames(alloc.getId(), role.name(), false, stream, from)) {
+      LogTail.Collector collector = new LogTail.Collector();
+      while (frames.hasNextFrame()) {
+        StreamFrame frame = frames.nextFrame();
+        if (frame != null && frame.getData() != null) {
+          collector.add(frame.getData(), frame.getData().length);
+        }
+      }
+      if (logEnds.size() > MAX_LOGS_REMEMBERED) {
+        logEnds.clear();
+      }
+      logEnds.put(key, from + collector.total());
+      return new LogTail(title, collector.text(from > 0));
     } catch (NomadException e) {
+      // Next time from the start: the remembered end may be past a log that began again.
+      logEnds.remove(key);
       // A task that has not started has no log yet: say so on its tail, keep the others.
       return new LogTail(title, "(no log: " + e.getClass().getSimpleName() + ")");
     }

@@ -35,24 +35,53 @@ public record LogTail(String title, String text) {
 
   /** The last {@link #MAX_LINES} lines of the stream, read to its end, redacted. */
   static String tail(InputStream in) throws IOException {
-    ByteArrayOutputStream kept = new ByteArrayOutputStream();
+    Collector collector = new Collector();
     byte[] buffer = new byte[8192];
     int n;
     while ((n = in.read(buffer)) >= 0) {
-      kept.write(buffer, 0, n);
+      collector.add(buffer, n);
+    }
+    return collector.text(false);
+  }
+
+  /** Keeps the last {@link #MAX_BYTES} of what it is given, and counts all of it. */
+  static final class Collector {
+    private final ByteArrayOutputStream kept = new ByteArrayOutputStream();
+    private long total;
+
+    void add(byte[] data, int length) {
+      kept.write(data, 0, length);
+      total += length;
       if (kept.size() > 2 * MAX_BYTES) {
         byte[] all = kept.toByteArray();
         kept.reset();
         kept.write(all, all.length - MAX_BYTES, MAX_BYTES);
       }
     }
-    String text = kept.toString(StandardCharsets.UTF_8);
-    List<String> lines = Arrays.asList(text.split("\n", -1));
-    if (!lines.isEmpty() && lines.get(lines.size() - 1).isEmpty()) {
-      lines = lines.subList(0, lines.size() - 1);
+
+    /** Bytes given so far. */
+    long total() {
+      return total;
     }
-    lines = lines.subList(Math.max(0, lines.size() - MAX_LINES), lines.size());
-    return String.join("\n", lines.stream().map(LogTail::redact).toList());
+
+    /**
+     * The last lines, redacted.
+     *
+     * @param fromMiddle the bytes began inside the log, so the first line may be a part of one
+     */
+    String text(boolean fromMiddle) {
+      List<String> lines =
+          new java.util.ArrayList<>(
+              Arrays.asList(kept.toString(StandardCharsets.UTF_8).split("\n", -1)));
+      if (fromMiddle && !lines.isEmpty()) {
+        lines.remove(0);
+      }
+      if (!lines.isEmpty() && lines.get(lines.size() - 1).isEmpty()) {
+        lines.remove(lines.size() - 1);
+      }
+      List<String> last = lines.subList(Math.max(0, lines.size() - MAX_LINES), lines.size());
+      return String.join("\n", last.stream().map(LogTail::redact).toList());
+    }
   }
 
   /** The line with every password, token and connection string replaced by {@code ***}. */

@@ -86,6 +86,12 @@ public final class ReviewAppConfigSection implements ConfigSection<ReviewAppConf
             "old web keeps serving this long after a deploy"));
     s.add(
         setting(
+            "nomad.webHealthyDeadline",
+            null,
+            "5m",
+            "how long a new release's web may take to pass its check before its deploy fails"));
+    s.add(
+        setting(
             "nomad.healthInterval",
             null,
             "5s",
@@ -180,6 +186,12 @@ public final class ReviewAppConfigSection implements ConfigSection<ReviewAppConf
             "REVIEW_APPS_DASHBOARD_TOKEN",
             "",
             "bearer token or basic-auth password of the dashboard, secret; empty: open"));
+    s.add(
+        setting(
+            "dashboard.publicUrl",
+            "REVIEW_APPS_DASHBOARD_PUBLIC_URL",
+            "",
+            "where people reach the dashboard; the PR comment links an app's page"));
     s.add(setting("ttl.default", "REVIEW_APPS_TTL_DEFAULT", "", "TTL of specs without one"));
     s.add(setting("orphans.interval", null, "1h", "how often the orphan sweep runs"));
     s.add(setting("orphans.dryRun", "REVIEW_APPS_ORPHANS_DRY_RUN", "true", "true: only list"));
@@ -321,7 +333,8 @@ public final class ReviewAppConfigSection implements ConfigSection<ReviewAppConf
             defaults.release(),
             v.duration(P + "nomad.healthInterval", Duration.ofMillis(500), Duration.ofMinutes(5)),
             v.duration(P + "nomad.healthTimeout", Duration.ofMillis(100), Duration.ofMinutes(1)),
-            v.duration(P + "nomad.webShutdownDelay", Duration.ZERO, Duration.ofMinutes(10)));
+            v.duration(P + "nomad.webShutdownDelay", Duration.ZERO, Duration.ofMinutes(10)),
+            v.duration(P + "nomad.webHealthyDeadline", Duration.ofSeconds(1), Duration.ofHours(1)));
 
     Optional<String> region = optional(v, "aws.region");
     Optional<URI> endpoint =
@@ -456,7 +469,11 @@ public final class ReviewAppConfigSection implements ConfigSection<ReviewAppConf
               + bind
               + "'); the dashboard is open only on loopback");
     }
-    return new DashboardSettings(enabled, bind, port, token);
+    Optional<URI> publicUrl =
+        optional(v, "dashboard.publicUrl").isPresent()
+            ? httpUri(v, "dashboard.publicUrl")
+            : Optional.empty();
+    return new DashboardSettings(enabled, bind, port, token, publicUrl);
   }
 
   /** A literal loopback address or localhost: no name is looked up to decide. */

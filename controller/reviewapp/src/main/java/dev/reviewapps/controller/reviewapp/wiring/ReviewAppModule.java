@@ -33,6 +33,7 @@ import dev.reviewapps.controller.reviewapp.credentials.ConsulCredentialStore;
 import dev.reviewapps.controller.reviewapp.credentials.PasswordGenerator;
 import dev.reviewapps.controller.reviewapp.dashboard.DashboardModel;
 import dev.reviewapps.controller.reviewapp.dashboard.DashboardServer;
+import dev.reviewapps.controller.reviewapp.dashboard.DashboardSettings;
 import dev.reviewapps.controller.reviewapp.gc.Expiry;
 import dev.reviewapps.controller.reviewapp.gc.GcRecords;
 import dev.reviewapps.controller.reviewapp.gc.SpecGc;
@@ -175,7 +176,7 @@ public final class ReviewAppModule extends AbstractModule {
                     config.reviewApps().costs().perHour(jobs.allocations(spec), spec.database())),
             expiry,
             config.lifecycle().quotaRecheck(),
-            github(config.github())),
+            github(config.github(), config.dashboard())),
         sizer);
   }
 
@@ -195,7 +196,8 @@ public final class ReviewAppModule extends AbstractModule {
   }
 
   /** The GitHub reporter when a repository is configured. */
-  private static Optional<GitHubReporter> github(ReviewAppConfig.GitHub github) {
+  private static Optional<GitHubReporter> github(
+      ReviewAppConfig.GitHub github, DashboardSettings dashboard) {
     return github
         .repository()
         .map(
@@ -208,7 +210,8 @@ public final class ReviewAppModule extends AbstractModule {
                         Duration.ofMinutes(15),
                         Clock.systemUTC(),
                         d -> Thread.sleep(d.toMillis())),
-                    Duration.ofMinutes(1)));
+                    Duration.ofMinutes(1),
+                    dashboard::appPage));
   }
 
   /**

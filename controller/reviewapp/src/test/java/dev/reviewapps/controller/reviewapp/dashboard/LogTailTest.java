@@ -36,4 +36,14 @@ class LogTailTest {
     assertThat(tail).startsWith("line 99960\n").endsWith("line 99999");
     assertThat(LogTail.tail(new ByteArrayInputStream(new byte[0]))).isEmpty();
   }
+
+  @Test
+  void aReadThatStartsInsideTheLogDropsItsFirstPartialLineAndCountsWhatItRead() {
+    LogTail.Collector collector = new LogTail.Collector();
+    byte[] chunk = "ne 7\nline 8\nline 9\n".getBytes(StandardCharsets.UTF_8);
+    collector.add(chunk, chunk.length);
+    assertThat(collector.text(true)).isEqualTo("line 8\nline 9");
+    assertThat(collector.text(false)).isEqualTo("ne 7\nline 8\nline 9");
+    assertThat(collector.total()).isEqualTo(chunk.length);
+  }
 }

@@ -427,6 +427,30 @@ class ReviewAppModuleTest {
             .get(ReviewAppConfig.class)
             .orElseThrow();
     assertThat(exposed.dashboard().token()).contains("dash-S3cret");
+    assertThat(exposed.dashboard().appPage("deploy-x")).isEmpty();
+    assertThat(
+            ConfigLoader.load(
+                    Optional.of(file(STACK_CONFIG)),
+                    Map.of("REVIEW_APPS_DASHBOARD_PUBLIC_URL", "https://apps.example.com/dash/"))
+                .sections()
+                .get(ReviewAppConfig.class)
+                .orElseThrow()
+                .dashboard()
+                .appPage("deploy-x"))
+        .contains("https://apps.example.com/dash/apps/deploy-x");
+    assertThatThrownBy(
+            () ->
+                ConfigLoader.load(
+                    Optional.of(file(STACK_CONFIG)),
+                    Map.of("REVIEW_APPS_DASHBOARD_PUBLIC_URL", "javascript:alert(1)")))
+        .isInstanceOfSatisfying(
+            InvalidConfig.class,
+            e ->
+                assertThat(e.problems())
+                    .anyMatch(
+                        p ->
+                            p.startsWith(
+                                "reviewapp.dashboard.publicUrl (REVIEW_APPS_DASHBOARD_PUBLIC_URL)")));
     assertThat(exposed.toString()).doesNotContain("dash-S3cret");
     assertThat(
             ControllerInjector.create(ConfigLoader.load(Optional.of(file(STACK_CONFIG)), Map.of()))
