@@ -148,6 +148,11 @@ public final class GuardedProviders {
       }
 
       @Override
+      public int liveAllocations(String jobId, String taskGroup) {
+        return guard.call(() -> inner.liveAllocations(jobId, taskGroup));
+      }
+
+      @Override
       public List<GroupAllocation> allocations(String jobId, String taskGroup) {
         return guard.call(() -> inner.allocations(jobId, taskGroup));
       }

@@ -212,7 +212,7 @@ public final class ReviewAppReconciler implements Reconciler {
         List.of(
             new DatabaseStep(
                 providers.credentials(), providers.sharedDatabases(), providers.rds(), databases),
-            new CapacityStep(sizer, jobs),
+            new CapacityStep(sizer, jobs, providers.nomad()),
             new RedisStep(providers.nomad(), jobs, settings.recheck()),
             ReleaseJobStep.migrate(providers.nomad(), jobs, settings.recheck()),
             ReleaseJobStep.seed(providers.nomad(), jobs, settings.recheck()),

@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.hashicorp.nomad.apimodel.AllocationListStub;
 import dev.reviewapps.controller.engine.Engine;
+import dev.reviewapps.controller.reviewapp.inventory.InventoryJson;
 import dev.reviewapps.controller.reviewapp.nomad.ReviewAppJobs;
 import dev.reviewapps.controller.reviewapp.nomad.TaskDriver;
 import dev.reviewapps.controller.reviewapp.testing.ReviewAppWorld;
@@ -164,6 +165,13 @@ class CanaryRolloutTest {
         .toList();
   }
 
+  /** How many allocations the app's inventory asks the cluster to have room for. */
+  private static int footprint(String name) {
+    return InventoryJson.read(world.kv.get(world.layout.inventory(name)).orElseThrow().value())
+        .allocations()
+        .size();
+  }
+
   /** Until a single web allocation is meant to run: the old release's is told to stop. */
   private static void awaitOneWebAllocation(String name) {
     await()
@@ -190,6 +198,8 @@ class CanaryRolloutTest {
       // While the new release starts, the old one is neither stopped nor told to stop.
       await().atMost(Duration.ofSeconds(30)).until(() -> webAllocations(name).size() == 2);
       assertThat(webAllocations(name)).allMatch(a -> a.getDesiredStatus().equals("run"));
+      // The cluster is sized for both while they run: Redis, two web, one worker.
+      await().atMost(Duration.ofSeconds(10)).until(() -> footprint(name) == 4);
       await().atMost(Duration.ofSeconds(120)).until(() -> world.readyAt(name, second));
       await().atMost(Duration.ofSeconds(10)).until(() -> client.commits.contains("c0ffee02"));
       client.close();
@@ -199,6 +209,8 @@ class CanaryRolloutTest {
     }
     // Promoted: the old web is stopped now, the new one alone runs.
     awaitOneWebAllocation(name);
+    // Given back at the next look at the Ready app (readyRecheck, 30 s here): a shrink can wait.
+    await().atMost(Duration.ofSeconds(45)).until(() -> footprint(name) == 3);
     assertThat(world.status(name).orElseThrow().timings().get(ConditionType.WebReady))
         .isGreaterThanOrEqualTo(Duration.ofSeconds(SLOW_START_SECONDS));
   }

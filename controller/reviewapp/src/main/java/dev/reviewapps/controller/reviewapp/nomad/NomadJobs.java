@@ -37,6 +37,12 @@ public interface NomadJobs {
   int liveAllocations(String jobId);
 
   /**
+   * How many allocations of one task group are pending or running and meant to run: during a
+   * rollout the old release's and the new one's together.
+   */
+  int liveAllocations(String jobId, String taskGroup);
+
+  /**
    * Every job whose Meta carries {@code review-app} (stopped ones too): job ID to the app, for the
    * orphan sweep.
    */

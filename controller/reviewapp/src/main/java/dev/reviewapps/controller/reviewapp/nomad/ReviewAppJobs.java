@@ -231,13 +231,21 @@ public final class ReviewAppJobs {
 
   /** The same for an app that may sleep: asleep, only Redis asks for anything. */
   public List<Footprint> allocations(ReviewAppSpec spec, boolean asleep) {
+    return allocations(spec, asleep, spec.processes().web().count());
+  }
+
+  /**
+   * The same with {@code webAllocations} web allocations instead of the spec's count: during a
+   * rollout the old release's web runs beside the new one's until the promotion.
+   */
+  public List<Footprint> allocations(ReviewAppSpec spec, boolean asleep, int webAllocations) {
     List<Footprint> all = new ArrayList<>();
     spec.redis().ifPresent(r -> all.add(settings.redis()));
     if (asleep) {
       return all;
     }
     ProcessSpec web = spec.processes().web();
-    for (int i = 0; i < web.count(); i++) {
+    for (int i = 0; i < webAllocations; i++) {
       all.add(footprint(web));
     }
     spec.processes()

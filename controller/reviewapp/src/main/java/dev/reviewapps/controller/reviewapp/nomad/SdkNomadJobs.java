@@ -165,11 +165,22 @@ public final class SdkNomadJobs implements NomadJobs {
 
   @Override
   public int liveAllocations(String jobId) {
+    return live(jobId, s -> true);
+  }
+
+  @Override
+  public int liveAllocations(String jobId, String taskGroup) {
+    return live(
+        jobId, s -> taskGroup.equals(s.getTaskGroup()) && "run".equals(s.getDesiredStatus()));
+  }
+
+  private int live(String jobId, java.util.function.Predicate<AllocationListStub> which) {
     try {
       List<AllocationListStub> stubs = nomad.getJobsApi().allocations(jobId).getValue();
       return (int)
           (stubs == null ? List.<AllocationListStub>of() : stubs)
               .stream()
+                  .filter(which)
                   .filter(
                       s ->
                           "pending".equals(s.getClientStatus())
