@@ -67,7 +67,7 @@ public final class Reconciliation {
     return credentials;
   }
 
-  void credentials(DatabaseCredentials value) {
+  public void credentials(DatabaseCredentials value) {
     credentials = Optional.of(value);
   }
 
@@ -76,7 +76,7 @@ public final class Reconciliation {
     return redisAddress;
   }
 
-  void redisAddress(String address) {
+  public void redisAddress(String address) {
     redisAddress = Optional.of(address);
   }
 
@@ -85,7 +85,7 @@ public final class Reconciliation {
     return webAddresses;
   }
 
-  void webAddresses(List<String> addresses) {
+  public void webAddresses(List<String> addresses) {
     webAddresses = List.copyOf(addresses);
   }
 

@@ -6,7 +6,6 @@ import dev.reviewapps.controller.consul.KvEntry;
 import dev.reviewapps.controller.engine.Reconciler;
 import dev.reviewapps.controller.engine.Result;
 import dev.reviewapps.controller.engine.TerminalError;
-import dev.reviewapps.controller.reviewapp.capacity.CapacitySizer;
 import dev.reviewapps.controller.reviewapp.inventory.InventoryStore;
 import dev.reviewapps.controller.reviewapp.naming.ShortHash;
 import dev.reviewapps.controller.reviewapp.nomad.ReviewAppJobs;
@@ -34,6 +33,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.EnumMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -43,9 +43,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Converges one review app: reads its spec, validates it, and runs the steps in order (database,
- * capacity, Redis, migrate, seed, web, worker, route), each setting its condition. A step that
- * waits for the outside world stops the run and asks to be requeued; nothing here ever sleeps.
+ * Converges one review app: reads its spec, validates it, and ensures its resource kinds in order
+ * (database, capacity, Redis, migrate, seed, web, worker, route; see {@link ResourceKind}), each
+ * setting its condition. A step that waits for the outside world stops the run and asks to be
+ * requeued; nothing here ever sleeps.
  *
  * <p>An invalid spec is a terminal error listed in status. When an earlier spec was valid (it is
  * kept in the inventory) the app goes on running that one with its phase unchanged, {@code
@@ -126,13 +127,13 @@ public final class ReviewAppReconciler implements Reconciler {
   private final KeyLayout layout;
   private final InventoryStore inventories;
   private final StatusWriter statuses;
-  private final List<Step> steps;
-  // The same steps for an app that sleeps: the route goes before web and worker stop, so that
+  // The kinds in order: each is one step of a reconcile.
+  private final List<ResourceKind> steps;
+  // The same for an app that sleeps: the route goes before web and worker stop, so that
   // requests meanwhile wake it instead of reaching a process that is shutting down.
-  private final List<Step> sleepingSteps;
+  private final List<ResourceKind> sleepingSteps;
   private final SleepCycle sleep;
   private final AppCosts costs;
-  private final RouteStep route;
   private final ReviewAppSettings settings;
   private final DataSources dataSources;
   private final Clock clock;
@@ -151,12 +152,13 @@ public final class ReviewAppReconciler implements Reconciler {
   private final Map<String, Long> invalidUpdateLogged = new ConcurrentHashMap<>();
 
   /**
+   * @param kinds the resource kinds in order ({@code ResourceKindsModule}), ensured in that order
    * @param policies the quota and TTLs ({@link Policies#NONE}: no quota, nothing expires)
    */
   public ReviewAppReconciler(
       KeyValueStore kv,
       KeyLayout layout,
-      ReviewAppProviders providers,
+      List<ResourceKind> kinds,
       ReviewAppJobs jobs,
       DatabaseSettings databases,
       ReviewAppSettings settings,
@@ -165,38 +167,6 @@ public final class ReviewAppReconciler implements Reconciler {
       AbsentSpec absentSpec,
       StepObserver observer,
       Policies policies) {
-    this(
-        kv,
-        layout,
-        providers,
-        jobs,
-        databases,
-        settings,
-        registry,
-        clock,
-        absentSpec,
-        observer,
-        policies,
-        CapacitySizer.inline(providers.capacity(), new InventoryStore(kv, layout)));
-  }
-
-  /**
-   * @param sizer sizes the cluster for every app when a footprint changes (the leader's task in the
-   *     controller; {@link CapacitySizer#inline} sizes in the reconcile itself)
-   */
-  public ReviewAppReconciler(
-      KeyValueStore kv,
-      KeyLayout layout,
-      ReviewAppProviders providers,
-      ReviewAppJobs jobs,
-      DatabaseSettings databases,
-      ReviewAppSettings settings,
-      MeterRegistry registry,
-      Clock clock,
-      AbsentSpec absentSpec,
-      StepObserver observer,
-      Policies policies,
-      CapacitySizer sizer) {
     this.policies = policies;
     this.kv = kv;
     this.layout = layout;
@@ -207,24 +177,14 @@ public final class ReviewAppReconciler implements Reconciler {
     this.clock = clock;
     this.absentSpec = absentSpec;
     this.observer = observer;
-    this.route = new RouteStep(providers.routes(), settings.hosts(), settings.recheck());
-    this.steps =
-        List.of(
-            new DatabaseStep(
-                providers.credentials(), providers.sharedDatabases(), providers.rds(), databases),
-            new CapacityStep(sizer, jobs, providers.nomad()),
-            new RedisStep(providers.nomad(), jobs, settings.recheck()),
-            ReleaseJobStep.migrate(providers.nomad(), jobs, settings.recheck()),
-            ReleaseJobStep.seed(providers.nomad(), jobs, settings.recheck()),
-            ProcessStep.web(providers.nomad(), jobs, settings.recheck()),
-            ProcessStep.worker(providers.nomad(), jobs, settings.recheck()),
-            route);
-    List<Step> routeFirst = new ArrayList<>(steps);
-    routeFirst.remove(route);
-    routeFirst.add(
-        routeFirst.indexOf(
-            steps.stream().filter(s -> s.condition() == ConditionType.WebReady).findFirst().get()),
-        route);
+    this.steps = List.copyOf(kinds);
+    List<ResourceKind> routeFirst = new ArrayList<>(steps);
+    Optional<ResourceKind> route = kindOf(ConditionType.Routed);
+    Optional<ResourceKind> web = kindOf(ConditionType.WebReady);
+    if (route.isPresent() && web.isPresent()) {
+      routeFirst.remove(route.get());
+      routeFirst.add(routeFirst.indexOf(web.get()), route.get());
+    }
     this.sleepingSteps = List.copyOf(routeFirst);
     this.sleep = new SleepCycle(kv, layout, settings.sleepAfter(), clock, policies::woke, registry);
     this.costs = new AppCosts(settings.costs(), jobs, clock, registry);
@@ -255,6 +215,10 @@ public final class ReviewAppReconciler implements Reconciler {
             m -> m.values().stream().filter(Phase.Sleeping::equals).count())
         .description("Review apps asleep (web and worker scaled to 0), as this controller saw them")
         .register(registry);
+  }
+
+  private Optional<ResourceKind> kindOf(ConditionType condition) {
+    return steps.stream().filter(k -> k.condition().equals(Optional.of(condition))).findFirst();
   }
 
   /** The longest time any app with a spec has been in a phase other than Ready. */
@@ -390,32 +354,32 @@ public final class ReviewAppReconciler implements Reconciler {
    */
   private Result converge(Reconciliation run, long index, Optional<String> invalidUpdate)
       throws TerminalError {
-    Map<ConditionType, StepOutcome> outcomes = new EnumMap<>(ConditionType.class);
+    // In the order they ran; a kind without a condition counts for the phase, not in conditions.
+    Map<ResourceKind, StepOutcome> outcomes = new LinkedHashMap<>();
     StepOutcome last = null;
-    for (Step step : run.asleep() ? sleepingSteps : steps) {
-      timings.started(run.app(), run.spec(), step.condition());
+    for (ResourceKind kind : run.asleep() ? sleepingSteps : steps) {
+      Optional<ConditionType> condition = kind.condition();
+      condition.ifPresent(c -> timings.started(run.app(), run.spec(), c));
       try {
-        last = step.run(run);
+        last = kind.ensure(run);
       } catch (OwnershipConflict e) {
         // Someone else's resource sits where this app's would go: never touched, and asking again
         // cannot help until it is gone (the next resync or spec change looks again).
         last = new StepOutcome.Failed("Conflict", e.getMessage());
       } catch (Exception e) {
         // Recorded (the message is ours and secret-free) and retried with backoff by the engine.
-        writeStatus(
-            run,
-            index,
-            outcomes,
-            invalidUpdate,
-            Optional.of(step.condition() + ": " + e.getMessage()));
+        String what = condition.map(ConditionType::name).orElse(kind.name());
+        writeStatus(run, index, outcomes, invalidUpdate, Optional.of(what + ": " + e.getMessage()));
         throw e instanceof RuntimeException r ? r : new IllegalStateException(e.getMessage(), e);
       }
-      outcomes.put(step.condition(), last);
-      timings.ran(
-          run.app(),
-          step.condition(),
-          last instanceof StepOutcome.Ready || last instanceof StepOutcome.Degraded);
-      observer.afterStep(run.app(), step.condition());
+      outcomes.put(kind, last);
+      if (condition.isPresent()) {
+        timings.ran(
+            run.app(),
+            condition.get(),
+            last instanceof StepOutcome.Ready || last instanceof StepOutcome.Degraded);
+        observer.afterStep(run.app(), condition.get());
+      }
       if (last instanceof StepOutcome.Waiting || last instanceof StepOutcome.Failed) {
         break;
       }
@@ -444,7 +408,7 @@ public final class ReviewAppReconciler implements Reconciler {
           run.app(),
           written.phase(),
           outcomes.entrySet().stream()
-              .map(e -> e.getKey() + "=" + e.getValue().reason())
+              .map(e -> e.getKey().name() + "=" + e.getValue().reason())
               .collect(Collectors.joining(", ")));
     }
     if (last instanceof StepOutcome.Waiting w) {
@@ -465,11 +429,11 @@ public final class ReviewAppReconciler implements Reconciler {
   private ReviewAppStatus writeStatus(
       Reconciliation run,
       long index,
-      Map<ConditionType, StepOutcome> outcomes,
+      Map<ResourceKind, StepOutcome> outcomes,
       Optional<String> invalidUpdate,
       Optional<String> error) {
     Instant now = clock.instant();
-    String url = settings.urlScheme() + "://" + route.hostOf(run.app());
+    String url = settings.urlScheme() + "://" + settings.hosts().host(new AppName(run.app()));
     Optional<Instant> expiresAt = policies.expiresAt(run.app(), index, run.spec().ttl());
     StepOutcome awake = sleep.awake(run);
     Cost cost = costs.account(run);
@@ -492,7 +456,8 @@ public final class ReviewAppReconciler implements Reconciler {
                       now)
                   : current.withCondition(
                       ConditionType.Valid, ConditionStatus.True, "Valid", "", now);
-          Map<ConditionType, StepOutcome> conditions = new EnumMap<>(outcomes);
+          Map<ConditionType, StepOutcome> conditions = new EnumMap<>(ConditionType.class);
+          outcomes.forEach((kind, o) -> kind.condition().ifPresent(c -> conditions.put(c, o)));
           conditions.put(ConditionType.Awake, awake);
           for (Map.Entry<ConditionType, StepOutcome> e : conditions.entrySet()) {
             StepOutcome o = e.getValue();
@@ -575,7 +540,7 @@ public final class ReviewAppReconciler implements Reconciler {
    * for one that was asked to wake and is not Ready yet.
    */
   private Phase phaseOf(
-      Reconciliation run, Map<ConditionType, StepOutcome> outcomes, boolean error) {
+      Reconciliation run, Map<ResourceKind, StepOutcome> outcomes, boolean error) {
     if (outcomes.values().stream().anyMatch(StepOutcome.Failed.class::isInstance)) {
       return Phase.Failed;
     }
@@ -591,8 +556,11 @@ public final class ReviewAppReconciler implements Reconciler {
       return Phase.Waking;
     }
     boolean provisioned =
-        outcomes.containsKey(ConditionType.RedisReady)
-            && !(outcomes.get(ConditionType.RedisReady) instanceof StepOutcome.Waiting);
+        outcomes.entrySet().stream()
+            .anyMatch(
+                e ->
+                    e.getKey().condition().equals(Optional.of(ConditionType.RedisReady))
+                        && !(e.getValue() instanceof StepOutcome.Waiting));
     return provisioned ? Phase.Deploying : Phase.Provisioning;
   }
 

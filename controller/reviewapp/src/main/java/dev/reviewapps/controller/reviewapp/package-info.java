@@ -1,2 +1,5 @@
-/** The ReviewApp reconciler and its steps: database, capacity, Nomad jobs, route, status. */
+/**
+ * The ReviewApp reconciler, the shape of a resource kind, and one reconcile or teardown pass of an
+ * app.
+ */
 package dev.reviewapps.controller.reviewapp;

@@ -14,7 +14,6 @@ import dev.reviewapps.controller.reviewapp.nomad.TaskDriver;
 import dev.reviewapps.controller.reviewapp.quota.Budget;
 import dev.reviewapps.controller.reviewapp.quota.Quota;
 import dev.reviewapps.controller.reviewapp.teardown.Teardown;
-import dev.reviewapps.controller.reviewapp.teardown.TeardownGate;
 import dev.reviewapps.controller.reviewapp.teardown.TeardownSettings;
 import dev.reviewapps.controller.reviewapp.testing.ReviewAppWorld;
 import dev.reviewapps.controller.reviewapp.wiring.LifecyclePolicies;
@@ -53,26 +52,23 @@ class GitHubThroughTheEngineTest {
       SimpleMeterRegistry registry = new SimpleMeterRegistry();
       ReviewAppJobs.Settings jobSettings =
           ReviewAppJobs.Settings.defaults(TaskDriver.RawExec.withDefaults());
-      Teardown teardown =
-          new Teardown(
-              world.kv,
-              world.layout,
-              world.providers(),
-              new ReviewAppJobs(jobSettings),
-              TeardownSettings.defaults(Duration.ofMillis(200), Duration.ofMillis(200)),
-              TeardownGate.OPEN,
-              registry,
-              Clock.systemUTC(),
-              Teardown.StageObserver.NONE);
+      ReviewAppSettings settings =
+          new ReviewAppSettings(
+              ReviewAppWorld.HOSTS,
+              "http",
+              Duration.ofMillis(200),
+              Duration.ofSeconds(30),
+              Optional.empty());
+      TeardownSettings teardownSettings =
+          TeardownSettings.defaults(Duration.ofMillis(200), Duration.ofMillis(200));
+      List<ResourceKind> kinds =
+          world.kinds(jobSettings, settings, teardownSettings, registry, Clock.systemUTC());
+      Teardown teardown = world.teardown(kinds, teardownSettings, registry);
       ReviewAppReconciler reconciler =
           world.reconciler(
+              kinds,
               jobSettings,
-              new ReviewAppSettings(
-                  ReviewAppWorld.HOSTS,
-                  "http",
-                  Duration.ofMillis(200),
-                  Duration.ofSeconds(30),
-                  Optional.empty()),
+              settings,
               Clock.systemUTC(),
               registry,
               teardown,

@@ -190,6 +190,14 @@ class TeardownTest {
     return found;
   }
 
+  private static boolean predestroyStarted(String name) {
+    try {
+      return !predestroyRunsOf(name).isEmpty();
+    } catch (IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
+  }
+
   private static List<String> predestroyRunsOf(String name) throws IOException {
     Path file = predestroyRuns.resolve(name);
     return Files.exists(file) ? Files.readAllLines(file) : List.of();
@@ -357,12 +365,25 @@ class TeardownTest {
   @Test
   void aTeardownInterruptedAfterAnyStageIsFinishedByAFreshControllerAndLeavesNothing()
       throws Exception {
-    List<Teardown.Stage> stages = new ArrayList<>(List.of(Teardown.Stage.values()));
-    // After the inventory is deleted there is nothing left to interrupt.
-    stages.remove(Teardown.Stage.INVENTORY);
-    Map<String, Teardown.Stage> crashAt = new ConcurrentHashMap<>();
-    for (Teardown.Stage stage : stages) {
-      crashAt.put("deploy-td-crash-" + stage.name().toLowerCase(), stage);
+    // After every kind's delete and the status (after the inventory is deleted there is nothing
+    // left to interrupt).
+    List<String> stages =
+        new ArrayList<>(
+            List.of(
+                "route",
+                "worker",
+                "web",
+                "seed",
+                "migrate",
+                "predestroy",
+                "redis",
+                "capacity",
+                "database",
+                "assets",
+                Teardown.STATUS));
+    Map<String, String> crashAt = new ConcurrentHashMap<>();
+    for (String stage : stages) {
+      crashAt.put("deploy-td-crash-" + stage, stage);
     }
     List<String> names = crashAt.keySet().stream().sorted().toList();
     TearingDownController provisioning = controller();
@@ -383,7 +404,7 @@ class TeardownTest {
             settings(),
             TeardownGate.OPEN,
             (app, stage) -> {
-              if (crashAt.get(app) == stage) {
+              if (stage.equals(crashAt.get(app))) {
                 crashed.add(app);
                 throw new IllegalStateException("simulated crash after " + stage);
               }
@@ -428,10 +449,11 @@ class TeardownTest {
                       name, s -> s.lastError().orElse("").startsWith("deleting the S3 assets"));
                 }
               });
-      // Earlier stages are done; the failing one and every later one are not.
+      // Earlier kinds are done (the credentials go with the database); the failing one and
+      // everything after it are not.
       assertThat(exists("SELECT 1 FROM pg_database WHERE datname = ?", "ra_deploy_td_s3_down"))
           .isFalse();
-      assertThat(world.kv.get(world.layout.prefix() + "secrets/" + name)).isPresent();
+      assertThat(world.kv.get(world.layout.prefix() + "secrets/" + name)).isEmpty();
       assertThat(world.kv.get(world.layout.inventory(name))).isPresent();
       assertThat(status(name).orElseThrow().phase()).isEqualTo(Phase.Deleting);
       assertThat(controller.teardowns("failed")).isPositive();
@@ -469,26 +491,19 @@ class TeardownTest {
   @Test
   void aPredestroyThatHangsIsGivenUpAfterItsTimeoutAndItsProcessStopped() throws Exception {
     String name = "deploy-td-hangs";
-    Set<Long> pids = ConcurrentHashMap.newKeySet();
     TearingDownController controller =
         controller(
             settings().withPredestroy(1, Duration.ofSeconds(3)),
             TeardownGate.OPEN,
-            (app, stage) -> {
-              if (stage == Teardown.Stage.PREDESTROY) {
-                try {
-                  // The hanging script's process, still running when the teardown moves on.
-                  pids.addAll(pidsOf(name));
-                } catch (Exception e) {
-                  throw new IllegalStateException(e);
-                }
-              }
-            });
+            (app, stage) -> {});
     putSpec(
         name, withPredestroy(Apps.shared(name, "eeee0002"), predestroyRuns.toString() + " hang"));
     driveAll(controller.reconciler(), List.of(name), TeardownTest::databaseReady);
     deleteSpec(name);
     long started = System.nanoTime();
+    // The hanging script has started: its process is among the app's now.
+    driveAll(controller.reconciler(), List.of(name), TeardownTest::predestroyStarted);
+    Set<Long> pids = pidsOf(name);
     driveAll(controller.reconciler(), List.of(name), TeardownTest::gone);
 
     assertThat(Duration.ofNanos(System.nanoTime() - started)).isLessThan(Duration.ofSeconds(60));

@@ -1,15 +1,19 @@
 package dev.reviewapps.controller.reviewapp;
 
+import dev.reviewapps.controller.reviewapp.capacity.CapacitySizer;
+import dev.reviewapps.controller.reviewapp.inventory.InventoryStore;
 import dev.reviewapps.controller.reviewapp.nomad.ReviewAppJobs;
 import dev.reviewapps.controller.reviewapp.nomad.TaskDriver;
 import dev.reviewapps.controller.reviewapp.teardown.Teardown;
 import dev.reviewapps.controller.reviewapp.teardown.TeardownGate;
 import dev.reviewapps.controller.reviewapp.teardown.TeardownSettings;
 import dev.reviewapps.controller.reviewapp.testing.ReviewAppWorld;
+import dev.reviewapps.controller.reviewapp.wiring.ResourceKindsModule;
 import dev.reviewapps.model.naming.HostTemplate;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.List;
 
 /**
  * The reconciler of one controller process with the teardown as its absent-spec hook, over the
@@ -32,26 +36,31 @@ record TearingDownController(ReviewAppReconciler reconciler, SimpleMeterRegistry
     SimpleMeterRegistry registry = new SimpleMeterRegistry();
     ReviewAppJobs jobs =
         new ReviewAppJobs(ReviewAppJobs.Settings.defaults(TaskDriver.RawExec.withDefaults()));
-    Teardown teardown =
-        new Teardown(
-            world.kv,
-            world.layout,
+    ReviewAppSettings appSettings =
+        new ReviewAppSettings(
+            HOSTS, "http", recheck, Duration.ofSeconds(30), java.util.Optional.empty());
+    DatabaseSettings databases = DatabaseSettings.shared(world.sharedEndpoint());
+    List<ResourceKind> kinds =
+        ResourceKindsModule.standard(
             providers,
             jobs,
+            databases,
+            appSettings,
             settings,
-            gate,
+            CapacitySizer.inline(providers.capacity(), new InventoryStore(world.kv, world.layout)),
             registry,
-            Clock.systemUTC(),
-            observer);
+            Clock.systemUTC());
+    Teardown teardown =
+        new Teardown(
+            world.kv, world.layout, kinds, settings, gate, registry, Clock.systemUTC(), observer);
     ReviewAppReconciler reconciler =
         new ReviewAppReconciler(
             world.kv,
             world.layout,
-            providers,
+            kinds,
             jobs,
-            DatabaseSettings.shared(world.sharedEndpoint()),
-            new ReviewAppSettings(
-                HOSTS, "http", recheck, Duration.ofSeconds(30), java.util.Optional.empty()),
+            databases,
+            appSettings,
             registry,
             Clock.systemUTC(),
             teardown,

@@ -3,7 +3,6 @@ package dev.reviewapps.controller.reviewapp.inventory;
 import dev.reviewapps.controller.reviewapp.aws.Footprint;
 import dev.reviewapps.controller.reviewapp.cost.CostLedger;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
@@ -114,11 +113,6 @@ public record Inventory(
   /** The recorded resources of one kind. */
   public <T extends Resource> List<T> resources(Class<T> kind) {
     return resources.stream().filter(kind::isInstance).map(kind::cast).toList();
-  }
-
-  /** The resources in the order teardown removes them. */
-  public List<Resource> teardownOrder() {
-    return resources.stream().sorted(Comparator.comparingInt(Resource::teardownOrder)).toList();
   }
 
   public Inventory withDatabase(String endpoint, String name) {

@@ -113,9 +113,9 @@ public final class InventoryJson {
             case "rds-instance" -> new Resource.RdsInstance(id);
             case "nomad-job" -> new Resource.NomadJob(id);
             case "route" -> new Resource.Route(id);
-            default ->
-                throw new IllegalArgumentException(
-                    "inventory of " + app + " has an unknown resource kind " + node.path("kind"));
+            // A kind a deployment added: its resource kind deletes it (or, if that kind is gone
+            // from the list, the teardown keeps the inventory and says so: never a leak).
+            default -> customKind(app, node.path("kind").asText(), id);
           });
     }
     JsonNode database = root.path("database");
@@ -138,6 +138,14 @@ public final class InventoryJson {
             : Optional.empty(),
         readSleep(root.path("sleep")),
         readCost(root.path("cost")));
+  }
+
+  private static Resource customKind(String app, String kind, String id) {
+    if (!Resource.Custom.KIND.matcher(kind).matches()) {
+      throw new IllegalArgumentException(
+          "inventory of " + app + " has a resource kind that is no kind name: " + kind);
+    }
+    return new Resource.Custom(kind, id);
   }
 
   private static Optional<CostLedger> readCost(JsonNode node) {

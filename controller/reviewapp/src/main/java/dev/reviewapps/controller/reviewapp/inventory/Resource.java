@@ -3,9 +3,9 @@ package dev.reviewapps.controller.reviewapp.inventory;
 import java.util.Objects;
 
 /**
- * One outside resource created for a review app, as recorded in its inventory. Teardown removes
- * them in the reverse of the order of {@link #teardownOrder()}; every identifier is enough on its
- * own to find and delete the resource.
+ * One outside resource created for a review app, as recorded in its inventory. The resource kind
+ * that recorded it deletes it in the teardown; every identifier is enough on its own to find and
+ * delete the resource.
  */
 public sealed interface Resource {
 
@@ -15,12 +15,6 @@ public sealed interface Resource {
   /** The identifier within its system. */
   String id();
 
-  /**
-   * The order in which teardown removes kinds: the route first (so no request reaches a dying app),
-   * then jobs, then data.
-   */
-  int teardownOrder();
-
   /** The credentials kept for the app (their location, never the secret). */
   record Credentials(String id) implements Resource {
     public Credentials {
@@ -29,10 +23,6 @@ public sealed interface Resource {
 
     public String kind() {
       return "credentials";
-    }
-
-    public int teardownOrder() {
-      return 5;
     }
   }
 
@@ -48,10 +38,6 @@ public sealed interface Resource {
     public String kind() {
       return "shared-database";
     }
-
-    public int teardownOrder() {
-      return 4;
-    }
   }
 
   /** A dedicated RDS instance ({@code instance} and {@code snapshot} modes). */
@@ -62,10 +48,6 @@ public sealed interface Resource {
 
     public String kind() {
       return "rds-instance";
-    }
-
-    public int teardownOrder() {
-      return 4;
     }
   }
 
@@ -78,10 +60,6 @@ public sealed interface Resource {
     public String kind() {
       return "nomad-job";
     }
-
-    public int teardownOrder() {
-      return 2;
-    }
   }
 
   /** The route key {@code <prefix>/routes/<host>}; {@code id} is the host. */
@@ -93,9 +71,23 @@ public sealed interface Resource {
     public String kind() {
       return "route";
     }
+  }
 
-    public int teardownOrder() {
-      return 1;
+  /**
+   * A resource of a kind added to a deployment (a DNS record, an ElastiCache cluster): recorded and
+   * read back by its kind name, deleted by the resource kind that recorded it.
+   */
+  record Custom(String kind, String id) implements Resource {
+    /** Lowercase letters, digits and dashes, as the built-in kind names are. */
+    public static final java.util.regex.Pattern KIND =
+        java.util.regex.Pattern.compile("[a-z][a-z0-9-]{0,39}");
+
+    public Custom {
+      Objects.requireNonNull(kind);
+      Objects.requireNonNull(id);
+      if (!KIND.matcher(kind).matches()) {
+        throw new IllegalArgumentException("resource kind " + kind + " is not " + KIND.pattern());
+      }
     }
   }
 }

@@ -3,14 +3,11 @@ package dev.reviewapps.controller.reviewapp.orphans;
 import dev.reviewapps.controller.consul.KeyLayout;
 import dev.reviewapps.controller.consul.KeyValueStore;
 import dev.reviewapps.controller.engine.LeaderTask;
-import dev.reviewapps.controller.reviewapp.ReviewAppProviders;
-import dev.reviewapps.controller.reviewapp.aws.AppAssets;
+import dev.reviewapps.controller.reviewapp.OrphanSource;
+import dev.reviewapps.controller.reviewapp.OrphanSource.Orphan;
+import dev.reviewapps.controller.reviewapp.ResourceKind;
 import dev.reviewapps.controller.reviewapp.guard.AppKeys;
 import dev.reviewapps.controller.reviewapp.guard.DeletionGuard;
-import dev.reviewapps.controller.reviewapp.postgres.SharedDatabase;
-import dev.reviewapps.model.naming.AppName;
-import dev.reviewapps.model.naming.HostTemplate;
-import dev.reviewapps.model.naming.ResourceNames;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -18,15 +15,10 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.Set;
-import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.function.BiPredicate;
-import java.util.function.Consumer;
-import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -36,33 +28,21 @@ import org.slf4j.LoggerFactory;
  * older controller). Run by the leader every {@code reviewapp.orphans.interval}; with {@code
  * reviewapp.orphans.dryRun} it only lists them.
  *
- * <p>Kinds: RDS instances tagged {@code review-app} ({@code ra-...}), Nomad jobs with Meta {@code
- * review-app} and the app's job IDs, shared databases commented {@code review-app=<name>} with the
- * app's database name, route keys whose host is an app's host, S3 folders under the assets prefix.
- * Anything of an app with a spec or an inventory belongs to the reconciler or the teardown and is
- * never touched. A reconcile records a resource in the inventory before creating it, so "no spec
- * and no inventory" cannot catch a resource being created; both are read again right before each
- * removal, for a spec written during the sweep.
+ * <p>Each resource kind says where to look ({@link ResourceKind#orphans}): RDS instances tagged
+ * {@code review-app} ({@code ra-...}), Nomad jobs with Meta {@code review-app} and the app's job
+ * IDs, shared databases commented {@code review-app=<name>} with the app's database name, route
+ * keys whose host is an app's host, S3 folders under the assets prefix. Anything of an app with a
+ * spec or an inventory belongs to the reconciler or the teardown and is never touched. A reconcile
+ * records a resource in the inventory before creating it, so "no spec and no inventory" cannot
+ * catch a resource being created; both are read again right before each removal, for a spec written
+ * during the sweep.
  */
 public final class OrphanSweep implements LeaderTask {
   private static final Logger LOG = LoggerFactory.getLogger(OrphanSweep.class);
 
-  /**
-   * One kind of resource: how to list it (resource ID to app), whether an ID is the app's by name,
-   * and how to remove it.
-   */
-  record Kind(
-      String name,
-      Supplier<Map<String, String>> list,
-      BiPredicate<String, String> named,
-      Consumer<Orphan> remove) {}
-
-  /** A resource of an app that has neither spec nor inventory. */
-  public record Orphan(String kind, String id, String app) {}
-
   private final KeyValueStore kv;
   private final KeyLayout layout;
-  private final List<Kind> kinds;
+  private final List<OrphanSource> sources;
   private final boolean dryRun;
   private final Duration interval;
   private final MeterRegistry registry;
@@ -70,14 +50,12 @@ public final class OrphanSweep implements LeaderTask {
   private final Map<String, AtomicInteger> found = new ConcurrentHashMap<>();
 
   /**
-   * @param assets the assets bucket, when one is configured
+   * @param kinds the resource kinds, each asked where its orphans are
    */
   public OrphanSweep(
       KeyValueStore kv,
       KeyLayout layout,
-      ReviewAppProviders providers,
-      Optional<AppAssets> assets,
-      HostTemplate hosts,
+      List<ResourceKind> kinds,
       boolean dryRun,
       Duration interval,
       MeterRegistry registry,
@@ -88,50 +66,8 @@ public final class OrphanSweep implements LeaderTask {
     this.dryRun = dryRun;
     this.interval = interval;
     this.registry = registry;
-    List<Kind> all = new ArrayList<>();
-    all.add(
-        new Kind(
-            "rds-instance",
-            providers.rds()::tagged,
-            (id, app) -> namesOf(app).map(n -> id.equals(n.rdsInstance())).orElse(false),
-            o -> providers.rds().delete(o.id(), Optional.empty())));
-    all.add(
-        new Kind(
-            "nomad-job",
-            providers.nomad()::reviewAppJobs,
-            (id, app) ->
-                namesOf(app)
-                    .map(
-                        n ->
-                            id.equals(n.serviceJob())
-                                || ResourceNames.ownerOfJob(id).equals(Optional.of(n.app())))
-                    .orElse(false),
-            o -> providers.nomad().purge(o.app(), o.id())));
-    all.add(
-        new Kind(
-            "database",
-            providers.sharedDatabases()::tagged,
-            (id, app) -> namesOf(app).map(n -> id.equals(n.database())).orElse(false),
-            o ->
-                providers
-                    .sharedDatabases()
-                    .drop(SharedDatabase.forApp(o.app(), Optional.empty()))));
-    all.add(
-        new Kind(
-            "route",
-            () -> routes(providers.routes().hosts(), hosts),
-            (id, app) -> true,
-            o -> providers.routes().remove(o.id())));
-    assets.ifPresent(
-        a ->
-            all.add(
-                new Kind(
-                    "assets",
-                    () -> identity(a.apps()),
-                    (id, app) -> true,
-                    o -> a.deleteAll(o.app()))));
-    this.kinds = List.copyOf(all);
-    for (Kind kind : kinds) {
+    this.sources = kinds.stream().flatMap(k -> k.orphans().stream()).toList();
+    for (OrphanSource kind : sources) {
       AtomicInteger count = new AtomicInteger();
       found.put(kind.name(), count);
       Gauge.builder("review_apps_orphans", count, AtomicInteger::get)
@@ -167,8 +103,8 @@ public final class OrphanSweep implements LeaderTask {
     Set<String> known = AppKeys.under(kv, layout.specs());
     known.addAll(AppKeys.under(kv, layout.inventories()));
     List<Orphan> orphans = new ArrayList<>();
-    Map<Kind, List<Orphan>> byKind = new java.util.LinkedHashMap<>();
-    for (Kind kind : kinds) {
+    Map<OrphanSource, List<Orphan>> byKind = new java.util.LinkedHashMap<>();
+    for (OrphanSource kind : sources) {
       List<Orphan> ofKind = new ArrayList<>();
       try {
         kind.list()
@@ -217,7 +153,7 @@ public final class OrphanSweep implements LeaderTask {
     return orphans;
   }
 
-  private void removeOrKeep(Kind kind, Orphan orphan) {
+  private void removeOrKeep(OrphanSource kind, Orphan orphan) {
     if (dryRun) {
       LOG.info(
           "orphan {} {} of app {} (no spec, no inventory); dry run, kept",
@@ -251,36 +187,5 @@ public final class OrphanSweep implements LeaderTask {
         .tag("kind", orphan.kind())
         .register(registry)
         .increment();
-  }
-
-  /** Route hosts to their app, for hosts the template can have made. */
-  static Map<String, String> routes(Set<String> routeHosts, HostTemplate hosts) {
-    String template = hosts.template().toLowerCase(java.util.Locale.ROOT);
-    int at = template.indexOf(HostTemplate.PLACEHOLDER);
-    String before = template.substring(0, at);
-    String after = template.substring(at + HostTemplate.PLACEHOLDER.length());
-    Map<String, String> apps = new TreeMap<>();
-    for (String host : routeHosts) {
-      if (host.length() > before.length() + after.length()
-          && host.startsWith(before)
-          && host.endsWith(after)) {
-        String app = host.substring(before.length(), host.length() - after.length());
-        if (!app.contains(".")) {
-          apps.put(host, app);
-        }
-      }
-    }
-    return apps;
-  }
-
-  private static Map<String, String> identity(Set<String> apps) {
-    Map<String, String> map = new TreeMap<>();
-    apps.forEach(a -> map.put(a, a));
-    return map;
-  }
-
-  /** The names of {@code app} when it is a valid app name (a tag can hold anything). */
-  private static Optional<ResourceNames> namesOf(String app) {
-    return AppName.parse(app).map(ResourceNames::new);
   }
 }

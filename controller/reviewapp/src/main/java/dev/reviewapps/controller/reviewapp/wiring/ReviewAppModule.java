@@ -17,9 +17,12 @@ import dev.reviewapps.controller.git.GitLsRemoteBranchSource;
 import dev.reviewapps.controller.github.GitHubApi;
 import dev.reviewapps.controller.github.GitHubReporter;
 import dev.reviewapps.controller.resilience.OutsideSystems;
+import dev.reviewapps.controller.reviewapp.DatabaseSettings;
 import dev.reviewapps.controller.reviewapp.GuardedProviders;
+import dev.reviewapps.controller.reviewapp.ResourceKind;
 import dev.reviewapps.controller.reviewapp.ReviewAppProviders;
 import dev.reviewapps.controller.reviewapp.ReviewAppReconciler;
+import dev.reviewapps.controller.reviewapp.ReviewAppSettings;
 import dev.reviewapps.controller.reviewapp.aws.AppAssets;
 import dev.reviewapps.controller.reviewapp.aws.AutoScalingCapacity;
 import dev.reviewapps.controller.reviewapp.aws.CapacityPlanner;
@@ -50,11 +53,13 @@ import dev.reviewapps.controller.reviewapp.quota.Quota;
 import dev.reviewapps.controller.reviewapp.routes.ConsulRouteTable;
 import dev.reviewapps.controller.reviewapp.teardown.Teardown;
 import dev.reviewapps.controller.reviewapp.teardown.TeardownGate;
+import dev.reviewapps.controller.reviewapp.teardown.TeardownSettings;
 import dev.reviewapps.controller.reviewapp.view.AppViews;
 import dev.reviewapps.controller.wiring.ProcessService;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -100,6 +105,8 @@ public final class ReviewAppModule extends AbstractModule {
     tasks.addBinding().to(GuardCheck.class);
     tasks.addBinding().to(OrphanSweep.class);
     tasks.addBinding().to(CapacitySizer.class);
+    // What a review app is made of, in order; ensured, deleted in reverse, swept.
+    install(new ResourceKindsModule());
     // Served by every controller, leader or not: it only reads.
     Multibinder.newSetBinder(binder(), ProcessService.class).addBinding().to(DashboardServer.class);
   }
@@ -130,35 +137,65 @@ public final class ReviewAppModule extends AbstractModule {
                     "the configuration has no reviewapp section: load it with ConfigLoader"));
   }
 
+  /** The resource kinds in the order of their bindings ({@link ResourceKindsModule}). */
+  @Provides
+  @Singleton
+  List<ResourceKind> kinds(Set<ResourceKind> kinds) {
+    return List.copyOf(kinds);
+  }
+
+  @Provides
+  @Singleton
+  ReviewAppJobs jobs(ReviewAppConfig config) {
+    return new ReviewAppJobs(config.jobs(), config.nomad().instance());
+  }
+
+  @Provides
+  DatabaseSettings databaseSettings(ReviewAppConfig config) {
+    return config.databases();
+  }
+
+  @Provides
+  ReviewAppSettings reviewAppSettings(ReviewAppConfig config) {
+    return config.reviewApps();
+  }
+
+  @Provides
+  TeardownSettings teardownSettings(ReviewAppConfig config) {
+    return config.teardown();
+  }
+
+  @Provides
+  Clock clock() {
+    return Clock.systemUTC();
+  }
+
   @Provides
   @Singleton
   ReviewAppReconciler reconciler(
       KeyValueStore kv,
       KeyLayout layout,
-      ReviewAppProviders providers,
+      List<ResourceKind> kinds,
+      ReviewAppJobs jobs,
       MeterRegistry registry,
       ReviewAppConfig config,
       TeardownGate gate,
       Quota quota,
-      Expiry expiry,
-      CapacitySizer sizer) {
-    ReviewAppJobs jobs = new ReviewAppJobs(config.jobs(), config.nomad().instance());
+      Expiry expiry) {
     Teardown teardown =
         new Teardown(
             kv,
             layout,
-            providers,
-            jobs,
+            kinds,
             config.teardown(),
             gate,
             registry,
             Clock.systemUTC(),
-            Teardown.StageObserver.NONE,
-            sizer);
+            Teardown.StageObserver.NONE);
     return new ReviewAppReconciler(
         kv,
         layout,
-        providers,
+        kinds,
         jobs,
         config.databases(),
         config.reviewApps(),
@@ -176,8 +213,7 @@ public final class ReviewAppModule extends AbstractModule {
                     config.reviewApps().costs().perHour(jobs.allocations(spec), spec.database())),
             expiry,
             config.lifecycle().quotaRecheck(),
-            github(config.github(), config.dashboard())),
-        sizer);
+            github(config.github(), config.dashboard())));
   }
 
   /**
@@ -324,16 +360,14 @@ public final class ReviewAppModule extends AbstractModule {
   OrphanSweep orphanSweep(
       KeyValueStore kv,
       KeyLayout layout,
-      ReviewAppProviders providers,
+      List<ResourceKind> kinds,
       ReviewAppConfig config,
       MeterRegistry registry,
       DeletionGuard guard) {
     return new OrphanSweep(
         kv,
         layout,
-        providers,
-        config.assets().bucket().map(bucket -> providers.assets()),
-        config.reviewApps().hosts(),
+        kinds,
         config.lifecycle().orphansDryRun(),
         config.lifecycle().orphansInterval(),
         registry,

@@ -55,19 +55,29 @@ class InventoryJsonTest {
   }
 
   @Test
-  void teardownRemovesTheRouteFirstAndTheCredentialsLast() {
-    assertThat(full.teardownOrder()).first().isEqualTo(new Resource.Route("deploy-x.review.test"));
-    assertThat(full.teardownOrder())
-        .last()
-        .isEqualTo(new Resource.Credentials("review-apps/secrets/deploy-x"));
+  void aResourceOfAKindADeploymentAddedIsKeptByItsKindName() {
+    Inventory withRecord = full.with(new Resource.Custom("dns-record", "deploy-x.example.org"));
+
+    Inventory read = InventoryJson.read(InventoryJson.write(withRecord));
+
+    assertThat(read.resources(Resource.Custom.class))
+        .containsExactly(new Resource.Custom("dns-record", "deploy-x.example.org"));
+    assertThat(read).isEqualTo(withRecord);
   }
 
   @Test
-  void anUnknownResourceKindIsAnErrorNotSkipped() {
-    String json =
-        "{\"version\":1,\"app\":\"deploy-x\",\"resources\":[{\"kind\":\"dns-record\",\"id\":\"x\"}]}";
-    assertThatThrownBy(() -> InventoryJson.read(json.getBytes(StandardCharsets.UTF_8)))
-        .isInstanceOf(IllegalArgumentException.class)
-        .hasMessageContaining("dns-record");
+  void aResourceKindThatIsNoKindNameIsAnErrorNotSkipped() {
+    for (String kind : new String[] {"", "DNS", "dns record", "../x", "a".repeat(41), "<script>"}) {
+      String json =
+          "{\"version\":1,\"app\":\"deploy-x\",\"resources\":[{\"kind\":"
+              + new com.fasterxml.jackson.databind.node.TextNode(kind)
+              + ",\"id\":\"x\"}]}";
+      assertThatThrownBy(() -> InventoryJson.read(json.getBytes(StandardCharsets.UTF_8)))
+          .as("kind %s", kind)
+          .isInstanceOf(IllegalArgumentException.class)
+          .hasMessageContaining("no kind name");
+    }
+    assertThatThrownBy(() -> new Resource.Custom("Bad Kind", "x"))
+        .isInstanceOf(IllegalArgumentException.class);
   }
 }

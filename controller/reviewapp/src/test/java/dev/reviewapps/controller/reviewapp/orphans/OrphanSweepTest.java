@@ -3,11 +3,17 @@ package dev.reviewapps.controller.reviewapp.orphans;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.reviewapps.controller.consul.KeyLayout;
+import dev.reviewapps.controller.reviewapp.OrphanSource;
+import dev.reviewapps.controller.reviewapp.ResourceKind;
 import dev.reviewapps.controller.reviewapp.ReviewAppProviders;
+import dev.reviewapps.controller.reviewapp.ReviewAppSettings;
 import dev.reviewapps.controller.reviewapp.aws.S3AppAssets;
 import dev.reviewapps.controller.reviewapp.guard.DeletionGuard;
 import dev.reviewapps.controller.reviewapp.guard.GuardLimits;
+import dev.reviewapps.controller.reviewapp.nomad.ReviewAppJobs;
+import dev.reviewapps.controller.reviewapp.nomad.TaskDriver;
 import dev.reviewapps.controller.reviewapp.postgres.SharedDatabase;
+import dev.reviewapps.controller.reviewapp.teardown.TeardownSettings;
 import dev.reviewapps.controller.reviewapp.testing.ReviewAppWorld;
 import dev.reviewapps.controller.reviewapp.testing.TrueJob;
 import dev.reviewapps.model.naming.HostTemplate;
@@ -87,11 +93,11 @@ class OrphanSweepTest {
     resourcesOf("deploy-dry-orphan");
     MeterRegistry registry = new SimpleMeterRegistry();
 
-    List<OrphanSweep.Orphan> found = sweep(true, registry).sweep();
+    List<OrphanSource.Orphan> found = sweep(true, registry).sweep();
 
     assertThat(found)
         .filteredOn(o -> o.app().equals("deploy-dry-orphan"))
-        .extracting(OrphanSweep.Orphan::kind, OrphanSweep.Orphan::id)
+        .extracting(OrphanSource.Orphan::kind, OrphanSource.Orphan::id)
         .containsExactlyInAnyOrder(
             org.assertj.core.groups.Tuple.tuple("rds-instance", "ra-deploy-dry-orphan"),
             org.assertj.core.groups.Tuple.tuple("nomad-job", "deploy-dry-orphan"),
@@ -141,12 +147,27 @@ class OrphanSweepTest {
 
   /** A sweep that reads specs and inventories (and keeps its guard's keys) under {@code layout}. */
   private static OrphanSweep sweep(boolean dryRun, MeterRegistry registry, KeyLayout layout) {
+    ReviewAppProviders p = providers;
+    List<ResourceKind> kinds =
+        world.kinds(
+            ReviewAppJobs.Settings.defaults(TaskDriver.RawExec.withDefaults()),
+            new ReviewAppSettings(
+                HOSTS, "http", Duration.ofSeconds(1), Duration.ofSeconds(30), Optional.empty()),
+            TeardownSettings.defaults(Duration.ofSeconds(1), Duration.ofSeconds(1)),
+            registry,
+            Clock.systemUTC(),
+            new ReviewAppProviders(
+                p.credentials(),
+                p.sharedDatabases(),
+                p.rds(),
+                p.capacity(),
+                p.nomad(),
+                p.routes(),
+                assets));
     return new OrphanSweep(
         world.kv,
         layout,
-        providers,
-        Optional.of(assets),
-        HOSTS,
+        kinds,
         dryRun,
         Duration.ofMinutes(10),
         registry,
@@ -159,9 +180,9 @@ class OrphanSweepTest {
     // A token that lost read on specs/ and inventory/ reads them empty: here, an empty prefix.
     KeyLayout unreadable = new KeyLayout("unreadable-apps/");
 
-    List<OrphanSweep.Orphan> found = sweep(false, new SimpleMeterRegistry(), unreadable).sweep();
+    List<OrphanSource.Orphan> found = sweep(false, new SimpleMeterRegistry(), unreadable).sweep();
 
-    assertThat(found).extracting(OrphanSweep.Orphan::app).contains("deploy-unreadable");
+    assertThat(found).extracting(OrphanSource.Orphan::app).contains("deploy-unreadable");
     assertThat(resourcesLeft("deploy-unreadable")).isEqualTo(6);
     removeResourcesOf("deploy-unreadable");
   }

@@ -8,6 +8,8 @@ import dev.reviewapps.controller.consul.ConsulEndpoint;
 import dev.reviewapps.controller.consul.KeyLayout;
 import dev.reviewapps.controller.consul.KeyValueStore;
 import dev.reviewapps.controller.reviewapp.DatabaseSettings;
+import dev.reviewapps.controller.reviewapp.ResourceKind;
+import dev.reviewapps.controller.reviewapp.ReviewAppProviders;
 import dev.reviewapps.controller.reviewapp.ReviewAppReconciler;
 import dev.reviewapps.controller.reviewapp.ReviewAppSettings;
 import dev.reviewapps.controller.reviewapp.aws.AutoScalingCapacity;
@@ -15,13 +17,19 @@ import dev.reviewapps.controller.reviewapp.aws.CapacityPlanner;
 import dev.reviewapps.controller.reviewapp.aws.Footprint;
 import dev.reviewapps.controller.reviewapp.aws.S3AppAssets;
 import dev.reviewapps.controller.reviewapp.aws.SdkRdsInstances;
+import dev.reviewapps.controller.reviewapp.capacity.CapacitySizer;
 import dev.reviewapps.controller.reviewapp.credentials.ConsulCredentialStore;
 import dev.reviewapps.controller.reviewapp.credentials.PasswordGenerator;
+import dev.reviewapps.controller.reviewapp.inventory.InventoryStore;
 import dev.reviewapps.controller.reviewapp.nomad.ReviewAppJobs;
 import dev.reviewapps.controller.reviewapp.nomad.SdkNomadJobs;
 import dev.reviewapps.controller.reviewapp.nomad.TaskDriver;
 import dev.reviewapps.controller.reviewapp.postgres.JdbcSharedDatabases;
 import dev.reviewapps.controller.reviewapp.routes.ConsulRouteTable;
+import dev.reviewapps.controller.reviewapp.teardown.Teardown;
+import dev.reviewapps.controller.reviewapp.teardown.TeardownGate;
+import dev.reviewapps.controller.reviewapp.teardown.TeardownSettings;
+import dev.reviewapps.controller.reviewapp.wiring.ResourceKindsModule;
 import dev.reviewapps.devstack.aws.AwsConfig;
 import dev.reviewapps.devstack.aws.AwsStandIn;
 import dev.reviewapps.devstack.consul.ConsulConfig;
@@ -37,6 +45,7 @@ import java.net.URI;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.List;
 import java.util.Optional;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
@@ -222,18 +231,95 @@ public final class ReviewAppWorld implements AutoCloseable {
       ReviewAppReconciler.AbsentSpec absentSpec,
       ReviewAppReconciler.StepObserver observer,
       ReviewAppReconciler.Policies policies) {
+    return reconciler(
+        kinds(
+            jobs,
+            settings,
+            TeardownSettings.defaults(settings.recheck(), settings.recheck()),
+            registry,
+            clock),
+        jobs,
+        settings,
+        clock,
+        registry,
+        absentSpec,
+        observer,
+        policies);
+  }
+
+  /** The same over these resource kinds (shared with a teardown built by the test). */
+  public ReviewAppReconciler reconciler(
+      List<ResourceKind> kinds,
+      ReviewAppJobs.Settings jobs,
+      ReviewAppSettings settings,
+      Clock clock,
+      MeterRegistry registry,
+      ReviewAppReconciler.AbsentSpec absentSpec,
+      ReviewAppReconciler.StepObserver observer,
+      ReviewAppReconciler.Policies policies) {
     return new ReviewAppReconciler(
         kv,
         layout,
-        providers(),
+        kinds,
         new ReviewAppJobs(jobs),
-        DatabaseSettings.shared(sharedEndpoint()).withDataSources(DATA_SOURCES),
+        databases(),
         settings,
         registry,
         clock,
         absentSpec,
         observer,
         policies);
+  }
+
+  /** The teardown over these kinds as the controller runs it: gate open, no observer. */
+  public Teardown teardown(
+      List<ResourceKind> kinds, TeardownSettings settings, MeterRegistry registry) {
+    return new Teardown(
+        kv,
+        layout,
+        kinds,
+        settings,
+        TeardownGate.OPEN,
+        registry,
+        Clock.systemUTC(),
+        Teardown.StageObserver.NONE);
+  }
+
+  /** The shared database server of this world, and the templates and snapshots it allows. */
+  public DatabaseSettings databases() {
+    return DatabaseSettings.shared(sharedEndpoint()).withDataSources(DATA_SOURCES);
+  }
+
+  /**
+   * The resource kinds as the controller binds them ({@link ResourceKindsModule}), over this
+   * world's providers, sizing inline.
+   */
+  public List<ResourceKind> kinds(
+      ReviewAppJobs.Settings jobs,
+      ReviewAppSettings settings,
+      TeardownSettings teardown,
+      MeterRegistry registry,
+      Clock clock) {
+    return kinds(jobs, settings, teardown, registry, clock, providers());
+  }
+
+  /** The same over these providers (one of them replaced by the test). */
+  public List<ResourceKind> kinds(
+      ReviewAppJobs.Settings jobs,
+      ReviewAppSettings settings,
+      TeardownSettings teardown,
+      MeterRegistry registry,
+      Clock clock,
+      ReviewAppProviders providers) {
+    return ResourceKindsModule.standard(
+        providers,
+        new ReviewAppJobs(jobs),
+        databases(),
+        settings,
+        teardown,
+        CapacitySizer.inline(providers.capacity(), new InventoryStore(kv, layout)),
+        registry,
+        clock);
   }
 
   /**

@@ -1,6 +1,10 @@
-package dev.reviewapps.controller.reviewapp;
+package dev.reviewapps.controller.reviewapp.kinds;
 
 import com.hashicorp.nomad.apimodel.Job;
+import dev.reviewapps.controller.reviewapp.Dismantling;
+import dev.reviewapps.controller.reviewapp.Reconciliation;
+import dev.reviewapps.controller.reviewapp.ResourceKind;
+import dev.reviewapps.controller.reviewapp.StepOutcome;
 import dev.reviewapps.controller.reviewapp.inventory.Resource;
 import dev.reviewapps.controller.reviewapp.nomad.NomadJobs;
 import dev.reviewapps.controller.reviewapp.nomad.ReviewAppJobs;
@@ -12,44 +16,49 @@ import java.util.List;
 import java.util.Optional;
 
 /**
- * WebReady and WorkerReady. The web step registers the full service job (Redis, web, worker) when
- * the registered one is not this release's (compared by the job's {@code spec-hash}); both steps
+ * WebReady and WorkerReady. The web kind registers the full service job (Redis, web, worker) when
+ * the registered one is not this release's (compared by the job's {@code spec-hash}); both kinds
  * then count the allocations of the current job version that serve. Old allocations do not count,
  * so a new commit is Ready only once its own processes run. A new release's web allocations start
- * beside the old ones (Nomad canaries); once all pass their check the web step promotes them, and
+ * beside the old ones (Nomad canaries); once all pass their check the web kind promotes them, and
  * only then does Nomad stop the old ones: no rollout depends on how long a process takes to start.
- * While the app sleeps the job keeps both groups at count 0, and the steps wait until no allocation
- * of them is left.
+ * While the app sleeps the job keeps both groups at count 0, and both wait until no allocation of
+ * them is left.
+ *
+ * <p>Deleted: nothing of their own. Web and worker are groups of the service job, which {@link
+ * RedisKind} stops after the predestroy command has run; their orphans are in its Nomad listing.
  */
-final class ProcessStep implements Step {
+abstract class ProcessKind implements ResourceKind {
 
   private final TaskRole role;
   private final NomadJobs nomad;
   private final ReviewAppJobs jobs;
   private final Duration recheck;
 
-  private ProcessStep(TaskRole role, NomadJobs nomad, ReviewAppJobs jobs, Duration recheck) {
+  ProcessKind(TaskRole role, NomadJobs nomad, ReviewAppJobs jobs, Duration recheck) {
     this.role = role;
     this.nomad = nomad;
     this.jobs = jobs;
     this.recheck = recheck;
   }
 
-  static ProcessStep web(NomadJobs nomad, ReviewAppJobs jobs, Duration recheck) {
-    return new ProcessStep(TaskRole.WEB, nomad, jobs, recheck);
-  }
-
-  static ProcessStep worker(NomadJobs nomad, ReviewAppJobs jobs, Duration recheck) {
-    return new ProcessStep(TaskRole.WORKER, nomad, jobs, recheck);
+  @Override
+  public final String name() {
+    return role.label();
   }
 
   @Override
-  public ConditionType condition() {
-    return role == TaskRole.WEB ? ConditionType.WebReady : ConditionType.WorkerReady;
+  public final Optional<ConditionType> condition() {
+    return Optional.of(role == TaskRole.WEB ? ConditionType.WebReady : ConditionType.WorkerReady);
   }
 
   @Override
-  public StepOutcome run(Reconciliation run) {
+  public final Optional<Duration> delete(Dismantling run) {
+    return Optional.empty();
+  }
+
+  @Override
+  public final StepOutcome ensure(Reconciliation run) {
     Optional<ProcessSpec> process =
         role == TaskRole.WEB
             ? Optional.of(run.spec().processes().web())
@@ -97,7 +106,7 @@ final class ProcessStep implements Step {
             : Optional.empty();
     if (current.size() < wanted && rollout.filter(d -> "failed".equals(d.status())).isPresent()) {
       // Nomad gave up on the new release's canaries; it never stopped the old ones, and the route
-      // still points at them (this step is not Ready, so the route step does not run).
+      // still points at them (this kind is not Ready, so the route kind does not run).
       return new StepOutcome.Failed(
           "DeployFailed",
           "the web allocations of commit "

@@ -1,0 +1,54 @@
+package dev.reviewapps.controller.reviewapp;
+
+import dev.reviewapps.model.status.ConditionType;
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * One kind of outside resource a review app owns (its database, its Redis, its route), in one file:
+ * how it is brought to what the spec asks ({@link #ensure}), how it is deleted ({@link #delete})
+ * and how its leftovers are found ({@link #orphans}), with the condition it sets and the inventory
+ * entries it records.
+ *
+ * <p>The kinds form one ordered list, bound with a Guice {@code Multibinder} ({@code
+ * ResourceKindsModule}): the reconciler ensures them in that order, the teardown deletes them in
+ * the reverse order, and the orphan sweep asks each for its leftovers. Adding a kind (an
+ * ElastiCache cluster, a DNS record) is one new class and one binding; nothing else changes.
+ */
+public interface ResourceKind {
+
+  /** A short name for logs, metrics and the teardown's status: {@code database}, {@code route}. */
+  String name();
+
+  /**
+   * The condition {@link #ensure} sets in status. Empty for a kind that has none (conditions are
+   * the API's enum): it is still ensured, its {@code Waiting} stops the run and its {@code Failed}
+   * fails the app with its reason in {@code lastError}, but no condition of its own is written.
+   */
+  Optional<ConditionType> condition();
+
+  /**
+   * Observes the real state of this kind for the app in {@code run}, compares it with what the spec
+   * asks, and acts on the difference. Records whatever it is about to create in the inventory
+   * before creating it, and never waits: when the outside world is not ready it returns {@link
+   * StepOutcome.Waiting}. By default there is nothing to ensure: a kind created by someone else (CI
+   * uploads the assets) or only at the end (the predestroy command).
+   */
+  default StepOutcome ensure(Reconciliation run) throws Exception {
+    return new StepOutcome.Ready("NothingToEnsure", name() + " is only deleted and swept");
+  }
+
+  /**
+   * Deletes what the inventory of {@code run} records of this kind, removing each entry once it is
+   * gone (so an interrupted teardown resumes where it stopped). Touches nothing the inventory does
+   * not name. Empty when nothing of this kind is left, else how long to wait before asking again;
+   * throws when a call failed (the teardown is retried with backoff, no later kind runs before).
+   */
+  Optional<Duration> delete(Dismantling run) throws Exception;
+
+  /** Where the orphan sweep looks for resources of this kind: none by default. */
+  default List<OrphanSource> orphans() {
+    return List.of();
+  }
+}

@@ -1,0 +1,107 @@
+package dev.reviewapps.controller.reviewapp.kinds;
+
+import com.google.inject.Inject;
+import dev.reviewapps.controller.reviewapp.Dismantling;
+import dev.reviewapps.controller.reviewapp.OrphanSource;
+import dev.reviewapps.controller.reviewapp.Reconciliation;
+import dev.reviewapps.controller.reviewapp.ResourceKind;
+import dev.reviewapps.controller.reviewapp.ReviewAppProviders;
+import dev.reviewapps.controller.reviewapp.ReviewAppSettings;
+import dev.reviewapps.controller.reviewapp.StepOutcome;
+import dev.reviewapps.controller.reviewapp.inventory.Resource;
+import dev.reviewapps.controller.reviewapp.nomad.NomadJobs;
+import dev.reviewapps.controller.reviewapp.nomad.ReviewAppJobs;
+import dev.reviewapps.controller.reviewapp.nomad.TaskRole;
+import dev.reviewapps.controller.reviewapp.teardown.TeardownSettings;
+import dev.reviewapps.model.naming.AppName;
+import dev.reviewapps.model.naming.ResourceNames;
+import dev.reviewapps.model.status.ConditionType;
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * RedisReady: the service job exists (registered with only its Redis group the first time, so that
+ * web and worker wait for the migration) and its Redis allocation is running with an address, which
+ * later kinds hand to the processes as REDIS_URL.
+ *
+ * <p>The service job is this kind's: it registers it first, web and worker join it as groups. So it
+ * is deleted here, after the predestroy command (which needs Redis) and before the database:
+ * stopped, waited for until no allocation runs, purged. Orphans: one listing of Nomad's jobs marked
+ * as review apps' (Meta {@code review-app}), the service job and every batch job named for an app.
+ */
+public final class RedisKind implements ResourceKind {
+
+  private final NomadJobs nomad;
+  private final ReviewAppJobs jobs;
+  private final Duration recheck;
+  private final Duration teardownRecheck;
+
+  @Inject
+  RedisKind(
+      ReviewAppProviders providers,
+      ReviewAppJobs jobs,
+      ReviewAppSettings settings,
+      TeardownSettings teardown) {
+    this.nomad = providers.nomad();
+    this.jobs = jobs;
+    this.recheck = settings.recheck();
+    this.teardownRecheck = teardown.recheck();
+  }
+
+  @Override
+  public String name() {
+    return "redis";
+  }
+
+  @Override
+  public Optional<ConditionType> condition() {
+    return Optional.of(ConditionType.RedisReady);
+  }
+
+  @Override
+  public StepOutcome ensure(Reconciliation run) {
+    if (run.spec().redis().isEmpty()) {
+      return new StepOutcome.Ready("NotRequested", "the spec asks for no Redis");
+    }
+    String jobId = ReviewAppJobs.serviceJobId(run.app());
+    run.record(new Resource.NomadJob(jobId));
+    if (nomad.registered(run.app(), jobId).isEmpty()) {
+      // The database URL is known by now (the database kind comes first).
+      nomad.register(jobs.serviceJob(run.release(), false));
+      return new StepOutcome.Waiting("Starting", "Redis job registered", recheck);
+    }
+    Optional<String> address =
+        nomad.allocations(jobId, TaskRole.REDIS.label()).stream()
+            .filter(NomadJobs.GroupAllocation::serving)
+            .flatMap(a -> a.address().stream())
+            .findFirst();
+    if (address.isEmpty()) {
+      return new StepOutcome.Waiting("Starting", "waiting for the Redis allocation", recheck);
+    }
+    run.redisAddress(address.get());
+    return new StepOutcome.Ready("Running", "Redis at " + address.get());
+  }
+
+  @Override
+  public Optional<Duration> delete(Dismantling run) {
+    String serviceJob = ReviewAppJobs.serviceJobId(run.app());
+    return NomadJobRemoval.remove(run, nomad, serviceJob::equals, teardownRecheck);
+  }
+
+  @Override
+  public List<OrphanSource> orphans() {
+    return List.of(
+        new OrphanSource(
+            "nomad-job",
+            nomad::reviewAppJobs,
+            (id, app) ->
+                AppName.parse(app)
+                    .map(
+                        n ->
+                            id.equals(ResourceNames.of(app).serviceJob())
+                                || ResourceNames.ownerOfJob(id).equals(Optional.of(n)))
+                    .orElse(false),
+            o -> nomad.purge(o.app(), o.id())));
+  }
+}
