@@ -435,31 +435,59 @@ local function wake(h, app, key, phase)
     { ["Retry-After"] = conf.retry_after_seconds, ["X-Review-App-Phase"] = phase })
 end
 
+-- Requests by app and by what the router did with them: "proxied" (handed to the app; what the
+-- app answered is the app's to count) or the status the router answered itself. Counted here in
+-- the access phase, so that a request enters no third Lua phase (log_by_lua cost more than all of
+-- this). Keys are built once per app and status: no string garbage per request. App labels are
+-- bounded by the route table; hosts that are unknown or invalid share one label each.
+local request_keys = { req = {}, upfail = {} }
+local function tally(app, status, kind)
+  kind = kind or "req"
+  local of_kind = request_keys[kind]
+  local by_status = of_kind[app]
+  if not by_status then
+    by_status = {}
+    of_kind[app] = by_status
+  end
+  local key = by_status[status]
+  if not key then
+    key = kind .. "\t" .. app .. "\t" .. status
+    by_status[status] = key
+    -- Hosts that are unknown or invalid ("_..." labels) are no app's activity.
+    key_app[key] = kind == "req" and app:sub(1, 1) ~= "_" and app
+  end
+  pending[key] = (pending[key] or 0) + 1
+end
+
 -- access_by_lua: validate the Host, find the route, or answer 400/404/502/503 here.
+local https_redirect
 function M.access()
-  local ctx = ngx.ctx
   -- $host, not the raw header: with an absolute-form request line ("GET http://x/") nginx takes
   -- the host from there, and $host is also what the template passes upstream as Host.
   local h, app, key = normalize(ngx.var.host)
   if not h then
-    ctx.app = "_invalid"
+    tally("_invalid", 400)
     return answer(400, pages.bad_host(app))
   end
-  if ngx.var.router_https_redirect == "on" and ngx.var.scheme == "http" then
+  -- The server block's setting, the same for every request: read once per worker.
+  if https_redirect == nil then
+    https_redirect = ngx.var.router_https_redirect == "on"
+  end
+  if https_redirect and ngx.var.scheme == "http" then
     -- Only after the host passed validation: the Location never names a host of the client's
     -- choosing, and a target that is no path (absolute form) redirects to the root.
     local uri = ngx.var.request_uri
     if uri:sub(1, 1) ~= "/" or uri:sub(2, 2) == "/" then
       uri = "/"
     end
-    ctx.app = app
+    tally(app, 301)
     return ngx.redirect("https://" .. h .. uri, 301)
   end
   local stored = ROUTES:get(key)
   if stored == nil and not ROUTES:get("m:source") then
     stored = lookup(h)
     if stored == nil then
-      ctx.app = "_unknown"
+      tally("_unknown", 503)
       return answer(503, pages.no_table(h), { ["Retry-After"] = conf.retry_after_seconds })
     end
     if stored == "-" then
@@ -470,21 +498,19 @@ function M.access()
     local phase = ROUTES:get(PHASE .. app)
     if phase and conf.wake_prefix and sleep.dormant(phase) then
       -- Counted as activity like any request of the app, the one that wakes it included.
-      ctx.app = app
       stored = wake(h, app, key, phase)
       if not stored then
-        return
+        return tally(app, 503)
       end
     elseif phase then
-      ctx.app = app
+      tally(app, 503)
       return answer(503, pages.not_ready(h, app, phase),
         { ["Retry-After"] = conf.retry_after_seconds, ["X-Review-App-Phase"] = phase })
     else
-      ctx.app = "_unknown"
+      tally("_unknown", 404)
       return answer(404, pages.unknown_host(h))
     end
   end
-  ctx.app = app
   if stored:sub(1, 1) == "!" then
     -- Once per worker and refusal, not per request: a client retrying in a loop must not
     -- flood the log. The counter counts every request.
@@ -493,8 +519,11 @@ function M.access()
       ngx.log(ngx.ERR, "router: refusing route for ", h, ": ", stored:sub(2))
     end
     count("refused")
+    tally(app, 502)
     return answer(502, pages.refused(h))
   end
+  tally(app, "proxied")
+  local ctx = ngx.ctx
   ctx.host = h
   ctx.stored = stored
 end
@@ -535,25 +564,14 @@ function M.balance()
   end
 end
 
--- log_by_lua: requests by app and status. App labels are bounded by the route table; hosts
--- that are unknown or invalid share one label each.
-local request_keys = {}
-function M.log()
-  local app, status = ngx.ctx.app or "_invalid", ngx.status
-  -- Keys are built once per app and status: no string garbage per request.
-  local by_status = request_keys[app]
-  if not by_status then
-    by_status = {}
-    request_keys[app] = by_status
-  end
-  local key = by_status[status]
-  if not key then
-    key = "req\t" .. app .. "\t" .. status
-    by_status[status] = key
-    -- Hosts that are unknown or invalid ("_..." labels) are no app's activity.
-    key_app[key] = app:sub(1, 1) ~= "_" and app
-  end
-  pending[key] = (pending[key] or 0) + 1
+-- error_page 502 504 of the proxied location: nginx got no answer from any peer of the route
+-- (refused, reset, timed out). Counted by app and status, then nginx's own error page; the app's
+-- own 502 and 504 answers never come here (proxy_intercept_errors is off).
+function M.upstream_failed()
+  local status = ngx.status
+  local _, app = normalize(ngx.var.host)
+  tally(app or "_invalid", status, "upfail")
+  return ngx.exit(status)
 end
 
 local function age(name)
@@ -590,8 +608,12 @@ end
 
 function M.metrics_page()
   local out = {
-    "# HELP router_requests_total Requests answered by the router, by review app and HTTP status.",
+    "# HELP router_requests_total Requests by review app and what the router did: proxied (handed to the app), or the HTTP status the router answered itself.",
     "# TYPE router_requests_total counter",
+  }
+  local failures = {
+    "# HELP router_upstream_failures_total Proxied requests no peer of the route answered (nginx's 502 or 504), by review app and status.",
+    "# TYPE router_upstream_failures_total counter",
   }
   local other = {}
   local keys = METRICS:get_keys(0)
@@ -601,6 +623,9 @@ function M.metrics_page()
     local kind, a, b = key:match("^([^\t]+)\t?([^\t]*)\t?([^\t]*)$")
     if kind == "req" then
       out[#out + 1] = 'router_requests_total{app="' .. label(a) .. '",status="' .. label(b) .. '"} ' .. v
+    elseif kind == "upfail" then
+      failures[#failures + 1] =
+        'router_upstream_failures_total{app="' .. label(a) .. '",status="' .. label(b) .. '"} ' .. v
     elseif kind then
       other[kind] = other[kind] or {}
       other[kind][#other[kind] + 1] = { a, v }
@@ -614,6 +639,9 @@ function M.metrics_page()
       local l = row[1] ~= "" and ('{watch="' .. label(row[1]) .. '"}') or ""
       out[#out + 1] = name .. l .. " " .. row[2]
     end
+  end
+  for _, line in ipairs(failures) do
+    out[#out + 1] = line
   end
   series("sync", "router_syncs_total", "Table updates applied from Consul, by watch.")
   series("sync_error", "router_sync_errors_total", "Failed Consul watch requests, by watch.")

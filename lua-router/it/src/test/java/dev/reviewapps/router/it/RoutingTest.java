@@ -302,13 +302,26 @@ class RoutingTest {
 
     router.get(host("deploy-never-pushed"));
     router.rawStatus("deploy-a.example.org".getBytes(StandardCharsets.US_ASCII));
-    // Workers hand their request counts to the shared dict once a second.
+    // A route whose only peer listens nowhere: nginx's own 502, counted for the app.
+    String dead = host("deploy-dead-peer");
+    int closed;
+    try (var socket = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+      closed = socket.getLocalPort();
+    }
+    consul.putRoute(dead, "127.0.0.1:" + closed);
+    await().atMost(Duration.ofSeconds(5)).until(() -> router.get(dead).statusCode() == 502);
+    // Workers hand their request counts to the shared dict once a second. A request handed to the
+    // app counts as proxied (what the app answered is the app's to count).
     java.util.regex.Pattern counted =
         java.util.regex.Pattern.compile(
-            "router_requests_total\\{app=\"deploy-counted\",status=\"200\"\\} [2-9]");
+            "router_requests_total\\{app=\"deploy-counted\",status=\"proxied\"\\} [2-9]");
     await().atMost(Duration.ofSeconds(3)).until(() -> counted.matcher(router.metrics()).find());
     String metrics = router.metrics();
     assertThat(metrics)
+        .containsPattern(
+            "router_upstream_failures_total\\{app=\"deploy-dead-peer\",status=\"502\"\\} [1-9]")
+        .containsPattern(
+            "router_requests_total\\{app=\"deploy-dead-peer\",status=\"proxied\"\\} [1-9]")
         .containsPattern("router_requests_total\\{app=\"_unknown\",status=\"404\"\\} [1-9]")
         .containsPattern("router_requests_total\\{app=\"_invalid\",status=\"400\"\\} [1-9]")
         .contains("router_sync_errors_total")
