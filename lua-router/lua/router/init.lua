@@ -316,6 +316,31 @@ function M.start()
   end
 end
 
+-- Requests by app and by what the router did with them: "proxied" (handed to the app; what the
+-- app answered is the app's to count) or the status the router answered itself. Counted here in
+-- the access phase, so that a request enters no third Lua phase (log_by_lua cost more than all of
+-- this); a request held for a waking app and then proxied counts once, as proxied. Keys are
+-- built once per app and status: no string garbage per request. App labels are
+-- bounded by the route table; hosts that are unknown or invalid share one label each.
+local request_keys = { req = {}, upfail = {} }
+local function tally(app, status, kind)
+  kind = kind or "req"
+  local of_kind = request_keys[kind]
+  local by_status = of_kind[app]
+  if not by_status then
+    by_status = {}
+    of_kind[app] = by_status
+  end
+  local key = by_status[status]
+  if not key then
+    key = kind .. "\t" .. app .. "\t" .. status
+    by_status[status] = key
+    -- Hosts that are unknown or invalid ("_..." labels) are no app's activity.
+    key_app[key] = kind == "req" and app:sub(1, 1) ~= "_" and app
+  end
+  pending[key] = (pending[key] or 0) + 1
+end
+
 local function answer(status, body, headers)
   ngx.status = status
   ngx.header["Content-Type"] = "text/html; charset=utf-8"
@@ -415,6 +440,7 @@ local function wake(h, app, key, phase)
   ask_wake(app, phase)
   if sleep.wants_html(ngx.var.http_accept) then
     local asked = ACTIVITY:get("w:" .. app)
+    tally(app, 503)
     return answer(503, pages.waking(h, app, phase, asked and (ngx.now() - asked) or 0),
       { ["Retry-After"] = 1, ["X-Review-App-Phase"] = phase })
   end
@@ -431,32 +457,9 @@ local function wake(h, app, key, phase)
     ask_wake(app, phase)
   until ngx.now() >= deadline or ngx.worker.exiting()
   count("wake_timeout")
+  tally(app, 503)
   return answer(503, pages.waking(h, app, phase, conf.wake_timeout_seconds),
     { ["Retry-After"] = conf.retry_after_seconds, ["X-Review-App-Phase"] = phase })
-end
-
--- Requests by app and by what the router did with them: "proxied" (handed to the app; what the
--- app answered is the app's to count) or the status the router answered itself. Counted here in
--- the access phase, so that a request enters no third Lua phase (log_by_lua cost more than all of
--- this). Keys are built once per app and status: no string garbage per request. App labels are
--- bounded by the route table; hosts that are unknown or invalid share one label each.
-local request_keys = { req = {}, upfail = {} }
-local function tally(app, status, kind)
-  kind = kind or "req"
-  local of_kind = request_keys[kind]
-  local by_status = of_kind[app]
-  if not by_status then
-    by_status = {}
-    of_kind[app] = by_status
-  end
-  local key = by_status[status]
-  if not key then
-    key = kind .. "\t" .. app .. "\t" .. status
-    by_status[status] = key
-    -- Hosts that are unknown or invalid ("_..." labels) are no app's activity.
-    key_app[key] = kind == "req" and app:sub(1, 1) ~= "_" and app
-  end
-  pending[key] = (pending[key] or 0) + 1
 end
 
 -- access_by_lua: validate the Host, find the route, or answer 400/404/502/503 here.
@@ -500,7 +503,7 @@ function M.access()
       -- Counted as activity like any request of the app, the one that wakes it included.
       stored = wake(h, app, key, phase)
       if not stored then
-        return tally(app, 503)
+        return
       end
     elseif phase then
       tally(app, 503)

@@ -136,6 +136,14 @@ class SleepWakeTest {
         .contains("Waking up " + name)
         .contains("<meta http-equiv=\"refresh\" content=\"1\">");
     await().atMost(Duration.ofSeconds(3)).until(() -> consul.entry(WAKE + name).isPresent());
+    // The waiting page is the app's request like any other (and so its activity).
+    await()
+        .atMost(Duration.ofSeconds(3))
+        .until(
+            () ->
+                router
+                    .metrics()
+                    .contains("router_requests_total{app=\"" + name + "\",status=\"503\"}"));
     // The controller says it is starting: the page says so too.
     consul.put(Consul.STATUS + name, "Waking");
     await()
