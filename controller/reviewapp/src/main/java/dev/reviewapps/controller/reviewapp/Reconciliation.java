@@ -109,10 +109,6 @@ public final class Reconciliation {
    * else.
    */
   public Optional<String> databaseUrl() {
-    Inventory i = inventory();
-    if (credentials.isEmpty() || i.databaseEndpoint().isEmpty() || i.databaseName().isEmpty()) {
-      return Optional.empty();
-    }
-    return Optional.of(credentials.get().url(i.databaseEndpoint().get(), i.databaseName().get()));
+    return credentials.flatMap(login -> inventory().databaseUrl(login));
   }
 }

@@ -2,6 +2,7 @@ package dev.reviewapps.controller.reviewapp.inventory;
 
 import dev.reviewapps.controller.reviewapp.aws.Footprint;
 import dev.reviewapps.controller.reviewapp.cost.CostLedger;
+import dev.reviewapps.controller.reviewapp.credentials.DatabaseCredentials;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
@@ -108,6 +109,14 @@ public record Inventory(
         teardown,
         sleep,
         cost);
+  }
+
+  /**
+   * {@code postgresql://user:password@host:port/db} with {@code login}, once the database's
+   * endpoint and name are recorded. It holds the password: for job environments only.
+   */
+  public Optional<String> databaseUrl(DatabaseCredentials login) {
+    return databaseEndpoint.flatMap(endpoint -> databaseName.map(db -> login.url(endpoint, db)));
   }
 
   /** The recorded resources of one kind. */

@@ -5,8 +5,6 @@ import dev.reviewapps.controller.reviewapp.Dismantling;
 import dev.reviewapps.controller.reviewapp.ResourceKind;
 import dev.reviewapps.controller.reviewapp.ReviewAppProviders;
 import dev.reviewapps.controller.reviewapp.credentials.CredentialStore;
-import dev.reviewapps.controller.reviewapp.credentials.DatabaseCredentials;
-import dev.reviewapps.controller.reviewapp.inventory.Inventory;
 import dev.reviewapps.controller.reviewapp.inventory.Resource;
 import dev.reviewapps.controller.reviewapp.inventory.TeardownProgress;
 import dev.reviewapps.controller.reviewapp.inventory.TeardownProgress.PredestroyOutcome;
@@ -179,12 +177,7 @@ public final class PredestroyKind implements ResourceKind {
   }
 
   private Optional<String> databaseUrl(Dismantling run) {
-    Inventory i = run.inventory();
-    Optional<DatabaseCredentials> login = credentials.read(run.app());
-    if (login.isEmpty() || i.databaseEndpoint().isEmpty() || i.databaseName().isEmpty()) {
-      return Optional.empty();
-    }
-    return Optional.of(login.get().url(i.databaseEndpoint().get(), i.databaseName().get()));
+    return credentials.read(run.app()).flatMap(login -> run.inventory().databaseUrl(login));
   }
 
   /** The app's Redis while it still serves; without it the predestroy job gets no REDIS_URL. */
@@ -192,10 +185,7 @@ public final class PredestroyKind implements ResourceKind {
     if (spec.redis().isEmpty()) {
       return Optional.empty();
     }
-    return nomad.allocations(ReviewAppJobs.serviceJobId(app), TaskRole.REDIS.label()).stream()
-        .filter(NomadJobs.GroupAllocation::serving)
-        .flatMap(a -> a.address().stream())
-        .findFirst()
+    return RedisKind.servingAddress(nomad, app)
         .flatMap(address -> credentials.read(app).map(c -> c.redisUrl(address)));
   }
 }

@@ -71,16 +71,20 @@ public final class RedisKind implements ResourceKind {
       nomad.register(jobs.serviceJob(run.release(), false));
       return new StepOutcome.Waiting("Starting", "Redis job registered", recheck);
     }
-    Optional<String> address =
-        nomad.allocations(jobId, TaskRole.REDIS.label()).stream()
-            .filter(NomadJobs.GroupAllocation::serving)
-            .flatMap(a -> a.address().stream())
-            .findFirst();
+    Optional<String> address = servingAddress(nomad, run.app());
     if (address.isEmpty()) {
       return new StepOutcome.Waiting("Starting", "waiting for the Redis allocation", recheck);
     }
     run.redisAddress(address.get());
     return new StepOutcome.Ready("Running", "Redis at " + address.get());
+  }
+
+  /** {@code ip:port} of the app's Redis allocation that serves, if one does. */
+  static Optional<String> servingAddress(NomadJobs nomad, String app) {
+    return nomad.allocations(ReviewAppJobs.serviceJobId(app), TaskRole.REDIS.label()).stream()
+        .filter(NomadJobs.GroupAllocation::serving)
+        .flatMap(a -> a.address().stream())
+        .findFirst();
   }
 
   @Override

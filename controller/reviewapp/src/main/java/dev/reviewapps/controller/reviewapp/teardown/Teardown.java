@@ -156,16 +156,14 @@ public final class Teardown implements ReviewAppReconciler.AbsentSpec {
       LOG.info(
           "teardown of {} begins: {} resources recorded", app, read.inventory().resources().size());
     }
-    String stage = "";
     try {
       for (ResourceKind kind : kinds) {
-        stage = kind.name();
-        doing.set("deleting the " + stage);
+        doing.set("deleting the " + kind.name());
         Optional<Duration> waitFor = kind.delete(run);
         if (waitFor.isPresent()) {
           return Result.requeueAfter(waitFor.get());
         }
-        observer.afterStage(app, stage);
+        observer.afterStage(app, kind.name());
       }
       if (!run.inventory().resources().isEmpty()) {
         // Recorded by a kind that is no longer in the list: kept (with the inventory that names
@@ -178,16 +176,14 @@ public final class Teardown implements ReviewAppReconciler.AbsentSpec {
                     .collect(Collectors.joining(", "))
                 + "; the inventory is kept so that nothing leaks");
       }
-      stage = STATUS;
       doing.set(STATUS);
       statuses.delete(app);
       LOG.info("teardown of {}: status and phase key deleted", app);
-      observer.afterStage(app, stage);
-      stage = INVENTORY;
+      observer.afterStage(app, STATUS);
       doing.set(INVENTORY);
       inventories.delete(app);
       LOG.info("teardown of {}: inventory deleted", app);
-      observer.afterStage(app, stage);
+      observer.afterStage(app, INVENTORY);
     } catch (Exception e) {
       failed.increment();
       recordFailure(app, doing.get(), e);

@@ -77,7 +77,8 @@ public final class ResourceKindsModule extends AbstractModule {
       MeterRegistry registry,
       Clock clock,
       Module... additions) {
-    List<Module> modules = new ArrayList<>(List.of(additions));
+    // The standard kinds first: the set iterates in binding order.
+    List<Module> modules = new ArrayList<>(List.of(new ResourceKindsModule()));
     modules.add(
         new AbstractModule() {
           @Override
@@ -92,8 +93,7 @@ public final class ResourceKindsModule extends AbstractModule {
             bind(Clock.class).toInstance(clock);
           }
         });
-    // The standard kinds first, so that they come first in the set's binding order.
-    modules.add(0, new ResourceKindsModule());
+    modules.addAll(List.of(additions));
     return List.copyOf(Guice.createInjector(modules).getInstance(KINDS));
   }
 }

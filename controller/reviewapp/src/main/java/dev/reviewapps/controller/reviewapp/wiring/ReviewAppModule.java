@@ -181,7 +181,8 @@ public final class ReviewAppModule extends AbstractModule {
       ReviewAppConfig config,
       TeardownGate gate,
       Quota quota,
-      Expiry expiry) {
+      Expiry expiry,
+      Clock clock) {
     Teardown teardown =
         new Teardown(
             kv,
@@ -190,7 +191,7 @@ public final class ReviewAppModule extends AbstractModule {
             config.teardown(),
             gate,
             registry,
-            Clock.systemUTC(),
+            clock,
             Teardown.StageObserver.NONE);
     return new ReviewAppReconciler(
         kv,
@@ -200,7 +201,7 @@ public final class ReviewAppModule extends AbstractModule {
         config.databases(),
         config.reviewApps(),
         registry,
-        Clock.systemUTC(),
+        clock,
         teardown,
         ReviewAppReconciler.StepObserver.NONE,
         new LifecyclePolicies(
