@@ -171,9 +171,16 @@ echo "--- 2c. the dashboard"
 dash() { curl -fsS -m 5 "$DASHBOARD_HTTP$1"; }
 dash_lists_both() { [ "$(dash / | grep -c 'class="phase phase-ready">Ready<')" = 2 ]; }
 check "the dashboard lists deploy-a and deploy-b as Ready" wait_until 10 "dashboard list" dash_lists_both
-dash_page() { dash /apps/deploy-a | grep -q "$1"; }
+# The page is read whole before it is searched: with pipefail, `curl | grep -q` fails whenever
+# grep finds its match before curl has written the rest (curl: Failed writing body).
+dash_page_shows() {
+  local page
+  page=$(dash /apps/deploy-a) || return 1
+  grep -q "<td>WebReady</td>" <<<"$page" && grep -q "<td>Ready</td>" <<<"$page" \
+    && grep -q "web listening on" <<<"$page"
+}
 check "deploy-a's dashboard page shows its rollout, its web allocation and its web log" \
-  eval 'dash_page "<td>WebReady</td>" && dash_page "<td>Ready</td>" && dash_page "web listening on"'
+  wait_until 10 "dashboard page" dash_page_shows
 
 if [ "$STACK_SECURE" = 1 ]; then
   echo "--- 2a. TLS and least privilege"
