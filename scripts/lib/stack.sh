@@ -425,7 +425,8 @@ stack_reviewapp_config() {
     "recheck": "${STACK_RECHECK:-250ms}",
     "readyRecheck": "10s",
     "nomad": { "address": "$NOMAD_HTTP", "datacenter": "dc1", "driver": "raw_exec",
-               "healthInterval": "${STACK_HEALTH_INTERVAL:-1s}", "healthTimeout": "1s"$(stack_tls_config nomad server.global.nomad) },
+               "healthInterval": "${STACK_HEALTH_INTERVAL:-1s}", "healthTimeout": "1s",
+               "watchAllocations": "${STACK_WATCH_ALLOCATIONS:-true}"$(stack_tls_config nomad server.global.nomad) },
     "aws": { "region": "us-east-1", "endpoint": "$AWS_HTTP" },
     "capacity": { $capacity, "instanceCpuMhz": 32000, "instanceMemoryMb": 65536 },
     "database": {

@@ -1,7 +1,8 @@
 package dev.reviewapps.reviewctl;
 
-import dev.reviewapps.controller.consul.KeyLayout;
-import dev.reviewapps.controller.consul.KeyValueStore;
+import dev.reviewapps.client.ReviewAppKeys;
+import dev.reviewapps.consul.KeyLayout;
+import dev.reviewapps.consul.KeyValueStore;
 import java.io.PrintStream;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Spec;
@@ -28,6 +29,11 @@ abstract class AppCommand {
 
   KeyLayout layout() {
     return root().clients().layout();
+  }
+
+  /** The review-app keys (routes, phases, wake, sleep, guard) under the same prefix. */
+  ReviewAppKeys keys() {
+    return new ReviewAppKeys(layout());
   }
 
   Apps apps() {

@@ -1,7 +1,7 @@
 package dev.reviewapps.reviewctl;
 
 import com.fasterxml.jackson.core.io.JsonStringEncoder;
-import dev.reviewapps.controller.consul.KvEntry;
+import dev.reviewapps.consul.KvEntry;
 import dev.reviewapps.model.ReviewApp;
 import dev.reviewapps.model.json.ParseResult;
 import dev.reviewapps.model.json.ReviewAppJson;

@@ -1,9 +1,9 @@
 package dev.reviewapps.reviewctl;
 
-import dev.reviewapps.controller.consul.KeyLayout;
-import dev.reviewapps.controller.consul.KeyValueStore;
-import dev.reviewapps.controller.reviewapp.view.AppView;
-import dev.reviewapps.controller.reviewapp.view.AppViews;
+import dev.reviewapps.client.view.AppView;
+import dev.reviewapps.client.view.AppViews;
+import dev.reviewapps.consul.KeyLayout;
+import dev.reviewapps.consul.KeyValueStore;
 import java.util.List;
 
 /** {@link AppViews} with the command line's error for a name Consul knows nothing about. */

@@ -1,6 +1,6 @@
 package dev.reviewapps.reviewctl;
 
-import dev.reviewapps.controller.reviewapp.aws.S3AppAssets;
+import dev.reviewapps.model.naming.ResourceNames;
 import java.io.IOException;
 import java.net.URI;
 import java.net.URLConnection;
@@ -112,7 +112,7 @@ final class AssetsCommand implements Runnable {
       if (!Files.isDirectory(dir)) {
         throw new CliError("assets push " + name + ": " + dir + " is not a directory");
       }
-      String keyPrefix = new S3AppAssets(null, target, assetsPrefix).prefixOf(name);
+      String keyPrefix = ResourceNames.of(name).assetsFolder(assetsPrefix);
       // Files.walk does not follow linked directories; a linked file is uploaded only when it
       // resolves inside DIR, so a link to /etc/passwd or ~/.aws/credentials never leaves the box.
       Path root = dir.toRealPath();

@@ -1,12 +1,12 @@
 package dev.reviewapps.reviewctl;
 
 import com.hashicorp.nomad.javasdk.NomadApiClient;
-import dev.reviewapps.controller.consul.ConsulApiStore;
-import dev.reviewapps.controller.consul.ConsulConnection;
-import dev.reviewapps.controller.consul.ConsulEndpoint;
-import dev.reviewapps.controller.consul.KeyLayout;
-import dev.reviewapps.controller.consul.KeyValueStore;
-import dev.reviewapps.controller.reviewapp.nomad.NomadConnection;
+import dev.reviewapps.client.nomad.NomadConnection;
+import dev.reviewapps.consul.ConsulApiStore;
+import dev.reviewapps.consul.ConsulConnection;
+import dev.reviewapps.consul.ConsulEndpoint;
+import dev.reviewapps.consul.KeyLayout;
+import dev.reviewapps.consul.KeyValueStore;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.io.IOException;
 import java.net.URI;

@@ -1,6 +1,6 @@
 package dev.reviewapps.reviewctl;
 
-import dev.reviewapps.controller.reviewapp.view.AppView;
+import dev.reviewapps.client.view.AppView;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;

@@ -3,16 +3,16 @@ package dev.reviewapps.reviewctl;
 import com.hashicorp.nomad.apimodel.AllocationListStub;
 import com.hashicorp.nomad.apimodel.TaskEvent;
 import com.hashicorp.nomad.apimodel.TaskState;
-import dev.reviewapps.controller.consul.KvEntry;
-import dev.reviewapps.controller.reviewapp.inventory.Inventory;
-import dev.reviewapps.controller.reviewapp.inventory.Resource;
-import dev.reviewapps.controller.reviewapp.nomad.ReviewAppJobs;
-import dev.reviewapps.controller.reviewapp.view.Ages;
-import dev.reviewapps.controller.reviewapp.view.AppView;
-import dev.reviewapps.controller.reviewapp.view.NomadTasks;
-import dev.reviewapps.controller.reviewapp.view.SpecText;
+import dev.reviewapps.client.inventory.Inventory;
+import dev.reviewapps.client.inventory.Resource;
+import dev.reviewapps.client.view.Ages;
+import dev.reviewapps.client.view.AppView;
+import dev.reviewapps.client.view.NomadTasks;
+import dev.reviewapps.client.view.SpecText;
+import dev.reviewapps.consul.KvEntry;
 import dev.reviewapps.model.ReviewApp;
 import dev.reviewapps.model.json.ReviewAppJson;
+import dev.reviewapps.model.naming.ResourceNames;
 import dev.reviewapps.model.spec.ReviewAppSpec;
 import dev.reviewapps.model.status.Condition;
 import dev.reviewapps.model.status.ReviewAppStatus;
@@ -273,7 +273,7 @@ final class DescribeCommand extends AppCommand implements Callable<Integer> {
         inventory
             .map(i -> i.resources(Resource.NomadJob.class).stream().map(Resource::id).toList())
             .filter(l -> !l.isEmpty())
-            .orElse(List.of(ReviewAppJobs.serviceJobId(name)));
+            .orElse(List.of(ResourceNames.of(name).serviceJob()));
     List<Event> events = new ArrayList<>();
     try {
       NomadTasks tasks = new NomadTasks(root().clients().nomad());

@@ -3,7 +3,7 @@ package dev.reviewapps.reviewctl;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.reviewapps.controller.consul.KvEntry;
+import dev.reviewapps.consul.KvEntry;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
@@ -73,8 +73,8 @@ final class GuardCommand implements Runnable {
   static final class Status extends AppCommand implements Callable<Integer> {
     @Override
     public Integer call() {
-      Optional<Held> held = held(store().get(layout().guardHeld()));
-      Optional<KvEntry> confirm = store().get(layout().guardConfirm());
+      Optional<Held> held = held(store().get(keys().guardHeld()));
+      Optional<KvEntry> confirm = store().get(keys().guardConfirm());
       if (held.isEmpty()) {
         out().println("nothing held");
       } else {
@@ -107,7 +107,7 @@ final class GuardCommand implements Runnable {
 
     @Override
     public Integer call() throws IOException {
-      String heldKey = layout().guardHeld();
+      String heldKey = keys().guardHeld();
       Held held =
           held(store().get(heldKey))
               .orElseThrow(() -> new CliError("guard confirm: nothing is held (" + heldKey + ")"));
@@ -120,7 +120,7 @@ final class GuardCommand implements Runnable {
       if (!yes && !askedYes(chosen)) {
         throw new CliError("guard confirm: not confirmed; nothing written");
       }
-      Optional<KvEntry> existing = store().get(layout().guardConfirm());
+      Optional<KvEntry> existing = store().get(keys().guardConfirm());
       // An earlier confirmation the controller has not acted on yet still stands.
       TreeSet<String> apps = new TreeSet<>(confirmedApps(existing));
       apps.addAll(chosen);
@@ -129,7 +129,7 @@ final class GuardCommand implements Runnable {
       doc.put("at", terminal().clock().instant().toString());
       if (!store()
           .compareAndSet(
-              layout().guardConfirm(),
+              keys().guardConfirm(),
               JSON.writeValueAsBytes(doc),
               existing.map(KvEntry::modifyIndex).orElse(0L))) {
         throw new CliError("guard confirm: the confirmation changed meanwhile; run it again");

@@ -2,7 +2,7 @@ package dev.reviewapps.reviewctl;
 
 import com.hashicorp.nomad.apimodel.AllocationListStub;
 import com.hashicorp.nomad.javasdk.NomadException;
-import dev.reviewapps.controller.reviewapp.view.NomadTasks;
+import dev.reviewapps.client.view.NomadTasks;
 import dev.reviewapps.tls.TlsFailure;
 import java.io.IOException;
 import java.io.InputStream;

@@ -1,9 +1,9 @@
 package dev.reviewapps.reviewctl;
 
 import com.hashicorp.nomad.javasdk.NomadException;
-import dev.reviewapps.controller.config.ClientTlsConfig;
-import dev.reviewapps.controller.consul.ConsulUnavailable;
+import dev.reviewapps.consul.ConsulUnavailable;
 import dev.reviewapps.tls.ClientTls;
+import dev.reviewapps.tls.ClientTlsSettings;
 import dev.reviewapps.tls.TlsFailure;
 import dev.reviewapps.tls.TlsSetupException;
 import java.io.IOException;
@@ -163,16 +163,16 @@ public final class Reviewctl implements Runnable {
         pick(consul, "CONSUL_HTTP_ADDR").orElse(DEFAULT_CONSUL),
         secret(token, "CONSUL_HTTP_TOKEN"),
         terminal.variable("CONSUL_HTTP_SSL").map("true"::equalsIgnoreCase).orElse(false),
-        tls(ClientTlsConfig.CONSUL),
+        tls(ClientTlsSettings.CONSUL),
         pick(nomad, "NOMAD_ADDR").orElse(DEFAULT_NOMAD),
         secret(nomadToken, "NOMAD_TOKEN"),
         terminal.variable("NOMAD_NAMESPACE"),
-        tls(ClientTlsConfig.nomad("nomad")),
+        tls(ClientTlsSettings.NOMAD),
         pick(prefix, "REVIEW_APPS_PREFIX").orElse(DEFAULT_PREFIX));
   }
 
   /** TLS from the tools' own variables ({@code CONSUL_CACERT}, {@code NOMAD_CLIENT_CERT}, …). */
-  private ClientTls tls(ClientTlsConfig config) {
+  private ClientTls tls(ClientTlsSettings config) {
     try {
       return config.fromEnvironment(terminal.env());
     } catch (TlsSetupException e) {

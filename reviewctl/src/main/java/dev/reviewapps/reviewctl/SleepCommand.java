@@ -18,7 +18,7 @@ final class SleepCommand extends SleepWakeRequest {
 
   @Override
   String key() {
-    return layout().sleep(name);
+    return keys().sleep(name);
   }
 
   @Override

@@ -1,6 +1,6 @@
 package dev.reviewapps.reviewctl;
 
-import dev.reviewapps.controller.reviewapp.UnixSeconds;
+import dev.reviewapps.client.UnixSeconds;
 import dev.reviewapps.model.status.Phase;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Mixin;

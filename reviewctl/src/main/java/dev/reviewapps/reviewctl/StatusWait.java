@@ -1,11 +1,11 @@
 package dev.reviewapps.reviewctl;
 
-import dev.reviewapps.controller.consul.BlockingQuery;
-import dev.reviewapps.controller.consul.ConsulUnavailable;
-import dev.reviewapps.controller.consul.KeyLayout;
-import dev.reviewapps.controller.consul.KeyValueStore;
-import dev.reviewapps.controller.consul.KvEntry;
-import dev.reviewapps.controller.consul.KvListing;
+import dev.reviewapps.consul.BlockingQuery;
+import dev.reviewapps.consul.ConsulUnavailable;
+import dev.reviewapps.consul.KeyLayout;
+import dev.reviewapps.consul.KeyValueStore;
+import dev.reviewapps.consul.KvEntry;
+import dev.reviewapps.consul.KvListing;
 import dev.reviewapps.model.json.ReviewAppJson;
 import dev.reviewapps.model.status.ConditionStatus;
 import dev.reviewapps.model.status.Phase;

@@ -18,7 +18,7 @@ final class WakeCommand extends SleepWakeRequest {
 
   @Override
   String key() {
-    return layout().wake(name);
+    return keys().wake(name);
   }
 
   @Override

@@ -1,10 +1,11 @@
 package dev.reviewapps.reviewctl;
 
-import dev.reviewapps.controller.consul.ConsulApiStore;
-import dev.reviewapps.controller.consul.ConsulConnection;
-import dev.reviewapps.controller.consul.ConsulEndpoint;
-import dev.reviewapps.controller.consul.KeyLayout;
-import dev.reviewapps.controller.consul.KeyValueStore;
+import dev.reviewapps.client.ReviewAppKeys;
+import dev.reviewapps.consul.ConsulApiStore;
+import dev.reviewapps.consul.ConsulConnection;
+import dev.reviewapps.consul.ConsulEndpoint;
+import dev.reviewapps.consul.KeyLayout;
+import dev.reviewapps.consul.KeyValueStore;
 import dev.reviewapps.devstack.consul.ConsulConfig;
 import dev.reviewapps.devstack.consul.ConsulStandIn;
 import dev.reviewapps.model.json.ReviewAppJson;
@@ -27,6 +28,7 @@ final class ConsulWorld implements AutoCloseable, BeforeAllCallback, AfterAllCal
   ConsulStandIn consul;
   KeyValueStore kv;
   final KeyLayout layout = new KeyLayout("review-apps/");
+  final ReviewAppKeys keys = new ReviewAppKeys(layout);
   private ConsulConnection connection;
 
   private void open(ConsulStandIn standIn, Optional<String> token) {

@@ -32,11 +32,11 @@ class GuardTest {
         "{\"reason\":\"5 of 6 apps would be deleted at once\",\"apps\":[\""
             + String.join("\",\"", apps)
             + "\"],\"since\":\"2026-11-26T08:00:00Z\"}";
-    world.kv.put(world.layout.guardHeld(), json.getBytes(StandardCharsets.UTF_8));
+    world.kv.put(world.keys.guardHeld(), json.getBytes(StandardCharsets.UTF_8));
   }
 
   private JsonNode confirmation() throws IOException {
-    return new ObjectMapper().readTree(world.text(world.layout.guardConfirm()).orElseThrow());
+    return new ObjectMapper().readTree(world.text(world.keys.guardConfirm()).orElseThrow());
   }
 
   private static List<String> apps(JsonNode confirm) {
@@ -81,7 +81,7 @@ class GuardTest {
     assertThat(no.err())
         .contains("Delete these 2 apps? [y/N]")
         .endsWith("reviewctl: guard confirm: not confirmed; nothing written\n");
-    assertThat(world.kv.get(world.layout.guardConfirm())).isEmpty();
+    assertThat(world.kv.get(world.keys.guardConfirm())).isEmpty();
 
     Cli.Run yes = world.cli().input("y\n").run("guard", "confirm", "deploy-b");
     assertThat(yes.exitCode()).isZero();
@@ -104,7 +104,7 @@ class GuardTest {
     assertThat(other.exitCode()).isEqualTo(ExitCode.ERROR);
     assertThat(other.err())
         .isEqualTo("reviewctl: guard confirm: deploy-z is not held by the guard\n");
-    assertThat(world.kv.get(world.layout.guardConfirm())).isEmpty();
+    assertThat(world.kv.get(world.keys.guardConfirm())).isEmpty();
   }
 
   @Test

@@ -11,12 +11,12 @@ import com.hashicorp.nomad.apimodel.Task;
 import com.hashicorp.nomad.apimodel.TaskGroup;
 import com.hashicorp.nomad.javasdk.NomadApiClient;
 import com.hashicorp.nomad.javasdk.NomadApiConfiguration;
-import dev.reviewapps.controller.reviewapp.inventory.Inventory;
-import dev.reviewapps.controller.reviewapp.inventory.InventoryJson;
-import dev.reviewapps.controller.reviewapp.inventory.Resource;
-import dev.reviewapps.controller.reviewapp.nomad.ReviewAppJobs;
+import dev.reviewapps.client.inventory.Inventory;
+import dev.reviewapps.client.inventory.InventoryJson;
+import dev.reviewapps.client.inventory.Resource;
 import dev.reviewapps.devstack.nomad.NomadConfig;
 import dev.reviewapps.devstack.nomad.NomadStandIn;
+import dev.reviewapps.model.naming.ResourceNames;
 import dev.reviewapps.model.status.ConditionStatus;
 import dev.reviewapps.model.status.ConditionType;
 import dev.reviewapps.model.status.Phase;
@@ -50,15 +50,15 @@ class LogsAndDescribeTest {
         new NomadApiClient(new NomadApiConfiguration.Builder().setAddress(nomad.baseUrl()).build());
     // The jobs as the controller names them, with tasks that only print and exit.
     run(
-        ReviewAppJobs.serviceJobId(APP),
+        ResourceNames.of(APP).serviceJob(),
         group("web", "echo hello from web; echo web oops >&2"),
         group("redis", "echo redis ready"));
-    run(ReviewAppJobs.seedJobId(APP, FIRST_RELEASE), group("seed", "echo seeded 3 rows"));
+    run(ResourceNames.of(APP).seedJob(FIRST_RELEASE), group("seed", "echo seeded 3 rows"));
     firstMigrateAlloc =
-        run(ReviewAppJobs.migrateJobId(APP, FIRST_RELEASE), group("migrate", "echo migration 1"))
+        run(ResourceNames.of(APP).migrateJob(FIRST_RELEASE), group("migrate", "echo migration 1"))
             .get(0)
             .getId();
-    run(ReviewAppJobs.migrateJobId(APP, "abcdefabcd"), group("migrate", "echo migration 2"));
+    run(ResourceNames.of(APP).migrateJob("abcdefabcd"), group("migrate", "echo migration 2"));
   }
 
   @AfterAll
@@ -186,8 +186,8 @@ class LogsAndDescribeTest {
         world.layout.inventory(APP),
         InventoryJson.write(
             Inventory.empty(APP)
-                .with(new Resource.NomadJob(ReviewAppJobs.serviceJobId(APP)))
-                .with(new Resource.NomadJob(ReviewAppJobs.seedJobId(APP, FIRST_RELEASE)))
+                .with(new Resource.NomadJob(ResourceNames.of(APP).serviceJob()))
+                .with(new Resource.NomadJob(ResourceNames.of(APP).seedJob(FIRST_RELEASE)))
                 .withDatabase("127.0.0.1:5432", "ra_deploy_logs")
                 .withSeeded()));
 

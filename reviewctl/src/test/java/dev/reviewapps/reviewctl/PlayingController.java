@@ -1,9 +1,9 @@
 package dev.reviewapps.reviewctl;
 
-import dev.reviewapps.controller.consul.BlockingQuery;
-import dev.reviewapps.controller.consul.KeyLayout;
-import dev.reviewapps.controller.consul.KeyValueStore;
-import dev.reviewapps.controller.consul.KvVersions;
+import dev.reviewapps.consul.BlockingQuery;
+import dev.reviewapps.consul.KeyLayout;
+import dev.reviewapps.consul.KeyValueStore;
+import dev.reviewapps.consul.KvVersions;
 import dev.reviewapps.model.json.ReviewAppJson;
 import dev.reviewapps.model.status.ReviewAppStatus;
 import java.time.Duration;

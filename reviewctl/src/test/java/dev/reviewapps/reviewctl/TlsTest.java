@@ -104,6 +104,7 @@ class TlsTest {
     assertThat(run.exitCode()).isNotZero();
     Cli.Run missing = cli().with("CONSUL_CACERT", dir.resolve("nope.pem").toString()).run("get");
     assertThat(missing.err())
-        .contains("consul.tls.caCert (CONSUL_CACERT): cannot read the certificate file");
+        // reviewctl has no config file: the variable alone names the setting.
+        .contains("reviewctl: CONSUL_CACERT: cannot read the certificate file");
   }
 }

@@ -3,10 +3,10 @@ package dev.reviewapps.reviewctl;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import dev.reviewapps.controller.consul.ConsulApiStore;
-import dev.reviewapps.controller.consul.ConsulConnection;
-import dev.reviewapps.controller.consul.ConsulEndpoint;
-import dev.reviewapps.controller.consul.KeyValueStore;
+import dev.reviewapps.consul.ConsulApiStore;
+import dev.reviewapps.consul.ConsulConnection;
+import dev.reviewapps.consul.ConsulEndpoint;
+import dev.reviewapps.consul.KeyValueStore;
 import dev.reviewapps.devstack.consul.ConsulConfig;
 import dev.reviewapps.devstack.consul.ConsulStandIn;
 import dev.reviewapps.model.json.ReviewAppJson;

@@ -1,130 +1,76 @@
 package dev.reviewapps.controller.config;
 
 import dev.reviewapps.tls.ClientTls;
-import dev.reviewapps.tls.Pem;
-import dev.reviewapps.tls.TlsSetupException;
-import java.nio.file.Path;
-import java.util.ArrayList;
+import dev.reviewapps.tls.ClientTlsSettings;
 import java.util.List;
-import java.util.Locale;
-import java.util.Map;
 import java.util.Optional;
+import java.util.stream.Stream;
 
 /**
- * The TLS settings of a client of Consul or Nomad, named as that tool's own CLI names them ({@code
- * CONSUL_CACERT}, {@code NOMAD_CLIENT_CERT}, …), so a shell set up for {@code consul} or {@code
- * nomad} is set up for the controller and reviewctl too. Each is also a key of the config file
- * under {@code <system>.tls.}. Files are read when the configuration is loaded, so a wrong path is
- * a configuration problem naming the setting, not a failure at the first call.
+ * The TLS settings of a client of Consul or Nomad as settings of the controller: each field of
+ * {@link ClientTlsSettings} is a key of the config file under {@code <system>.tls.} and the tool's
+ * own environment variable ({@code CONSUL_CACERT}, {@code NOMAD_CLIENT_CERT}, …). The rules are
+ * {@link ClientTlsSettings}'s, shared with reviewctl.
  */
 public final class ClientTlsConfig {
-  /** Consul: verification is turned off only by {@code CONSUL_HTTP_SSL_VERIFY=false}. */
+  /** Consul's, under {@code consul.tls.}. */
   public static final ClientTlsConfig CONSUL =
-      new ClientTlsConfig("consul", "CONSUL", "verify", "CONSUL_HTTP_SSL_VERIFY", false);
+      new ClientTlsConfig("consul", ClientTlsSettings.CONSUL);
 
-  /**
-   * Nomad, its keys under {@code <base>.tls.}: verification is turned off only by {@code
-   * NOMAD_SKIP_VERIFY=true}, as nomad's CLI.
-   */
+  /** Nomad's, its keys under {@code <base>.tls.}. */
   public static ClientTlsConfig nomad(String base) {
-    return new ClientTlsConfig(base, "NOMAD", "skipVerify", "NOMAD_SKIP_VERIFY", true);
+    return new ClientTlsConfig(base, ClientTlsSettings.NOMAD);
   }
 
   private final String system;
-  private final String tool;
-  private final String verifyKey;
-  private final String verifyEnv;
-  private final boolean skipStyle;
+  private final ClientTlsSettings tls;
 
-  private ClientTlsConfig(
-      String system, String tool, String verifyKey, String verifyEnv, boolean skipStyle) {
+  private ClientTlsConfig(String system, ClientTlsSettings tls) {
     this.system = system;
-    this.tool = tool;
-    this.verifyKey = verifyKey;
-    this.verifyEnv = verifyEnv;
-    this.skipStyle = skipStyle;
+    this.tls = tls;
   }
 
-  private String path(String key) {
-    return system + ".tls." + key;
+  private String path(String field) {
+    return system + ".tls." + field;
   }
 
   /** The settings, for the list of known settings and the README. */
   public List<ConfigLoader.Setting> settings() {
-    String name = tool.charAt(0) + tool.substring(1).toLowerCase(Locale.ROOT);
-    return List.of(
-        setting("caCert", tool + "_CACERT", "", "PEM CA that signed " + name + "'s certificate"),
-        setting("clientCert", tool + "_CLIENT_CERT", "", "PEM client certificate (mutual TLS)"),
-        setting("clientKey", tool + "_CLIENT_KEY", "", "PEM key of the client certificate"),
-        setting(
-            "serverName",
-            tool + "_TLS_SERVER_NAME",
-            "",
-            "name " + name + "'s certificate must carry; empty: the address's host"),
-        setting(
-            verifyKey,
-            verifyEnv,
-            skipStyle ? "false" : "true",
-            skipStyle
-                ? "true skips certificate checks (logged as a warning)"
-                : "false skips certificate checks (logged as a warning)"));
-  }
-
-  private ConfigLoader.Setting setting(String key, String env, String value, String meaning) {
-    return new ConfigLoader.Setting(path(key), Optional.of(env), value, meaning);
+    return Stream.concat(
+            ClientTlsSettings.FILE_AND_NAME_FIELDS.stream(), Stream.of(tls.verifyField()))
+        .map(
+            field ->
+                new ConfigLoader.Setting(
+                    path(field),
+                    Optional.of(tls.variable(field)),
+                    tls.defaultValue(field),
+                    tls.meaning(field)))
+        .toList();
   }
 
   /** The client TLS; problems (unreadable file, key without certificate) go to {@code v}. */
   public ClientTls parse(ConfigValues v) {
-    Optional<Path> ca = file(v, "caCert");
-    Optional<Path> cert = file(v, "clientCert");
-    Optional<Path> key = file(v, "clientKey");
-    Optional<String> serverName = Optional.of(v.text(path("serverName"))).filter(s -> !s.isEmpty());
-    boolean flag = v.bool(path(verifyKey));
-    boolean verify = skipStyle ? !flag : flag;
-    boolean usable = check(v, "caCert", () -> ca.ifPresent(Pem::certificates));
-    if (cert.isPresent() != key.isPresent()) {
-      String missing = cert.isPresent() ? "clientKey" : "clientCert";
-      String given = cert.isPresent() ? "clientCert" : "clientKey";
-      v.problem(v.label(path(missing)) + ": must be set with " + v.label(path(given)));
-      usable = false;
-    } else if (cert.isPresent()) {
-      usable &=
-          check(
-              v,
-              "clientCert",
-              () ->
-                  new ClientTls(Optional.empty(), cert, key, Optional.empty(), true).sslContext());
-    }
-    usable &= check(v, "serverName", () -> ClientTls.defaults().withServerName(serverName));
-    return usable ? new ClientTls(ca, cert, key, serverName, verify) : ClientTls.defaults();
-  }
+    return tls.parse(
+        new ClientTlsSettings.Values() {
+          @Override
+          public String text(String field) {
+            return v.text(path(field));
+          }
 
-  /**
-   * The client TLS from environment variables only (reviewctl, which has no config file).
-   *
-   * @throws TlsSetupException naming every variable that cannot be used
-   */
-  public ClientTls fromEnvironment(Map<String, String> env) {
-    List<String> problems = new ArrayList<>();
-    ClientTls tls = parse(new ConfigLoader.Values(settings(), Map.of(), env, problems));
-    if (!problems.isEmpty()) {
-      throw new TlsSetupException(String.join("; ", problems));
-    }
-    return tls;
-  }
+          @Override
+          public boolean bool(String field) {
+            return v.bool(path(field));
+          }
 
-  private Optional<Path> file(ConfigValues v, String key) {
-    return Optional.of(v.text(path(key))).filter(s -> !s.isEmpty()).map(Path::of);
-  }
+          @Override
+          public String label(String field) {
+            return v.label(path(field));
+          }
 
-  private boolean check(ConfigValues v, String key, Runnable use) {
-    try {
-      use.run();
-      return true;
-    } catch (TlsSetupException e) {
-      v.problem(v.label(path(key)) + ": " + e.getMessage());
-      return false;
-    }
+          @Override
+          public void problem(String problem) {
+            v.problem(problem);
+          }
+        });
   }
 }

@@ -1,9 +1,9 @@
 package dev.reviewapps.controller.config;
 
-import dev.reviewapps.controller.consul.ConsulEndpoint;
-import dev.reviewapps.controller.consul.KeyLayout;
-import dev.reviewapps.controller.consul.LeaderSettings;
+import dev.reviewapps.consul.ConsulEndpoint;
+import dev.reviewapps.consul.KeyLayout;
 import dev.reviewapps.controller.engine.EngineSettings;
+import dev.reviewapps.controller.leader.LeaderSettings;
 import java.time.Duration;
 
 /**

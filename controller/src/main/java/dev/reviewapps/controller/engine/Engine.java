@@ -1,16 +1,18 @@
 package dev.reviewapps.controller.engine;
 
-import dev.reviewapps.controller.consul.KeyValueStore;
+import dev.reviewapps.consul.KeyValueStore;
 import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
 import java.util.function.Consumer;
+import java.util.stream.Stream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The machinery of one leadership term: the watches (specs, and the wake and sleep requests of
- * sleeping on idle) and the resync feed names into a fresh {@link WorkQueue}, and a {@link
+ * The machinery of one leadership term: the watches (specs, the prefixes the domain added, such as
+ * the wake and sleep requests of review apps, and the domain's own {@link ChangeSource}s, such as
+ * Nomad's allocations) and the resync feed names into a fresh {@link WorkQueue}, and a {@link
  * WorkerPool} reconciles them. A new term starts from nothing (a new queue, a new watch from index
  * 0, everything queued once), which is exactly what a restart would do, so taking over from another
  * controller and starting up are the same path.
@@ -25,6 +27,8 @@ public final class Engine {
 
   public Engine(
       EngineSettings settings,
+      List<WatchedPrefix> watched,
+      List<ChangeSource> sources,
       KeyValueStore kv,
       Reconciler reconciler,
       TerminalErrors terminalErrors,
@@ -48,9 +52,14 @@ public final class Engine {
             settings.workers());
     Consumer<String> enqueue = new NameFilter(reconciler, reconcileMetrics, queue::add);
     this.watches =
-        List.of(settings.layout().specs(), settings.layout().wakes(), settings.layout().sleeps())
-            .stream()
-            .map(prefix -> new SpecWatch(kv, prefix, settings.watchWait(), enqueue))
+        Stream.concat(
+                Stream.concat(
+                        Stream.of(settings.layout().specs()),
+                        watched.stream().map(WatchedPrefix::prefix))
+                    .distinct()
+                    .map(prefix -> new KvPrefix(kv, prefix)),
+                sources.stream().filter(source -> source != ChangeSource.NONE))
+            .map(source -> new SpecWatch(source, settings.watchWait(), enqueue))
             .toList();
     this.resync =
         new Resync(

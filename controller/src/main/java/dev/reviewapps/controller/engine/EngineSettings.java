@@ -1,6 +1,6 @@
 package dev.reviewapps.controller.engine;
 
-import dev.reviewapps.controller.consul.KeyLayout;
+import dev.reviewapps.consul.KeyLayout;
 import java.time.Duration;
 import java.util.Objects;
 

@@ -1,7 +1,7 @@
 package dev.reviewapps.controller.engine;
 
-import dev.reviewapps.controller.consul.ConsulUnavailable;
-import dev.reviewapps.controller.consul.KeyValueStore;
+import dev.reviewapps.consul.ConsulUnavailable;
+import dev.reviewapps.consul.KeyValueStore;
 import java.time.Duration;
 import java.util.List;
 import java.util.Objects;

@@ -1,13 +1,12 @@
 package dev.reviewapps.controller.engine;
 
-import dev.reviewapps.controller.consul.BlockingQuery;
-import dev.reviewapps.controller.consul.KeyValueStore;
-import dev.reviewapps.controller.consul.KvVersions;
+import dev.reviewapps.consul.KeyValueStore;
 import java.time.Duration;
 import java.util.HashMap;
+import java.util.LinkedHashSet;
 import java.util.Map;
 import java.util.Objects;
-import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
@@ -15,8 +14,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Turns changes under a prefix such as {@code <prefix>/specs/} into names, with blocking queries as
- * the Consul documentation prescribes:
+ * Turns changes of a {@link ChangeSource}, such as the keys under {@code <prefix>/specs/}, into
+ * names, with blocking queries as the Consul and Nomad documentation prescribe:
  *
  * <ul>
  *   <li>the same {@code X-Consul-Index} back means nothing new (a timeout or idempotent write);
@@ -25,8 +24,8 @@ import org.slf4j.LoggerFactory;
  *   <li>never more than one call per {@link #MIN_INTERVAL}, however fast Consul answers.
  * </ul>
  *
- * Each answer is compared key by key on {@code ModifyIndex} with the previous one; only the names
- * of changed, new and deleted specs are handed on. The first answer hands on every name.
+ * Each answer is compared item by item on its version with the previous one; only the names of
+ * changed, new and deleted items are handed on. The first answer hands on every name.
  */
 public final class SpecWatch {
   /** The least time between two calls, so that a flapping index cannot make a busy loop. */
@@ -34,35 +33,28 @@ public final class SpecWatch {
 
   private static final Logger log = LoggerFactory.getLogger(SpecWatch.class);
 
-  private final KeyValueStore kv;
-  private final String prefix;
+  private final ChangeSource source;
   private final Duration wait;
   private final WatchBackoff backoff;
   private final Consumer<String> changed;
   private final CountDownLatch stopped = new CountDownLatch(1);
   private final Thread thread;
 
+  /** Watches the keys under {@code prefix}: the key's last segment is the name. */
   public SpecWatch(KeyValueStore kv, String prefix, Duration wait, Consumer<String> changed) {
-    this(
-        kv,
-        prefix,
-        wait,
-        new WatchBackoff(Duration.ofMillis(200), Duration.ofSeconds(30)),
-        changed);
+    this(new KvPrefix(kv, prefix), wait, changed);
   }
 
-  SpecWatch(
-      KeyValueStore kv,
-      String prefix,
-      Duration wait,
-      WatchBackoff backoff,
-      Consumer<String> changed) {
-    this.kv = Objects.requireNonNull(kv, "kv");
-    this.prefix = Objects.requireNonNull(prefix, "prefix");
+  public SpecWatch(ChangeSource source, Duration wait, Consumer<String> changed) {
+    this(source, wait, new WatchBackoff(Duration.ofMillis(200), Duration.ofSeconds(30)), changed);
+  }
+
+  SpecWatch(ChangeSource source, Duration wait, WatchBackoff backoff, Consumer<String> changed) {
+    this.source = Objects.requireNonNull(source, "source");
     this.wait = Objects.requireNonNull(wait, "wait");
     this.backoff = Objects.requireNonNull(backoff, "backoff");
     this.changed = Objects.requireNonNull(changed, "changed");
-    this.thread = new Thread(this::run, "watch " + prefix);
+    this.thread = new Thread(this::run, "watch " + source.describe());
     thread.setDaemon(true);
   }
 
@@ -93,20 +85,20 @@ public final class SpecWatch {
         return;
       }
       lastCall = System.nanoTime();
-      KvVersions listing;
+      ChangeSource.Listing listing;
       try {
-        listing = kv.versions(prefix, new BlockingQuery(index, wait));
+        listing = source.list(index, wait);
         failures = 0;
       } catch (RuntimeException e) {
         if (stopped.getCount() == 0) {
           return; // the connection was closed under a call in flight
         }
-        // ConsulUnavailable, or an open circuit breaker refusing the call.
+        // The system cannot be reached, or an open circuit breaker refuses the call.
         failures++;
         Duration delay = backoff.after(failures);
         log.warn(
             "watch of {}: {}; retry {} in {} ms",
-            prefix,
+            source.describe(),
             e.getMessage(),
             failures,
             delay.toMillis());
@@ -128,28 +120,21 @@ public final class SpecWatch {
     }
   }
 
-  private Map<String, Long> handOnChanges(Map<String, Long> known, KvVersions listing) {
-    Map<String, Long> now = new HashMap<>(listing.modifyIndexes().size() * 2);
-    listing
-        .modifyIndexes()
-        .forEach((key, modifyIndex) -> nameOf(key).ifPresent(name -> now.put(name, modifyIndex)));
+  /** Item to version of this answer; the names of what changed since {@code known} handed on. */
+  private Map<String, Long> handOnChanges(Map<String, Long> known, ChangeSource.Listing listing) {
+    Map<String, Long> now = listing.versions();
+    Set<String> names = new LinkedHashSet<>();
     now.forEach(
-        (name, modifyIndex) -> {
-          if (!modifyIndex.equals(known.get(name))) {
-            changed.accept(name);
+        (item, version) -> {
+          if (!version.equals(known.get(item))) {
+            source.nameOf(item).ifPresent(names::add);
           }
         });
-    known.keySet().stream().filter(name -> !now.containsKey(name)).forEach(changed);
+    known.keySet().stream()
+        .filter(item -> !now.containsKey(item))
+        .forEach(item -> source.nameOf(item).ifPresent(names::add));
+    names.forEach(changed);
     return now;
-  }
-
-  /** The name of a spec key; folders and keys nested deeper are not specs. */
-  private Optional<String> nameOf(String key) {
-    if (!key.startsWith(prefix)) {
-      return Optional.empty();
-    }
-    String name = key.substring(prefix.length());
-    return name.isEmpty() || name.contains("/") ? Optional.empty() : Optional.of(name);
   }
 
   private boolean pause(Duration d) {

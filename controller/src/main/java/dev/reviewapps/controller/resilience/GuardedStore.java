@@ -1,10 +1,10 @@
 package dev.reviewapps.controller.resilience;
 
-import dev.reviewapps.controller.consul.BlockingQuery;
-import dev.reviewapps.controller.consul.KeyValueStore;
-import dev.reviewapps.controller.consul.KvEntry;
-import dev.reviewapps.controller.consul.KvListing;
-import dev.reviewapps.controller.consul.KvVersions;
+import dev.reviewapps.consul.BlockingQuery;
+import dev.reviewapps.consul.KeyValueStore;
+import dev.reviewapps.consul.KvEntry;
+import dev.reviewapps.consul.KvListing;
+import dev.reviewapps.consul.KvVersions;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;

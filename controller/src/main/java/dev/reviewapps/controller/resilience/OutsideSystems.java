@@ -11,6 +11,7 @@ import io.github.resilience4j.retry.RetryConfig;
 import io.github.resilience4j.retry.RetryRegistry;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
@@ -19,20 +20,18 @@ import java.util.concurrent.ConcurrentHashMap;
  * resilience4j_circuitbreaker_state}, ...) bound to the registry under the system's name.
  */
 public final class OutsideSystems {
-  /** The names of the systems the reconcilers call; each gets its own breaker. */
+  /** The engine's own outside system; a domain registers its own names (see the constructor). */
   public static final String CONSUL = "consul";
-
-  public static final String NOMAD = "nomad";
-  public static final String RDS = "rds";
-  public static final String AUTOSCALING = "autoscaling";
-  public static final String S3 = "s3";
-  public static final String POSTGRES = "postgres";
 
   private final RetryRegistry retries;
   private final CircuitBreakerRegistry breakers;
   private final Map<String, OutsideSystem> systems = new ConcurrentHashMap<>();
 
-  public OutsideSystems(ResilienceSettings settings, MeterRegistry registry) {
+  /**
+   * @param known the systems whose guards (and metrics) exist from the start, besides {@value
+   *     #CONSUL}; others are created on first use
+   */
+  public OutsideSystems(ResilienceSettings settings, MeterRegistry registry, Set<String> known) {
     retries =
         RetryRegistry.of(
             RetryConfig.custom()
@@ -51,9 +50,8 @@ public final class OutsideSystems {
                 .build());
     TaggedRetryMetrics.ofRetryRegistry(retries).bindTo(registry);
     TaggedCircuitBreakerMetrics.ofCircuitBreakerRegistry(breakers).bindTo(registry);
-    for (String name : new String[] {CONSUL, NOMAD, RDS, AUTOSCALING, S3, POSTGRES}) {
-      system(name);
-    }
+    system(CONSUL);
+    known.forEach(this::system);
   }
 
   /** The guard of {@code name}, created on first use. */

@@ -1,13 +1,13 @@
 package dev.reviewapps.controller.wiring;
 
 import com.google.inject.AbstractModule;
+import dev.reviewapps.consul.ConsulEndpoint;
+import dev.reviewapps.consul.KeyLayout;
 import dev.reviewapps.controller.config.ControllerConfig;
 import dev.reviewapps.controller.config.HttpSettings;
 import dev.reviewapps.controller.config.ResilienceSettings;
-import dev.reviewapps.controller.consul.ConsulEndpoint;
-import dev.reviewapps.controller.consul.KeyLayout;
-import dev.reviewapps.controller.consul.LeaderSettings;
 import dev.reviewapps.controller.engine.EngineSettings;
+import dev.reviewapps.controller.leader.LeaderSettings;
 
 /** Binds the loaded configuration and each of its parts. */
 public final class ConfigModule extends AbstractModule {

@@ -1,19 +1,21 @@
 package dev.reviewapps.controller.wiring;
 
+import dev.reviewapps.consul.ConsulApiStore;
+import dev.reviewapps.consul.ConsulConnection;
+import dev.reviewapps.consul.KeyValueStore;
+import dev.reviewapps.consul.Sessions;
 import dev.reviewapps.controller.config.ControllerConfig;
-import dev.reviewapps.controller.consul.ConsulApiStore;
-import dev.reviewapps.controller.consul.ConsulConnection;
-import dev.reviewapps.controller.consul.KeyValueStore;
-import dev.reviewapps.controller.consul.LeaderCallbacks;
-import dev.reviewapps.controller.consul.LeaderElection;
-import dev.reviewapps.controller.consul.Sessions;
+import dev.reviewapps.controller.engine.ChangeSource;
 import dev.reviewapps.controller.engine.Engine;
 import dev.reviewapps.controller.engine.LeaderTask;
 import dev.reviewapps.controller.engine.LeaderTasks;
 import dev.reviewapps.controller.engine.Reconciler;
 import dev.reviewapps.controller.engine.TerminalErrors;
+import dev.reviewapps.controller.engine.WatchedPrefix;
 import dev.reviewapps.controller.http.HealthServer;
 import dev.reviewapps.controller.http.ReadinessCheck;
+import dev.reviewapps.controller.leader.LeaderCallbacks;
+import dev.reviewapps.controller.leader.LeaderElection;
 import dev.reviewapps.controller.metrics.LeaderStatus;
 import dev.reviewapps.controller.metrics.ReconcileMeters;
 import dev.reviewapps.controller.metrics.WorkQueueMeters;
@@ -51,6 +53,8 @@ public final class ControllerProcess implements LeaderCallbacks, AutoCloseable {
   private final PrometheusMeterRegistry registry;
   private final LeaderElection election;
   private final List<LeaderTask> leaderTasks;
+  private final List<WatchedPrefix> watched;
+  private final List<ChangeSource> sources;
   private final List<ProcessService> services;
 
   // Guarded by this.
@@ -72,10 +76,14 @@ public final class ControllerProcess implements LeaderCallbacks, AutoCloseable {
       ReconcileMeters reconcileMeters,
       PrometheusMeterRegistry registry,
       Set<LeaderTask> leaderTasks,
+      Set<WatchedPrefix> watched,
+      Set<ChangeSource> sources,
       Set<ProcessService> services) {
     this.config = config;
     this.services = List.copyOf(services);
     this.leaderTasks = List.copyOf(leaderTasks);
+    this.watched = List.copyOf(watched);
+    this.sources = List.copyOf(sources);
     this.connection = connection;
     this.store = store;
     this.reconciler = reconciler;
@@ -158,7 +166,14 @@ public final class ControllerProcess implements LeaderCallbacks, AutoCloseable {
       }
       next =
           new Engine(
-              config.engine(), store, reconciler, terminalErrors, queueMeters, reconcileMeters);
+              config.engine(),
+              watched,
+              sources,
+              store,
+              reconciler,
+              terminalErrors,
+              queueMeters,
+              reconcileMeters);
       engine = Optional.of(next);
       nextTasks = new LeaderTasks(leaderTasks, registry);
       tasks = Optional.of(nextTasks);

@@ -1,22 +1,22 @@
 package dev.reviewapps.controller.wiring;
 
 import com.google.inject.AbstractModule;
-import com.google.inject.Provides;
 import com.google.inject.Singleton;
 import com.google.inject.multibindings.Multibinder;
 import com.google.inject.multibindings.OptionalBinder;
-import dev.reviewapps.controller.consul.KeyLayout;
-import dev.reviewapps.controller.consul.KeyValueStore;
+import dev.reviewapps.controller.engine.ChangeSource;
 import dev.reviewapps.controller.engine.LeaderTask;
 import dev.reviewapps.controller.engine.LoggingReconciler;
 import dev.reviewapps.controller.engine.Reconciler;
 import dev.reviewapps.controller.engine.TerminalErrors;
-import dev.reviewapps.controller.status.FailedStatus;
-import dev.reviewapps.controller.status.StatusWriter;
+import dev.reviewapps.controller.engine.WatchedPrefix;
 
 /**
- * The engine's collaborators. The {@link Reconciler} is an optional binding whose default is the
- * {@link LoggingReconciler}; the ReviewApp module replaces it with
+ * The engine's collaborators, each with a default a domain module replaces or adds to: the {@link
+ * Reconciler} (default: the {@link LoggingReconciler}), where {@link TerminalErrors} are recorded
+ * (default: nowhere but the engine's own log and metrics), the prefixes watched besides {@code
+ * specs/}, other {@link ChangeSource}s, the leader tasks and the process services (default: none).
+ * The ReviewApp module, for example, binds
  *
  * <pre>{@code
  * OptionalBinder.newOptionalBinder(binder(), Reconciler.class)
@@ -31,20 +31,13 @@ public final class EngineModule extends AbstractModule {
         .setDefault()
         .to(LoggingReconciler.class);
     bind(LoggingReconciler.class).in(Singleton.class);
-    // Leader-only periodic tasks: none by default; the ReviewApp module adds garbage collection.
+    OptionalBinder.newOptionalBinder(binder(), TerminalErrors.class)
+        .setDefault()
+        .toInstance(TerminalErrors.ignore());
+    Multibinder.newSetBinder(binder(), WatchedPrefix.class);
+    Multibinder.newSetBinder(binder(), ChangeSource.class);
     Multibinder.newSetBinder(binder(), LeaderTask.class);
     Multibinder.newSetBinder(binder(), ProcessService.class);
-  }
-
-  @Provides
-  @Singleton
-  StatusWriter statusWriter(KeyValueStore store, KeyLayout layout) {
-    return new StatusWriter(store, layout);
-  }
-
-  @Provides
-  @Singleton
-  TerminalErrors terminalErrors(KeyValueStore store, KeyLayout layout, StatusWriter writer) {
-    return new FailedStatus(store, layout, writer);
+    Multibinder.newSetBinder(binder(), OutsideSystemName.class);
   }
 }

@@ -3,12 +3,12 @@ package dev.reviewapps.controller.engine;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import dev.reviewapps.controller.consul.BlockingQuery;
-import dev.reviewapps.controller.consul.ConsulUnavailable;
-import dev.reviewapps.controller.consul.KeyValueStore;
-import dev.reviewapps.controller.consul.KvEntry;
-import dev.reviewapps.controller.consul.KvListing;
-import dev.reviewapps.controller.consul.KvVersions;
+import dev.reviewapps.consul.BlockingQuery;
+import dev.reviewapps.consul.ConsulUnavailable;
+import dev.reviewapps.consul.KeyValueStore;
+import dev.reviewapps.consul.KvEntry;
+import dev.reviewapps.consul.KvListing;
+import dev.reviewapps.consul.KvVersions;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.Deque;
@@ -70,8 +70,7 @@ class SpecWatchIndexTest {
         };
     watch =
         new SpecWatch(
-            scripted,
-            SPECS,
+            new KvPrefix(scripted, SPECS),
             Duration.ofSeconds(30),
             new WatchBackoff(Duration.ofMillis(1), Duration.ofMillis(5)),
             names::add);

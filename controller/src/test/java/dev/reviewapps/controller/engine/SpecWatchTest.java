@@ -4,8 +4,8 @@ import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import dev.reviewapps.controller.consul.KeyValueStore;
-import dev.reviewapps.controller.consul.RunningConsul;
+import dev.reviewapps.consul.KeyValueStore;
+import dev.reviewapps.consul.RunningConsul;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;

@@ -3,13 +3,14 @@ package dev.reviewapps.controller.resilience;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.reviewapps.consul.ConsulUnavailable;
 import dev.reviewapps.controller.config.ResilienceSettings;
-import dev.reviewapps.controller.consul.ConsulUnavailable;
 import io.github.resilience4j.circuitbreaker.CallNotPermittedException;
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.time.Duration;
+import java.util.Set;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Supplier;
 import org.junit.jupiter.api.Test;
@@ -19,7 +20,9 @@ class OutsideSystemsTest {
       new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
   private final OutsideSystems systems =
       new OutsideSystems(
-          new ResilienceSettings(3, Duration.ofMillis(1), 50, 4, Duration.ofMinutes(1)), registry);
+          new ResilienceSettings(3, Duration.ofMillis(1), 50, 4, Duration.ofMinutes(1)),
+          registry,
+          Set.of("postgres"));
 
   @Test
   void aPassingFailureIsRetriedAway() {
@@ -27,7 +30,7 @@ class OutsideSystemsTest {
 
     String answer =
         systems
-            .system(OutsideSystems.NOMAD)
+            .system("nomad")
             .call(
                 () -> {
                   if (calls.incrementAndGet() < 3) {
@@ -61,19 +64,23 @@ class OutsideSystemsTest {
     assertThatThrownBy(() -> consul.call(calls::incrementAndGet))
         .isInstanceOf(CallNotPermittedException.class);
     assertThat(calls.get()).as("open: not called, not retried").isEqualTo(before);
-    assertThat(systems.system(OutsideSystems.RDS).breaker().getState())
+    assertThat(systems.system("rds").breaker().getState())
         .as("each system has its own breaker")
         .isEqualTo(CircuitBreaker.State.CLOSED);
   }
 
   @Test
   void retryAndBreakerMetricsAreInTheRegistryPerSystem() {
-    systems.system(OutsideSystems.S3).call(() -> "ok");
+    systems.system("s3").call(() -> "ok");
 
     String scrape = registry.scrape();
     assertThat(scrape)
         .contains("resilience4j_circuitbreaker_state{name=\"s3\",state=\"closed\"} 1.0")
+        .as("consul and the registered names exist before any call")
+        .contains("resilience4j_circuitbreaker_state{name=\"consul\",state=\"closed\"} 1.0")
         .contains("resilience4j_circuitbreaker_state{name=\"postgres\",state=\"closed\"} 1.0")
+        .as("a name nobody registered or called has no meters")
+        .doesNotContain("name=\"nomad\"")
         .contains(
             "resilience4j_retry_calls_total{kind=\"successful_without_retry\",name=\"s3\"} 1.0");
   }

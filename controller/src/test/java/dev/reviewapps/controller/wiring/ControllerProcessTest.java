@@ -6,15 +6,14 @@ import static org.awaitility.Awaitility.await;
 
 import com.google.inject.AbstractModule;
 import com.google.inject.multibindings.OptionalBinder;
+import dev.reviewapps.consul.KeyValueStore;
+import dev.reviewapps.consul.RunningConsul;
 import dev.reviewapps.controller.config.ConfigLoader;
 import dev.reviewapps.controller.config.ControllerConfig;
-import dev.reviewapps.controller.consul.KeyValueStore;
-import dev.reviewapps.controller.consul.RunningConsul;
 import dev.reviewapps.controller.engine.Reconciler;
 import dev.reviewapps.controller.engine.Result;
 import dev.reviewapps.controller.engine.TerminalError;
-import dev.reviewapps.controller.status.StatusWriter;
-import dev.reviewapps.model.status.Phase;
+import dev.reviewapps.controller.engine.TerminalErrors;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -47,6 +46,8 @@ class ControllerProcessTest {
   private final Map<String, AtomicInteger> reconcilingNow = new ConcurrentHashMap<>();
   private final AtomicInteger overlaps = new AtomicInteger();
   private final Map<String, Set<String>> reconciledBy = new ConcurrentHashMap<>();
+  // What the engine handed to the bound TerminalErrors: name -> message.
+  private final Map<String, String> terminal = new ConcurrentHashMap<>();
 
   @AfterEach
   void stopProcesses() {
@@ -97,6 +98,9 @@ class ControllerProcessTest {
                     OptionalBinder.newOptionalBinder(binder(), Reconciler.class)
                         .setBinding()
                         .toInstance(recorder);
+                    OptionalBinder.newOptionalBinder(binder(), TerminalErrors.class)
+                        .setBinding()
+                        .toInstance((name, error) -> terminal.put(name, error.getMessage()));
                   }
                 })
             .getInstance(ControllerProcess.class);
@@ -181,21 +185,14 @@ class ControllerProcessTest {
   }
 
   @Test
-  void aTerminalErrorEndsUpInStatusAsFailed() throws Exception {
+  void aTerminalErrorReachesTheBoundTerminalErrors() throws Exception {
     ControllerProcess process = controller("solo");
     await().atMost(HANDOVER).until(process::isLeader);
 
     putSpec("invalid-app");
 
-    StatusWriter status =
-        new StatusWriter(kv, new dev.reviewapps.controller.consul.KeyLayout(prefix));
-    await()
-        .atMost(Duration.ofSeconds(10))
-        .until(() -> status.read("invalid-app").map(s -> s.phase() == Phase.Failed).orElse(false));
-    var failed = status.read("invalid-app").orElseThrow();
-    assertThat(failed.lastError()).contains("spec.image: must not be empty");
-    assertThat(failed.observedIndex())
-        .isEqualTo(kv.get(prefix + "specs/invalid-app").orElseThrow().modifyIndex());
+    await().atMost(Duration.ofSeconds(10)).until(() -> terminal.containsKey("invalid-app"));
+    assertThat(terminal.get("invalid-app")).isEqualTo("spec.image: must not be empty");
   }
 
   @Test

@@ -1,6 +1,6 @@
 package dev.reviewapps.controller.reviewapp;
 
-import dev.reviewapps.controller.reviewapp.cost.CostLedger;
+import dev.reviewapps.client.inventory.CostLedger;
 import dev.reviewapps.controller.reviewapp.cost.CostModel;
 import dev.reviewapps.controller.reviewapp.nomad.ReviewAppJobs;
 import dev.reviewapps.model.status.Cost;

@@ -1,9 +1,9 @@
 package dev.reviewapps.controller.reviewapp;
 
-import dev.reviewapps.controller.reviewapp.inventory.Inventory;
-import dev.reviewapps.controller.reviewapp.inventory.InventoryStore;
-import dev.reviewapps.controller.reviewapp.inventory.Resource;
-import dev.reviewapps.controller.reviewapp.inventory.TeardownProgress;
+import dev.reviewapps.client.inventory.Inventory;
+import dev.reviewapps.client.inventory.InventoryStore;
+import dev.reviewapps.client.inventory.Resource;
+import dev.reviewapps.client.inventory.TeardownProgress;
 import dev.reviewapps.model.ReviewApp;
 import dev.reviewapps.model.json.ReviewAppJson;
 import dev.reviewapps.model.spec.ReviewAppSpec;

@@ -1,11 +1,11 @@
 package dev.reviewapps.controller.reviewapp;
 
 import com.hashicorp.nomad.apimodel.Job;
+import dev.reviewapps.client.inventory.Footprint;
 import dev.reviewapps.controller.resilience.OutsideSystem;
 import dev.reviewapps.controller.resilience.OutsideSystems;
 import dev.reviewapps.controller.reviewapp.aws.AppAssets;
 import dev.reviewapps.controller.reviewapp.aws.CapacityProvider;
-import dev.reviewapps.controller.reviewapp.aws.Footprint;
 import dev.reviewapps.controller.reviewapp.aws.RdsInstances;
 import dev.reviewapps.controller.reviewapp.nomad.NomadJobs;
 import dev.reviewapps.controller.reviewapp.postgres.SharedDatabase;
@@ -23,16 +23,27 @@ import java.util.Set;
  * through Consul KV, which the engine guards itself ({@code GuardedStore}).
  */
 public final class GuardedProviders {
+  /** The outside systems of review apps, each with its own retry and breaker. */
+  public static final String POSTGRES = "postgres";
+
+  public static final String RDS = "rds";
+  public static final String AUTOSCALING = "autoscaling";
+  public static final String NOMAD = "nomad";
+  public static final String S3 = "s3";
+
+  /** Every one of them: registered with the engine so that their metrics exist from the start. */
+  public static final List<String> SYSTEMS = List.of(POSTGRES, RDS, AUTOSCALING, NOMAD, S3);
+
   private GuardedProviders() {}
 
   /** The same providers, each call guarded. */
   public static ReviewAppProviders wrap(ReviewAppProviders p, OutsideSystems systems) {
     return new ReviewAppProviders(
         p.credentials(),
-        sharedDatabases(p.sharedDatabases(), systems.system(OutsideSystems.POSTGRES)),
-        rds(p.rds(), systems.system(OutsideSystems.RDS)),
-        capacity(p.capacity(), systems.system(OutsideSystems.AUTOSCALING)),
-        nomad(p.nomad(), systems.system(OutsideSystems.NOMAD)),
+        sharedDatabases(p.sharedDatabases(), systems.system(POSTGRES)),
+        rds(p.rds(), systems.system(RDS)),
+        capacity(p.capacity(), systems.system(AUTOSCALING)),
+        nomad(p.nomad(), systems.system(NOMAD)),
         p.routes(),
         assets(p.assets(), systems));
   }
@@ -97,7 +108,7 @@ public final class GuardedProviders {
 
   /** The S3 assets of the apps, each call through the {@code s3} retry and breaker. */
   static AppAssets assets(AppAssets inner, OutsideSystems systems) {
-    OutsideSystem guard = systems.system(OutsideSystems.S3);
+    OutsideSystem guard = systems.system(S3);
     return new AppAssets() {
       @Override
       public int deleteAll(String app) {

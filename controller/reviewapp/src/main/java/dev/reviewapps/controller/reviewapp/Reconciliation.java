@@ -1,9 +1,9 @@
 package dev.reviewapps.controller.reviewapp;
 
-import dev.reviewapps.controller.reviewapp.credentials.DatabaseCredentials;
-import dev.reviewapps.controller.reviewapp.inventory.Inventory;
-import dev.reviewapps.controller.reviewapp.inventory.InventoryStore;
-import dev.reviewapps.controller.reviewapp.inventory.Resource;
+import dev.reviewapps.client.inventory.DatabaseCredentials;
+import dev.reviewapps.client.inventory.Inventory;
+import dev.reviewapps.client.inventory.InventoryStore;
+import dev.reviewapps.client.inventory.Resource;
 import dev.reviewapps.controller.reviewapp.nomad.AppRelease;
 import dev.reviewapps.model.spec.ReviewAppSpec;
 import java.util.List;

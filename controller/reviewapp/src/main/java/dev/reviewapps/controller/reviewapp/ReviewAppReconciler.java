@@ -1,16 +1,16 @@
 package dev.reviewapps.controller.reviewapp;
 
-import dev.reviewapps.controller.consul.KeyLayout;
-import dev.reviewapps.controller.consul.KeyValueStore;
-import dev.reviewapps.controller.consul.KvEntry;
+import dev.reviewapps.client.inventory.InventoryStore;
+import dev.reviewapps.consul.KeyLayout;
+import dev.reviewapps.consul.KeyValueStore;
+import dev.reviewapps.consul.KvEntry;
 import dev.reviewapps.controller.engine.Reconciler;
 import dev.reviewapps.controller.engine.Result;
 import dev.reviewapps.controller.engine.TerminalError;
-import dev.reviewapps.controller.reviewapp.inventory.InventoryStore;
 import dev.reviewapps.controller.reviewapp.naming.ShortHash;
 import dev.reviewapps.controller.reviewapp.nomad.ReviewAppJobs;
 import dev.reviewapps.controller.reviewapp.ownership.OwnershipConflict;
-import dev.reviewapps.controller.status.StatusWriter;
+import dev.reviewapps.controller.reviewapp.status.StatusWriter;
 import dev.reviewapps.model.ReviewApp;
 import dev.reviewapps.model.json.ParseResult;
 import dev.reviewapps.model.json.ReviewAppJson;

@@ -1,9 +1,11 @@
 package dev.reviewapps.controller.reviewapp;
 
-import dev.reviewapps.controller.consul.KeyLayout;
-import dev.reviewapps.controller.consul.KeyValueStore;
-import dev.reviewapps.controller.consul.KvEntry;
-import dev.reviewapps.controller.reviewapp.inventory.SleepState;
+import dev.reviewapps.client.ReviewAppKeys;
+import dev.reviewapps.client.UnixSeconds;
+import dev.reviewapps.client.inventory.SleepState;
+import dev.reviewapps.consul.KeyLayout;
+import dev.reviewapps.consul.KeyValueStore;
+import dev.reviewapps.consul.KvEntry;
 import dev.reviewapps.model.spec.SleepAfter;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -34,6 +36,7 @@ final class SleepCycle {
 
   private final KeyValueStore kv;
   private final KeyLayout layout;
+  private final ReviewAppKeys keys;
   private final Optional<Duration> defaultAfter;
   private final Clock clock;
   private final Consumer<String> woke;
@@ -52,6 +55,7 @@ final class SleepCycle {
       MeterRegistry registry) {
     this.kv = kv;
     this.layout = layout;
+    this.keys = new ReviewAppKeys(layout);
     this.defaultAfter = defaultAfter;
     this.clock = clock;
     this.woke = woke;
@@ -75,8 +79,8 @@ final class SleepCycle {
   void beforeSteps(Reconciliation run, boolean specChanged) {
     String app = run.app();
     Instant now = clock.instant();
-    Optional<KvEntry> wake = kv.get(layout.wake(app));
-    Optional<KvEntry> sleep = kv.get(layout.sleep(app));
+    Optional<KvEntry> wake = kv.get(keys.wake(app));
+    Optional<KvEntry> sleep = kv.get(keys.sleep(app));
     boolean sleepAsked =
         sleep.isPresent()
             && (wake.isEmpty() || sleep.get().modifyIndex() > wake.get().modifyIndex());
@@ -101,8 +105,8 @@ final class SleepCycle {
       SleepState changed = next;
       run.updateInventory(i -> i.withSleep(changed));
     }
-    wake.ifPresent(w -> kv.deleteIfUnchanged(layout.wake(app), w.modifyIndex()));
-    sleep.ifPresent(s -> kv.deleteIfUnchanged(layout.sleep(app), s.modifyIndex()));
+    wake.ifPresent(w -> kv.deleteIfUnchanged(keys.wake(app), w.modifyIndex()));
+    sleep.ifPresent(s -> kv.deleteIfUnchanged(keys.sleep(app), s.modifyIndex()));
   }
 
   /**
@@ -146,7 +150,7 @@ final class SleepCycle {
 
   /** When the router last saw a request for the app, if it ever reported one. */
   Optional<Instant> lastRequest(String app) {
-    return kv.get(layout.activity(app)).flatMap(e -> UnixSeconds.parse(e.value()));
+    return kv.get(keys.activity(app)).flatMap(e -> UnixSeconds.parse(e.value()));
   }
 
   /** The condition {@code Awake}: what the app does and when it was last used. */

@@ -410,12 +410,12 @@ class AdversarialSuiteTest {
                     + "')"))
         .isZero();
     // Consul: one route, the victim's; nothing at all for a key that is no app name.
-    assertThat(world.kv.keys(world.layout.routes()))
+    assertThat(world.kv.keys(world.keys.routes()))
         .filteredOn(k -> !k.endsWith("/" + ConsulRouteTable.EXPECTED))
         .hasSize(1);
     for (Hostile h : cases) {
       if (h.outcome() == Outcome.IGNORED) {
-        assertThat(world.kv.get(world.layout.phase(h.key()))).as(h.why()).isEmpty();
+        assertThat(world.kv.get(world.keys.phase(h.key()))).as(h.why()).isEmpty();
       }
     }
   }
@@ -423,7 +423,7 @@ class AdversarialSuiteTest {
   private static Optional<String> routeOf(String name) {
     return world
         .kv
-        .get(world.layout.routes() + name + ".review.test")
+        .get(world.keys.routes() + name + ".review.test")
         .map(e -> new String(e.value(), StandardCharsets.UTF_8));
   }
 

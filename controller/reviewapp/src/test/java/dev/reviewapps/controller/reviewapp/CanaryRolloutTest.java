@@ -6,11 +6,12 @@ import static org.awaitility.Awaitility.await;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.hashicorp.nomad.apimodel.AllocationListStub;
+import dev.reviewapps.client.inventory.InventoryJson;
 import dev.reviewapps.controller.engine.Engine;
-import dev.reviewapps.controller.reviewapp.inventory.InventoryJson;
 import dev.reviewapps.controller.reviewapp.nomad.ReviewAppJobs;
 import dev.reviewapps.controller.reviewapp.nomad.TaskDriver;
 import dev.reviewapps.controller.reviewapp.testing.ReviewAppWorld;
+import dev.reviewapps.model.naming.ResourceNames;
 import dev.reviewapps.model.status.ConditionType;
 import dev.reviewapps.model.status.Phase;
 import dev.reviewapps.model.status.ReviewAppStatus;
@@ -23,7 +24,6 @@ import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
-import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import java.util.Set;
@@ -40,15 +40,16 @@ import org.junit.jupiter.api.io.TempDir;
  * Rollouts that do not depend on a timer, through the whole engine and devstack Nomad running real
  * processes: a new release's web starts beside the old one (Nomad canaries), the web step promotes
  * it once it passes its check, the route moves, and only then does Nomad stop the old one. The
- * replaced web keeps serving for 1 s only (shutdown_delay), far less than the new release needs to
- * start: under the old stop-then-start update every request of those seconds would have failed.
+ * replaced web keeps serving for the production default of 30 s (shutdown_delay), and the new
+ * release needs 45 s to start: under the old stop-then-start update every request of the last 15 s
+ * would have failed.
  */
 class CanaryRolloutTest {
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final HttpClient HTTP = HttpClient.newHttpClient();
 
   /** How long the slow release sleeps before its web process listens. */
-  private static final int SLOW_START_SECONDS = 6;
+  private static final int SLOW_START_SECONDS = 45;
 
   private static ReviewAppWorld world;
   private static Engine engine;
@@ -59,26 +60,21 @@ class CanaryRolloutTest {
   static void start() throws Exception {
     world = ReviewAppWorld.start(64_000, 64_000);
     ReviewAppJobs.Settings d = ReviewAppJobs.Settings.defaults(TaskDriver.RawExec.withDefaults());
-    SimpleMeterRegistry registry = new SimpleMeterRegistry();
     engine =
         world.startEngine(
-            world.reconciler(
-                new ReviewAppJobs.Settings(
-                    d.datacenters(),
-                    d.driver(),
-                    d.redis(),
-                    d.release(),
-                    Duration.ofMillis(500),
-                    d.healthTimeout(),
-                    Duration.ofSeconds(1),
-                    Duration.ofSeconds(15)),
-                Duration.ofMillis(200),
-                Clock.systemUTC(),
-                registry,
-                ReviewAppReconciler.AbsentSpec.NOTHING,
-                ReviewAppReconciler.StepObserver.NONE,
-                ReviewAppReconciler.Policies.NONE),
-            registry,
+            new ReviewAppJobs.Settings(
+                d.datacenters(),
+                d.driver(),
+                d.redis(),
+                d.release(),
+                Duration.ofMillis(500),
+                d.healthTimeout(),
+                // The configuration's default shutdown delay, shorter than the slow start.
+                Duration.ofSeconds(30),
+                // Nomad fails a deployment whose canary is not healthy within this.
+                Duration.ofSeconds(SLOW_START_SECONDS + 15)),
+            Duration.ofMillis(200),
+            new SimpleMeterRegistry(),
             2);
   }
 
@@ -158,7 +154,7 @@ class CanaryRolloutTest {
     return world
         .nomadClient
         .getJobsApi()
-        .allocations(ReviewAppJobs.serviceJobId(name))
+        .allocations(ResourceNames.of(name).serviceJob())
         .getValue()
         .stream()
         .filter(a -> a.getTaskGroup().equals("web"))
@@ -224,9 +220,9 @@ class CanaryRolloutTest {
     String before = world.route(name);
 
     world.putSpec(name, spec(name, "bad0aa02", wrapped("never-web", "exec sleep 3600")));
-    // Nomad fails the deployment after the healthy deadline (15 s here, 5 min by default).
+    // Nomad fails the deployment after the healthy deadline (60 s here, 5 min by default).
     await()
-        .atMost(Duration.ofSeconds(60))
+        .atMost(Duration.ofSeconds(120))
         .until(
             () ->
                 world

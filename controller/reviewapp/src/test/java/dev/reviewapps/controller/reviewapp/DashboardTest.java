@@ -4,12 +4,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.reviewapps.client.view.AppViews;
 import dev.reviewapps.controller.engine.Engine;
 import dev.reviewapps.controller.reviewapp.dashboard.DashboardModel;
 import dev.reviewapps.controller.reviewapp.dashboard.DashboardServer;
 import dev.reviewapps.controller.reviewapp.dashboard.DashboardSettings;
 import dev.reviewapps.controller.reviewapp.testing.ReviewAppWorld;
-import dev.reviewapps.controller.reviewapp.view.AppViews;
 import dev.reviewapps.model.status.Phase;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.io.File;

@@ -16,6 +16,7 @@ import java.io.IOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.time.Duration;
+import java.util.Set;
 import org.junit.jupiter.api.Test;
 
 class GuardedProvidersTest {
@@ -30,20 +31,21 @@ class GuardedProvidersTest {
     OutsideSystems systems =
         new OutsideSystems(
             new ResilienceSettings(2, Duration.ofMillis(1), 50f, 4, Duration.ofMinutes(1)),
-            registry);
+            registry,
+            Set.copyOf(GuardedProviders.SYSTEMS));
     try (NomadApiClient client =
         new NomadApiClient(
             new NomadApiConfiguration.Builder()
                 .setAddress("http://127.0.0.1:" + closedPort)
                 .build())) {
       NomadJobs nomad =
-          GuardedProviders.nomad(new SdkNomadJobs(client), systems.system(OutsideSystems.NOMAD));
+          GuardedProviders.nomad(new SdkNomadJobs(client), systems.system(GuardedProviders.NOMAD));
       // Two calls of two attempts each fill the window of four with failures.
       for (int i = 0; i < 2; i++) {
         assertThatThrownBy(() -> nomad.registered("deploy-x", "deploy-x"))
             .isInstanceOf(SdkNomadJobs.NomadCallFailed.class);
       }
-      assertThat(systems.system(OutsideSystems.NOMAD).breaker().getState())
+      assertThat(systems.system(GuardedProviders.NOMAD).breaker().getState())
           .isEqualTo(CircuitBreaker.State.OPEN);
       assertThatThrownBy(() -> nomad.registered("deploy-x", "deploy-x"))
           .isInstanceOf(CallNotPermittedException.class);

@@ -2,11 +2,11 @@ package dev.reviewapps.controller.reviewapp;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.reviewapps.client.inventory.InventoryJson;
 import dev.reviewapps.controller.engine.Result;
 import dev.reviewapps.controller.reviewapp.cost.CostModel;
 import dev.reviewapps.controller.reviewapp.gc.Expiry;
 import dev.reviewapps.controller.reviewapp.gc.GcRecords;
-import dev.reviewapps.controller.reviewapp.inventory.InventoryJson;
 import dev.reviewapps.controller.reviewapp.nomad.ReviewAppJobs;
 import dev.reviewapps.controller.reviewapp.nomad.TaskDriver;
 import dev.reviewapps.controller.reviewapp.quota.Budget;
@@ -131,7 +131,7 @@ class QuotaAndExpiryTest {
     double running =
         world
             .kv
-            .list(world.layout.inventories(), dev.reviewapps.controller.consul.BlockingQuery.NONE)
+            .list(world.layout.inventories(), dev.reviewapps.consul.BlockingQuery.NONE)
             .entries()
             .stream()
             .mapToDouble(

@@ -5,13 +5,13 @@ import static org.awaitility.Awaitility.await;
 
 import com.google.inject.Inject;
 import com.google.inject.multibindings.Multibinder;
-import dev.reviewapps.controller.consul.KeyValueStore;
+import dev.reviewapps.client.inventory.InventoryStore;
+import dev.reviewapps.client.inventory.Resource;
+import dev.reviewapps.consul.KeyValueStore;
 import dev.reviewapps.controller.engine.Engine;
 import dev.reviewapps.controller.reviewapp.capacity.CapacitySizer;
 import dev.reviewapps.controller.reviewapp.guard.DeletionGuard;
 import dev.reviewapps.controller.reviewapp.guard.GuardLimits;
-import dev.reviewapps.controller.reviewapp.inventory.InventoryStore;
-import dev.reviewapps.controller.reviewapp.inventory.Resource;
 import dev.reviewapps.controller.reviewapp.nomad.ReviewAppJobs;
 import dev.reviewapps.controller.reviewapp.nomad.TaskDriver;
 import dev.reviewapps.controller.reviewapp.orphans.OrphanSweep;
@@ -266,7 +266,7 @@ class ResourceKindsTest {
                       .orElse(false));
       assertThat(world.kv.get(world.layout.inventory(name))).isPresent();
       assertThat(world.kv.get(DnsRecordKind.PREFIX + name)).isPresent();
-      assertThat(world.kv.get(world.layout.routes() + name + ".review.test")).isEmpty();
+      assertThat(world.kv.get(world.keys.routes() + name + ".review.test")).isEmpty();
     } finally {
       without.stop(Duration.ofSeconds(5));
     }

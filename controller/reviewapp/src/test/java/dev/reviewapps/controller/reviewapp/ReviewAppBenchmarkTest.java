@@ -105,7 +105,7 @@ class ReviewAppBenchmarkTest {
   static long count(ReviewAppWorld world, Phase phase) {
     return world
         .kv
-        .list(world.layout.statuses(), dev.reviewapps.controller.consul.BlockingQuery.NONE)
+        .list(world.layout.statuses(), dev.reviewapps.consul.BlockingQuery.NONE)
         .entries()
         .stream()
         .filter(

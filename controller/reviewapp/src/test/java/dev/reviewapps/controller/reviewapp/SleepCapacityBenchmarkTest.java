@@ -65,7 +65,7 @@ class SleepCapacityBenchmarkTest {
 
       for (int i = 0; i < IDLE; i++) {
         String name = String.format("deploy-nap-%02d", i);
-        world.kv.put(world.layout.sleep(name), "0".getBytes(StandardCharsets.UTF_8));
+        world.kv.put(world.keys.sleep(name), "0".getBytes(StandardCharsets.UTF_8));
       }
       await()
           .atMost(Duration.ofMinutes(5))

@@ -3,8 +3,8 @@ package dev.reviewapps.controller.reviewapp;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import dev.reviewapps.client.inventory.InventoryStore;
 import dev.reviewapps.controller.engine.Engine;
-import dev.reviewapps.controller.reviewapp.inventory.InventoryStore;
 import dev.reviewapps.controller.reviewapp.nomad.NomadJobs;
 import dev.reviewapps.controller.reviewapp.nomad.ReviewAppJobs;
 import dev.reviewapps.controller.reviewapp.nomad.TaskDriver;
@@ -146,7 +146,7 @@ class SleepOnIdleTest {
 
     // A request reported by the router keeps it awake past its sleepAfter counted from deploy.
     clock.advance(Duration.ofMinutes(20));
-    put(world.layout.activity(name), now());
+    put(world.keys.activity(name), now());
     clock.advance(Duration.ofMinutes(20));
     await()
         .during(Duration.ofSeconds(1))
@@ -158,7 +158,7 @@ class SleepOnIdleTest {
     await().atMost(Duration.ofSeconds(60)).until(() -> phase(name) == Phase.Sleeping);
     await().atMost(Duration.ofSeconds(60)).until(() -> processes(name).isEmpty());
     assertThat(route(name)).isEmpty();
-    assertThat(world.kv.get(world.layout.phase(name)).map(e -> new String(e.value())))
+    assertThat(world.kv.get(world.keys.phase(name)).map(e -> new String(e.value())))
         .contains("Sleeping");
     assertThat(awake(name).status()).isEqualTo(ConditionStatus.False);
     assertThat(awake(name).reason()).isEqualTo("Sleeping");
@@ -173,10 +173,10 @@ class SleepOnIdleTest {
     assertThat(registry.get("review_apps_oldest_not_ready_seconds").gauge().value())
         .isLessThan(3600);
 
-    put(world.layout.wake(name), now());
+    put(world.keys.wake(name), now());
     await().atMost(Duration.ofSeconds(120)).until(() -> phase(name) == Phase.Ready);
     assertThat(route(name)).isPresent();
-    assertThat(world.kv.get(world.layout.wake(name))).isEmpty();
+    assertThat(world.kv.get(world.keys.wake(name))).isEmpty();
     assertThat(registry.get("review_apps_wakes").counter().count()).isEqualTo(1.0);
     assertThat(registry.get("review_apps_wake_duration_seconds").timer().count()).isEqualTo(1);
     assertThat(redisAllocation(name).address()).contains(redis);
@@ -189,10 +189,10 @@ class SleepOnIdleTest {
     startController();
     String name = "deploy-pushed";
     deployAndWaitReady(name, "bbbb1111");
-    put(world.layout.sleep(name), now());
+    put(world.keys.sleep(name), now());
     await().atMost(Duration.ofSeconds(60)).until(() -> phase(name) == Phase.Sleeping);
     await().atMost(Duration.ofSeconds(60)).until(() -> processes(name).isEmpty());
-    assertThat(world.kv.get(world.layout.sleep(name))).isEmpty();
+    assertThat(world.kv.get(world.keys.sleep(name))).isEmpty();
 
     deployAndWaitReady(name, "bbbb2222");
     assertThat(awake(name).status()).isEqualTo(ConditionStatus.True);
@@ -208,7 +208,7 @@ class SleepOnIdleTest {
     startController();
     String name = "deploy-restarts";
     deployAndWaitReady(name, "cccc1111");
-    put(world.layout.sleep(name), now());
+    put(world.keys.sleep(name), now());
     await().atMost(Duration.ofSeconds(60)).until(() -> phase(name) == Phase.Sleeping);
     await().atMost(Duration.ofSeconds(60)).until(() -> processes(name).isEmpty());
 
@@ -219,7 +219,7 @@ class SleepOnIdleTest {
         .atMost(Duration.ofSeconds(10))
         .until(() -> phase(name) == Phase.Sleeping && processes(name).isEmpty());
 
-    put(world.layout.wake(name), now());
+    put(world.keys.wake(name), now());
     await().atMost(Duration.ofSeconds(30)).until(() -> phase(name) == Phase.Waking);
     engine.stop(Duration.ZERO);
     startController();
@@ -234,10 +234,10 @@ class SleepOnIdleTest {
     startController();
     String name = "deploy-hostile-wake";
     deployAndWaitReady(name, "dddd1111");
-    put(world.layout.sleep(name), "<script>alert(1)</script>");
+    put(world.keys.sleep(name), "<script>alert(1)</script>");
     await().atMost(Duration.ofSeconds(60)).until(() -> phase(name) == Phase.Sleeping);
     // A value that is no time: the wake still happens, timed from when the controller saw it.
-    put(world.layout.wake(name), "99999999999999999999999; DROP TABLE");
+    put(world.keys.wake(name), "99999999999999999999999; DROP TABLE");
     await().atMost(Duration.ofSeconds(120)).until(() -> phase(name) == Phase.Ready);
     assertThat(
             registry
@@ -246,11 +246,11 @@ class SleepOnIdleTest {
                 .max(java.util.concurrent.TimeUnit.SECONDS))
         .isLessThan(120);
     // Garbage in the activity key is no activity: the app still sleeps when idle.
-    put(world.layout.activity(name), "tomorrow");
+    put(world.keys.activity(name), "tomorrow");
     clock.advance(SLEEP_AFTER.plusMinutes(1));
     await().atMost(Duration.ofSeconds(60)).until(() -> phase(name) == Phase.Sleeping);
     // A wake request for an app that does not exist creates nothing.
-    put(world.layout.wake("deploy-nobody"), now());
+    put(world.keys.wake("deploy-nobody"), now());
     await()
         .during(Duration.ofSeconds(1))
         .atMost(Duration.ofSeconds(5))

@@ -393,7 +393,7 @@ class StatusThroughTheEngineTest {
   @Test
   void aRouteWrittenByHandForTheAppsHostIsAConflictAndOursCarryTheMark() {
     String name = "deploy-engine-route-taken";
-    String key = world.layout.routes() + name + ".review.test";
+    String key = world.keys.routes() + name + ".review.test";
     world.kv.put(key, "10.6.6.6:80".getBytes(java.nio.charset.StandardCharsets.UTF_8));
     putSpec(name, Apps.shared(name, "adad1111"));
     await()
@@ -414,16 +414,16 @@ class StatusThroughTheEngineTest {
     putSpec(mine, Apps.shared(mine, "adad2222"));
     long index = specIndex(mine);
     await().atMost(Duration.ofSeconds(120)).until(() -> readyAt(mine, index));
-    assertThat(world.kv.get(world.layout.routes() + mine + ".review.test").orElseThrow().flags())
+    assertThat(world.kv.get(world.keys.routes() + mine + ".review.test").orElseThrow().flags())
         .isEqualTo(ConsulRouteTable.MARK);
     assertThat(world.providers().routes().hosts()).contains(mine + ".review.test");
     // The router's guard believes a mass removal whose size the controller confirmed: after each
     // route that came or went, routes/.expected holds how many there are.
     long routes =
-        world.kv.keys(world.layout.routes()).stream()
+        world.kv.keys(world.keys.routes()).stream()
             .filter(k -> !k.endsWith("/" + ConsulRouteTable.EXPECTED))
             .count();
-    assertThat(world.kv.get(world.layout.routes() + ConsulRouteTable.EXPECTED).orElseThrow().text())
+    assertThat(world.kv.get(world.keys.routes() + ConsulRouteTable.EXPECTED).orElseThrow().text())
         .isEqualTo(Long.toString(routes));
   }
 

@@ -3,11 +3,11 @@ package dev.reviewapps.controller.reviewapp;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import dev.reviewapps.client.inventory.DatabaseCredentials;
+import dev.reviewapps.client.inventory.Inventory;
+import dev.reviewapps.client.inventory.InventoryStore;
+import dev.reviewapps.client.inventory.Resource;
 import dev.reviewapps.controller.engine.Engine;
-import dev.reviewapps.controller.reviewapp.credentials.DatabaseCredentials;
-import dev.reviewapps.controller.reviewapp.inventory.Inventory;
-import dev.reviewapps.controller.reviewapp.inventory.InventoryStore;
-import dev.reviewapps.controller.reviewapp.inventory.Resource;
 import dev.reviewapps.controller.reviewapp.nomad.AppRelease;
 import dev.reviewapps.controller.reviewapp.nomad.ReviewAppJobs;
 import dev.reviewapps.controller.reviewapp.nomad.TaskDriver;
@@ -19,6 +19,7 @@ import dev.reviewapps.controller.reviewapp.testing.ReviewAppWorld;
 import dev.reviewapps.model.ReviewApp;
 import dev.reviewapps.model.json.ReviewAppJson;
 import dev.reviewapps.model.naming.AppName;
+import dev.reviewapps.model.naming.ResourceNames;
 import io.micrometer.core.instrument.Timer;
 import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
@@ -135,7 +136,7 @@ class TeardownBench {
       assertThat(world.nomadClient.getJobsApi().list("deploy-gone-").getValue()).isEmpty();
       assertThat(pids)
           .noneMatch(pid -> ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false));
-      assertThat(world.kv.keys(world.layout.routes())).isEmpty();
+      assertThat(world.kv.keys(world.keys.routes())).isEmpty();
       assertThat(world.kv.keys(world.layout.prefix() + "secrets/")).isEmpty();
       assertThat(databasesLeft(world)).isZero();
       assertThat(world.s3.listObjectsV2(r -> r.bucket(ReviewAppWorld.ASSETS_BUCKET)).keyCount())
@@ -181,7 +182,7 @@ class TeardownBench {
         ReviewAppJson.parse(specJson.getBytes(StandardCharsets.UTF_8)).toOptional().orElseThrow();
     SharedDatabase db = SharedDatabase.forApp(name, Optional.empty());
     String host = TearingDownController.HOSTS.host(new AppName(name));
-    String jobId = ReviewAppJobs.serviceJobId(name);
+    String jobId = ResourceNames.of(name).serviceJob();
     Inventory inventory =
         Inventory.empty(name)
             .with(new Resource.Credentials(providers.credentials().locationOf(name)))

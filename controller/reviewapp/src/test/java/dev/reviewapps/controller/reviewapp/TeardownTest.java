@@ -226,7 +226,7 @@ class TeardownTest {
   private static String route(String name) {
     return world
         .kv
-        .get(world.layout.routes() + name + ".review.test")
+        .get(world.keys.routes() + name + ".review.test")
         .map(e -> e.text())
         .orElseThrow();
   }
@@ -252,7 +252,7 @@ class TeardownTest {
     assertThat(world.kv.get(world.layout.prefix() + "secrets/" + name))
         .as("credentials of %s", name)
         .isEmpty();
-    assertThat(world.kv.keys(world.layout.routes() + name + ".")).as("route of %s", name).isEmpty();
+    assertThat(world.kv.keys(world.keys.routes() + name + ".")).as("route of %s", name).isEmpty();
     assertThat(world.nomadClient.getJobsApi().list(name).getValue())
         .as("Nomad jobs of %s", name)
         .isEmpty();
@@ -300,7 +300,7 @@ class TeardownTest {
     ReviewAppStatus deleting = status(name).orElseThrow();
     assertThat(deleting.phase()).isEqualTo(Phase.Deleting);
     assertThat(deleting.message()).isPresent();
-    assertThat(world.kv.keys(world.layout.routes() + name + ".")).isEmpty();
+    assertThat(world.kv.keys(world.keys.routes() + name + ".")).isEmpty();
     driveAll(controller.reconciler(), List.of(name), TeardownTest::gone);
 
     assertNothingLeft(name, pids);
@@ -627,7 +627,7 @@ class TeardownTest {
     String name = "deploy-td-nobody";
     TearingDownController controller = controller();
     for (String key :
-        List.of(world.layout.wake(name), world.layout.sleep(name), world.layout.activity(name))) {
+        List.of(world.keys.wake(name), world.keys.sleep(name), world.keys.activity(name))) {
       world.kv.put(key, "1764748800".getBytes(StandardCharsets.UTF_8));
       assertThat(controller.reconciler().reconcile(name)).isEqualTo(Result.done());
       assertThat(world.kv.get(key)).as(key).isEmpty();

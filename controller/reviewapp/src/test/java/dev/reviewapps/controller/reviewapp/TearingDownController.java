@@ -1,7 +1,7 @@
 package dev.reviewapps.controller.reviewapp;
 
+import dev.reviewapps.client.inventory.InventoryStore;
 import dev.reviewapps.controller.reviewapp.capacity.CapacitySizer;
-import dev.reviewapps.controller.reviewapp.inventory.InventoryStore;
 import dev.reviewapps.controller.reviewapp.nomad.ReviewAppJobs;
 import dev.reviewapps.controller.reviewapp.nomad.TaskDriver;
 import dev.reviewapps.controller.reviewapp.teardown.Teardown;

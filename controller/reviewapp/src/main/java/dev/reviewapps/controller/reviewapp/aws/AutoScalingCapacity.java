@@ -1,5 +1,6 @@
 package dev.reviewapps.controller.reviewapp.aws;
 
+import dev.reviewapps.client.inventory.Footprint;
 import java.util.List;
 import software.amazon.awssdk.services.autoscaling.AutoScalingClient;
 import software.amazon.awssdk.services.autoscaling.model.AutoScalingGroup;

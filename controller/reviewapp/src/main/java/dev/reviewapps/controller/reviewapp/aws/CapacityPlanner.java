@@ -1,5 +1,6 @@
 package dev.reviewapps.controller.reviewapp.aws;
 
+import dev.reviewapps.client.inventory.Footprint;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;

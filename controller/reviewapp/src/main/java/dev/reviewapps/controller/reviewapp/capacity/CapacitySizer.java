@@ -1,10 +1,10 @@
 package dev.reviewapps.controller.reviewapp.capacity;
 
+import dev.reviewapps.client.inventory.Footprint;
+import dev.reviewapps.client.inventory.Inventory;
+import dev.reviewapps.client.inventory.InventoryStore;
 import dev.reviewapps.controller.engine.LeaderTask;
 import dev.reviewapps.controller.reviewapp.aws.CapacityProvider;
-import dev.reviewapps.controller.reviewapp.aws.Footprint;
-import dev.reviewapps.controller.reviewapp.inventory.Inventory;
-import dev.reviewapps.controller.reviewapp.inventory.InventoryStore;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;

@@ -1,6 +1,6 @@
 package dev.reviewapps.controller.reviewapp.cost;
 
-import dev.reviewapps.controller.reviewapp.aws.Footprint;
+import dev.reviewapps.client.inventory.Footprint;
 import dev.reviewapps.model.spec.Database;
 import java.util.List;
 

@@ -1,5 +1,6 @@
 package dev.reviewapps.controller.reviewapp.credentials;
 
+import dev.reviewapps.client.inventory.DatabaseCredentials;
 import java.util.Optional;
 
 /**

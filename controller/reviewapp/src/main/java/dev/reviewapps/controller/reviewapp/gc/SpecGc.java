@@ -1,9 +1,9 @@
 package dev.reviewapps.controller.reviewapp.gc;
 
-import dev.reviewapps.controller.consul.BlockingQuery;
-import dev.reviewapps.controller.consul.KeyLayout;
-import dev.reviewapps.controller.consul.KeyValueStore;
-import dev.reviewapps.controller.consul.KvEntry;
+import dev.reviewapps.consul.BlockingQuery;
+import dev.reviewapps.consul.KeyLayout;
+import dev.reviewapps.consul.KeyValueStore;
+import dev.reviewapps.consul.KvEntry;
 import dev.reviewapps.controller.engine.LeaderTask;
 import dev.reviewapps.controller.git.BranchListingException;
 import dev.reviewapps.controller.git.BranchSource;

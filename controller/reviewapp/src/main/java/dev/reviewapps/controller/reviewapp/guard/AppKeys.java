@@ -1,6 +1,6 @@
 package dev.reviewapps.controller.reviewapp.guard;
 
-import dev.reviewapps.controller.consul.KeyValueStore;
+import dev.reviewapps.consul.KeyValueStore;
 import java.util.HashSet;
 import java.util.Set;
 

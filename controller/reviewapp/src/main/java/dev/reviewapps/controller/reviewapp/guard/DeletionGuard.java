@@ -3,9 +3,10 @@ package dev.reviewapps.controller.reviewapp.guard;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.reviewapps.controller.consul.KeyLayout;
-import dev.reviewapps.controller.consul.KeyValueStore;
-import dev.reviewapps.controller.consul.KvEntry;
+import dev.reviewapps.client.ReviewAppKeys;
+import dev.reviewapps.consul.KeyLayout;
+import dev.reviewapps.consul.KeyValueStore;
+import dev.reviewapps.consul.KvEntry;
 import dev.reviewapps.controller.reviewapp.teardown.TeardownGate;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -35,7 +36,7 @@ import org.slf4j.LoggerFactory;
  * </ul>
  *
  * <p>While something is held, {@code <prefix>/guard/held} says what and why (JSON {@code {"reason",
- * "apps", "since"}}, the contract of {@link KeyLayout#guardHeld()}), the gauge {@code
+ * "apps", "since"}}, the contract of {@link ReviewAppKeys#guardHeld()}), the gauge {@code
  * review_apps_deletion_guard_held} counts the apps and a WARN line says how to confirm. An operator
  * confirms with {@code reviewctl guard confirm} or by writing {@code <prefix>/guard/confirm}
  * ({@code {"apps": [...], "at": ...}}): the apps listed may go, and the key is removed once they
@@ -52,6 +53,7 @@ public final class DeletionGuard implements TeardownGate {
 
   private final KeyValueStore kv;
   private final KeyLayout layout;
+  private final ReviewAppKeys keys;
   private final GuardLimits limits;
   private final Clock clock;
   private final AtomicInteger heldApps = new AtomicInteger();
@@ -68,6 +70,7 @@ public final class DeletionGuard implements TeardownGate {
       KeyValueStore kv, KeyLayout layout, GuardLimits limits, MeterRegistry registry, Clock clock) {
     this.kv = kv;
     this.layout = layout;
+    this.keys = new ReviewAppKeys(layout);
     this.limits = limits;
     this.clock = clock;
     Gauge.builder("review_apps_deletion_guard_held", heldApps, AtomicInteger::get)
@@ -131,21 +134,21 @@ public final class DeletionGuard implements TeardownGate {
     if (!limits.exceeded(pending.size(), names(layout.inventories()).size())) {
       release(TEARDOWN);
     }
-    Optional<KvEntry> confirm = kv.get(layout.guardConfirm());
+    Optional<KvEntry> confirm = kv.get(keys.guardConfirm());
     if (confirm.isPresent()) {
       Set<String> listed = parseConfirm(confirm.get());
       Set<String> present = names(layout.specs());
       present.addAll(names(layout.inventories()));
       if (listed.stream().noneMatch(present::contains)
-          && kv.deleteIfUnchanged(layout.guardConfirm(), confirm.get().modifyIndex())) {
+          && kv.deleteIfUnchanged(keys.guardConfirm(), confirm.get().modifyIndex())) {
         LOG.info(
             "mass-deletion guard: the confirmed apps {} are gone; confirmation removed", listed);
       }
     }
     synchronized (this) {
-      if (published.isEmpty() && kv.get(layout.guardHeld()).isPresent()) {
+      if (published.isEmpty() && kv.get(keys.guardHeld()).isPresent()) {
         // Left by an earlier leader whose hold has cleared since.
-        kv.delete(layout.guardHeld());
+        kv.delete(keys.guardHeld());
       }
     }
   }
@@ -159,7 +162,7 @@ public final class DeletionGuard implements TeardownGate {
 
   /** The apps an operator confirmed; none when the key is absent or unreadable. */
   private Set<String> confirmed() {
-    return kv.get(layout.guardConfirm()).map(DeletionGuard::parseConfirm).orElse(Set.of());
+    return kv.get(keys.guardConfirm()).map(DeletionGuard::parseConfirm).orElse(Set.of());
   }
 
   private static Set<String> parseConfirm(KvEntry entry) {
@@ -201,7 +204,7 @@ public final class DeletionGuard implements TeardownGate {
           apps.size(),
           reason,
           new TreeSet<>(apps),
-          layout.guardConfirm());
+          keys.guardConfirm());
     }
     publish();
   }
@@ -228,7 +231,7 @@ public final class DeletionGuard implements TeardownGate {
       return;
     }
     if (apps.isEmpty()) {
-      kv.delete(layout.guardHeld());
+      kv.delete(keys.guardHeld());
       published = Optional.empty();
       return;
     }
@@ -238,7 +241,7 @@ public final class DeletionGuard implements TeardownGate {
     apps.forEach(node.putArray("apps")::add);
     node.put("since", since.toString());
     try {
-      kv.put(layout.guardHeld(), JSON.writeValueAsBytes(node));
+      kv.put(keys.guardHeld(), JSON.writeValueAsBytes(node));
     } catch (IOException e) {
       throw new IllegalStateException("cannot write the guard's held record", e);
     }

@@ -1,16 +1,17 @@
 package dev.reviewapps.controller.reviewapp.kinds;
 
 import com.google.inject.Inject;
+import dev.reviewapps.client.inventory.Footprint;
 import dev.reviewapps.controller.reviewapp.Dismantling;
 import dev.reviewapps.controller.reviewapp.Reconciliation;
 import dev.reviewapps.controller.reviewapp.ResourceKind;
 import dev.reviewapps.controller.reviewapp.ReviewAppProviders;
 import dev.reviewapps.controller.reviewapp.StepOutcome;
 import dev.reviewapps.controller.reviewapp.aws.CapacityProvider;
-import dev.reviewapps.controller.reviewapp.aws.Footprint;
 import dev.reviewapps.controller.reviewapp.capacity.CapacitySizer;
 import dev.reviewapps.controller.reviewapp.nomad.NomadJobs;
 import dev.reviewapps.controller.reviewapp.nomad.ReviewAppJobs;
+import dev.reviewapps.model.naming.ResourceNames;
 import dev.reviewapps.model.status.ConditionType;
 import java.time.Duration;
 import java.util.List;
@@ -60,7 +61,7 @@ public final class CapacityKind implements ResourceKind {
     // one keeps both): the cluster needs room for all of them while they run.
     int web = run.spec().processes().web().count();
     if (!run.asleep()) {
-      web = Math.max(web, nomad.liveAllocations(ReviewAppJobs.serviceJobId(run.app()), "web"));
+      web = Math.max(web, nomad.liveAllocations(ResourceNames.of(run.app()).serviceJob(), "web"));
     }
     List<Footprint> mine = jobs.allocations(run.spec(), run.asleep(), web);
     boolean changed = !run.inventory().allocations().equals(mine);

@@ -1,6 +1,8 @@
 package dev.reviewapps.controller.reviewapp.kinds;
 
 import com.google.inject.Inject;
+import dev.reviewapps.client.inventory.DatabaseCredentials;
+import dev.reviewapps.client.inventory.Resource;
 import dev.reviewapps.controller.reviewapp.DatabaseSettings;
 import dev.reviewapps.controller.reviewapp.Dismantling;
 import dev.reviewapps.controller.reviewapp.OrphanSource;
@@ -10,8 +12,6 @@ import dev.reviewapps.controller.reviewapp.ReviewAppProviders;
 import dev.reviewapps.controller.reviewapp.StepOutcome;
 import dev.reviewapps.controller.reviewapp.aws.RdsInstances;
 import dev.reviewapps.controller.reviewapp.credentials.CredentialStore;
-import dev.reviewapps.controller.reviewapp.credentials.DatabaseCredentials;
-import dev.reviewapps.controller.reviewapp.inventory.Resource;
 import dev.reviewapps.controller.reviewapp.ownership.OwnershipConflict;
 import dev.reviewapps.controller.reviewapp.postgres.SharedDatabase;
 import dev.reviewapps.controller.reviewapp.postgres.SharedDatabases;

@@ -1,7 +1,7 @@
 package dev.reviewapps.controller.reviewapp.kinds;
 
+import dev.reviewapps.client.inventory.Resource;
 import dev.reviewapps.controller.reviewapp.Dismantling;
-import dev.reviewapps.controller.reviewapp.inventory.Resource;
 import dev.reviewapps.controller.reviewapp.nomad.NomadJobs;
 import dev.reviewapps.controller.reviewapp.ownership.OwnershipConflict;
 import java.time.Duration;

@@ -1,18 +1,19 @@
 package dev.reviewapps.controller.reviewapp.kinds;
 
 import com.google.inject.Inject;
+import dev.reviewapps.client.inventory.Resource;
+import dev.reviewapps.client.inventory.TeardownProgress;
+import dev.reviewapps.client.inventory.TeardownProgress.PredestroyOutcome;
 import dev.reviewapps.controller.reviewapp.Dismantling;
 import dev.reviewapps.controller.reviewapp.ResourceKind;
 import dev.reviewapps.controller.reviewapp.ReviewAppProviders;
 import dev.reviewapps.controller.reviewapp.credentials.CredentialStore;
-import dev.reviewapps.controller.reviewapp.inventory.Resource;
-import dev.reviewapps.controller.reviewapp.inventory.TeardownProgress;
-import dev.reviewapps.controller.reviewapp.inventory.TeardownProgress.PredestroyOutcome;
 import dev.reviewapps.controller.reviewapp.nomad.AppRelease;
 import dev.reviewapps.controller.reviewapp.nomad.NomadJobs;
 import dev.reviewapps.controller.reviewapp.nomad.ReviewAppJobs;
 import dev.reviewapps.controller.reviewapp.nomad.TaskRole;
 import dev.reviewapps.controller.reviewapp.teardown.TeardownSettings;
+import dev.reviewapps.model.naming.ResourceNames;
 import dev.reviewapps.model.spec.ReviewAppSpec;
 import dev.reviewapps.model.status.ConditionType;
 import io.micrometer.core.instrument.Counter;
@@ -84,7 +85,7 @@ public final class PredestroyKind implements ResourceKind {
     if (running.isPresent()) {
       return running;
     }
-    String jobId = ReviewAppJobs.predestroyJobId(run.app());
+    String jobId = ResourceNames.of(run.app()).predestroyJob();
     return NomadJobRemoval.remove(run, nomad, jobId::equals, settings.recheck());
   }
 
@@ -108,7 +109,7 @@ public final class PredestroyKind implements ResourceKind {
       LOG.warn("teardown of {}: predestroy skipped, the app never had a database", run.app());
       return Optional.empty();
     }
-    String jobId = ReviewAppJobs.predestroyJobId(run.app());
+    String jobId = ResourceNames.of(run.app()).predestroyJob();
     // Recorded before it is registered, as every job: purged below once it has ended.
     run.record(new Resource.NomadJob(jobId));
     if (nomad.registered(run.app(), jobId).isEmpty()) {

@@ -1,14 +1,15 @@
 package dev.reviewapps.controller.reviewapp.kinds;
 
 import com.hashicorp.nomad.apimodel.Job;
+import dev.reviewapps.client.inventory.Resource;
 import dev.reviewapps.controller.reviewapp.Dismantling;
 import dev.reviewapps.controller.reviewapp.Reconciliation;
 import dev.reviewapps.controller.reviewapp.ResourceKind;
 import dev.reviewapps.controller.reviewapp.StepOutcome;
-import dev.reviewapps.controller.reviewapp.inventory.Resource;
 import dev.reviewapps.controller.reviewapp.nomad.NomadJobs;
 import dev.reviewapps.controller.reviewapp.nomad.ReviewAppJobs;
 import dev.reviewapps.controller.reviewapp.nomad.TaskRole;
+import dev.reviewapps.model.naming.ResourceNames;
 import dev.reviewapps.model.spec.ProcessSpec;
 import dev.reviewapps.model.status.ConditionType;
 import java.time.Duration;
@@ -66,7 +67,7 @@ abstract class ProcessKind implements ResourceKind {
     if (process.isEmpty()) {
       return new StepOutcome.Ready("NotRequested", "the spec has no " + role.label() + " process");
     }
-    String jobId = ReviewAppJobs.serviceJobId(run.app());
+    String jobId = ResourceNames.of(run.app()).serviceJob();
     Optional<NomadJobs.RegisteredJob> registered = nomad.registered(run.app(), jobId);
     if (role == TaskRole.WEB) {
       Job wanted =

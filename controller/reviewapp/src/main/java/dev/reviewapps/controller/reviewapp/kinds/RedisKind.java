@@ -1,6 +1,7 @@
 package dev.reviewapps.controller.reviewapp.kinds;
 
 import com.google.inject.Inject;
+import dev.reviewapps.client.inventory.Resource;
 import dev.reviewapps.controller.reviewapp.Dismantling;
 import dev.reviewapps.controller.reviewapp.OrphanSource;
 import dev.reviewapps.controller.reviewapp.Reconciliation;
@@ -8,7 +9,6 @@ import dev.reviewapps.controller.reviewapp.ResourceKind;
 import dev.reviewapps.controller.reviewapp.ReviewAppProviders;
 import dev.reviewapps.controller.reviewapp.ReviewAppSettings;
 import dev.reviewapps.controller.reviewapp.StepOutcome;
-import dev.reviewapps.controller.reviewapp.inventory.Resource;
 import dev.reviewapps.controller.reviewapp.nomad.NomadJobs;
 import dev.reviewapps.controller.reviewapp.nomad.ReviewAppJobs;
 import dev.reviewapps.controller.reviewapp.nomad.TaskRole;
@@ -64,7 +64,7 @@ public final class RedisKind implements ResourceKind {
     if (run.spec().redis().isEmpty()) {
       return new StepOutcome.Ready("NotRequested", "the spec asks for no Redis");
     }
-    String jobId = ReviewAppJobs.serviceJobId(run.app());
+    String jobId = ResourceNames.of(run.app()).serviceJob();
     run.record(new Resource.NomadJob(jobId));
     if (nomad.registered(run.app(), jobId).isEmpty()) {
       // The database URL is known by now (the database kind comes first).
@@ -81,7 +81,7 @@ public final class RedisKind implements ResourceKind {
 
   /** {@code ip:port} of the app's Redis allocation that serves, if one does. */
   static Optional<String> servingAddress(NomadJobs nomad, String app) {
-    return nomad.allocations(ReviewAppJobs.serviceJobId(app), TaskRole.REDIS.label()).stream()
+    return nomad.allocations(ResourceNames.of(app).serviceJob(), TaskRole.REDIS.label()).stream()
         .filter(NomadJobs.GroupAllocation::serving)
         .flatMap(a -> a.address().stream())
         .findFirst();
@@ -89,7 +89,7 @@ public final class RedisKind implements ResourceKind {
 
   @Override
   public Optional<Duration> delete(Dismantling run) {
-    String serviceJob = ReviewAppJobs.serviceJobId(run.app());
+    String serviceJob = ResourceNames.of(run.app()).serviceJob();
     return NomadJobRemoval.remove(run, nomad, serviceJob::equals, teardownRecheck);
   }
 

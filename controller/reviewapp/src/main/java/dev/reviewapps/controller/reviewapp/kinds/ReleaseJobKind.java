@@ -1,13 +1,13 @@
 package dev.reviewapps.controller.reviewapp.kinds;
 
 import com.hashicorp.nomad.apimodel.Job;
+import dev.reviewapps.client.inventory.Resource;
 import dev.reviewapps.controller.reviewapp.Dismantling;
 import dev.reviewapps.controller.reviewapp.Reconciliation;
 import dev.reviewapps.controller.reviewapp.ResourceKind;
 import dev.reviewapps.controller.reviewapp.ReviewAppProviders;
 import dev.reviewapps.controller.reviewapp.ReviewAppSettings;
 import dev.reviewapps.controller.reviewapp.StepOutcome;
-import dev.reviewapps.controller.reviewapp.inventory.Resource;
 import dev.reviewapps.controller.reviewapp.nomad.NomadJobs;
 import dev.reviewapps.controller.reviewapp.nomad.ReviewAppJobs;
 import dev.reviewapps.controller.reviewapp.nomad.TaskRole;

@@ -1,6 +1,7 @@
 package dev.reviewapps.controller.reviewapp.kinds;
 
 import com.google.inject.Inject;
+import dev.reviewapps.client.inventory.Resource;
 import dev.reviewapps.controller.reviewapp.Dismantling;
 import dev.reviewapps.controller.reviewapp.OrphanSource;
 import dev.reviewapps.controller.reviewapp.Reconciliation;
@@ -8,7 +9,6 @@ import dev.reviewapps.controller.reviewapp.ResourceKind;
 import dev.reviewapps.controller.reviewapp.ReviewAppProviders;
 import dev.reviewapps.controller.reviewapp.ReviewAppSettings;
 import dev.reviewapps.controller.reviewapp.StepOutcome;
-import dev.reviewapps.controller.reviewapp.inventory.Resource;
 import dev.reviewapps.controller.reviewapp.ownership.OwnershipConflict;
 import dev.reviewapps.controller.reviewapp.routes.RouteTable;
 import dev.reviewapps.model.naming.AppName;

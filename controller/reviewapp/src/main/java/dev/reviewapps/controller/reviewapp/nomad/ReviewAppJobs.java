@@ -12,7 +12,7 @@ import com.hashicorp.nomad.apimodel.Task;
 import com.hashicorp.nomad.apimodel.TaskGroup;
 import com.hashicorp.nomad.apimodel.UpdateStrategy;
 import com.hashicorp.nomad.javasdk.NomadJson;
-import dev.reviewapps.controller.reviewapp.aws.Footprint;
+import dev.reviewapps.client.inventory.Footprint;
 import dev.reviewapps.controller.reviewapp.naming.ShortHash;
 import dev.reviewapps.model.naming.ResourceNames;
 import dev.reviewapps.model.spec.ProcessSpec;
@@ -124,26 +124,6 @@ public final class ReviewAppJobs {
     }
   }
 
-  /** The service job's ID ({@link ResourceNames#serviceJob}). */
-  public static String serviceJobId(String app) {
-    return ResourceNames.of(app).serviceJob();
-  }
-
-  /** The seed job's ID for one release ({@link ResourceNames#seedJob}). */
-  public static String seedJobId(String app, String releaseKey) {
-    return ResourceNames.of(app).seedJob(releaseKey);
-  }
-
-  /** The predestroy job's ID ({@link ResourceNames#predestroyJob}). */
-  public static String predestroyJobId(String app) {
-    return ResourceNames.of(app).predestroyJob();
-  }
-
-  /** The migrate job's ID for one release ({@link ResourceNames#migrateJob}). */
-  public static String migrateJobId(String app, String releaseKey) {
-    return ResourceNames.of(app).migrateJob(releaseKey);
-  }
-
   /**
    * A short digest of the image and the commit: a new value of either is a new release, which
    * migrates again.
@@ -185,13 +165,13 @@ public final class ReviewAppJobs {
                           asleep ? 0 : worker.count(),
                           task(TaskRole.WORKER, release, worker.command(), footprint(worker)))));
     }
-    return job(serviceJobId(release.name()), "service", release, groups);
+    return job(ResourceNames.of(release.name()).serviceJob(), "service", release, groups);
   }
 
   /** The migrate batch job of the spec's release. */
   public Job migrateJob(AppRelease release, String command) {
     return batchJob(
-        migrateJobId(release.name(), releaseKey(release.spec())),
+        ResourceNames.of(release.name()).migrateJob(releaseKey(release.spec())),
         TaskRole.MIGRATE,
         release,
         command);
@@ -200,7 +180,10 @@ public final class ReviewAppJobs {
   /** The seed batch job of the spec's release. */
   public Job seedJob(AppRelease release, String command) {
     return batchJob(
-        seedJobId(release.name(), releaseKey(release.spec())), TaskRole.SEED, release, command);
+        ResourceNames.of(release.name()).seedJob(releaseKey(release.spec())),
+        TaskRole.SEED,
+        release,
+        command);
   }
 
   /**
@@ -208,7 +191,8 @@ public final class ReviewAppJobs {
    * applied spec, the database and (while it still runs) the app's Redis.
    */
   public Job predestroyJob(AppRelease release, String command) {
-    return batchJob(predestroyJobId(release.name()), TaskRole.PREDESTROY, release, command);
+    return batchJob(
+        ResourceNames.of(release.name()).predestroyJob(), TaskRole.PREDESTROY, release, command);
   }
 
   private Job batchJob(String id, TaskRole role, AppRelease release, String command) {

@@ -1,7 +1,7 @@
 package dev.reviewapps.controller.reviewapp.orphans;
 
-import dev.reviewapps.controller.consul.KeyLayout;
-import dev.reviewapps.controller.consul.KeyValueStore;
+import dev.reviewapps.consul.KeyLayout;
+import dev.reviewapps.consul.KeyValueStore;
 import dev.reviewapps.controller.engine.LeaderTask;
 import dev.reviewapps.controller.reviewapp.OrphanSource;
 import dev.reviewapps.controller.reviewapp.OrphanSource.Orphan;

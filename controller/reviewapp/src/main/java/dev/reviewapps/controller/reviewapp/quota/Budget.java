@@ -1,11 +1,11 @@
 package dev.reviewapps.controller.reviewapp.quota;
 
-import dev.reviewapps.controller.consul.BlockingQuery;
-import dev.reviewapps.controller.consul.KeyLayout;
-import dev.reviewapps.controller.consul.KeyValueStore;
-import dev.reviewapps.controller.consul.KvEntry;
-import dev.reviewapps.controller.reviewapp.inventory.Inventory;
-import dev.reviewapps.controller.reviewapp.inventory.InventoryJson;
+import dev.reviewapps.client.inventory.Inventory;
+import dev.reviewapps.client.inventory.InventoryJson;
+import dev.reviewapps.consul.BlockingQuery;
+import dev.reviewapps.consul.KeyLayout;
+import dev.reviewapps.consul.KeyValueStore;
+import dev.reviewapps.consul.KvEntry;
 import dev.reviewapps.model.json.ReviewAppJson;
 import dev.reviewapps.model.spec.ReviewAppSpec;
 import java.util.Comparator;

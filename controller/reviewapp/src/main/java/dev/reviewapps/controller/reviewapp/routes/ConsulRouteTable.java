@@ -1,9 +1,9 @@
 package dev.reviewapps.controller.reviewapp.routes;
 
-import dev.reviewapps.controller.consul.BlockingQuery;
-import dev.reviewapps.controller.consul.KeyLayout;
-import dev.reviewapps.controller.consul.KeyValueStore;
-import dev.reviewapps.controller.consul.KvEntry;
+import dev.reviewapps.consul.BlockingQuery;
+import dev.reviewapps.consul.KeyLayout;
+import dev.reviewapps.consul.KeyValueStore;
+import dev.reviewapps.consul.KvEntry;
 import dev.reviewapps.controller.reviewapp.ownership.OwnershipConflict;
 import java.nio.charset.StandardCharsets;
 import java.util.HashSet;

@@ -1,14 +1,15 @@
 package dev.reviewapps.controller.reviewapp.teardown;
 
-import dev.reviewapps.controller.consul.KeyLayout;
-import dev.reviewapps.controller.consul.KeyValueStore;
+import dev.reviewapps.client.ReviewAppKeys;
+import dev.reviewapps.client.inventory.InventoryStore;
+import dev.reviewapps.client.inventory.TeardownProgress;
+import dev.reviewapps.consul.KeyLayout;
+import dev.reviewapps.consul.KeyValueStore;
 import dev.reviewapps.controller.engine.Result;
 import dev.reviewapps.controller.reviewapp.Dismantling;
 import dev.reviewapps.controller.reviewapp.ResourceKind;
 import dev.reviewapps.controller.reviewapp.ReviewAppReconciler;
-import dev.reviewapps.controller.reviewapp.inventory.InventoryStore;
-import dev.reviewapps.controller.reviewapp.inventory.TeardownProgress;
-import dev.reviewapps.controller.status.StatusWriter;
+import dev.reviewapps.controller.reviewapp.status.StatusWriter;
 import dev.reviewapps.model.status.Phase;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -58,6 +59,7 @@ public final class Teardown implements ReviewAppReconciler.AbsentSpec {
 
   private final KeyValueStore kv;
   private final KeyLayout layout;
+  private final ReviewAppKeys keys;
   private final InventoryStore inventories;
   private final StatusWriter statuses;
   private final List<ResourceKind> kinds;
@@ -87,6 +89,7 @@ public final class Teardown implements ReviewAppReconciler.AbsentSpec {
     this.kinds = List.copyOf(reversed);
     this.kv = kv;
     this.layout = layout;
+    this.keys = new ReviewAppKeys(layout);
     this.inventories = new InventoryStore(kv, layout);
     this.statuses = new StatusWriter(kv, layout);
     this.settings = settings;
@@ -122,10 +125,10 @@ public final class Teardown implements ReviewAppReconciler.AbsentSpec {
       // app (the router and reviewctl write them; their watches bring the name here).
       if (java.util.stream.Stream.of(
               layout.status(app),
-              layout.phase(app),
-              layout.wake(app),
-              layout.sleep(app),
-              layout.activity(app))
+              keys.phase(app),
+              keys.wake(app),
+              keys.sleep(app),
+              keys.activity(app))
           .anyMatch(key -> kv.get(key).isPresent())) {
         statuses.delete(app);
         LOG.info("app {} had a status but no inventory: status deleted", app);

@@ -1,8 +1,8 @@
 package dev.reviewapps.controller.reviewapp.wiring;
 
+import dev.reviewapps.client.inventory.Footprint;
 import dev.reviewapps.controller.reviewapp.DatabaseSettings;
 import dev.reviewapps.controller.reviewapp.ReviewAppSettings;
-import dev.reviewapps.controller.reviewapp.aws.Footprint;
 import dev.reviewapps.controller.reviewapp.dashboard.DashboardSettings;
 import dev.reviewapps.controller.reviewapp.guard.GuardLimits;
 import dev.reviewapps.controller.reviewapp.nomad.ReviewAppJobs;
@@ -46,7 +46,8 @@ public record ReviewAppConfig(
 
   /**
    * The Nomad API, and {@code instance}: the name of this installation, marked on every job (Meta
-   * {@code review-apps-instance}) and checked before any change.
+   * {@code review-apps-instance}) and checked before any change. {@code watchAllocations}: a
+   * blocking query on Nomad's allocations queues an app when one of its allocations changes.
    */
   public record Nomad(
       URI address,
@@ -54,7 +55,8 @@ public record ReviewAppConfig(
       Optional<String> region,
       Optional<String> namespace,
       ClientTls tls,
-      String instance) {}
+      String instance,
+      boolean watchAllocations) {}
 
   /**
    * AWS clients: the region (empty: the SDK's default chain) and an endpoint override (devstack's

@@ -1,5 +1,6 @@
 package dev.reviewapps.controller.reviewapp.wiring;
 
+import dev.reviewapps.client.inventory.Footprint;
 import dev.reviewapps.controller.config.ClientTlsConfig;
 import dev.reviewapps.controller.config.ConfigLoader.Setting;
 import dev.reviewapps.controller.config.ConfigSection;
@@ -7,7 +8,6 @@ import dev.reviewapps.controller.config.ConfigValues;
 import dev.reviewapps.controller.reviewapp.DataSources;
 import dev.reviewapps.controller.reviewapp.DatabaseSettings;
 import dev.reviewapps.controller.reviewapp.ReviewAppSettings;
-import dev.reviewapps.controller.reviewapp.aws.Footprint;
 import dev.reviewapps.controller.reviewapp.cost.CostModel;
 import dev.reviewapps.controller.reviewapp.cost.PriceTable;
 import dev.reviewapps.controller.reviewapp.dashboard.DashboardSettings;
@@ -97,6 +97,13 @@ public final class ReviewAppConfigSection implements ConfigSection<ReviewAppConf
             "5s",
             "how often Nomad checks a web process; its first pass after start waits this long"));
     s.add(setting("nomad.healthTimeout", null, "2s", "how long one web check may take"));
+    s.add(
+        setting(
+            "nomad.watchAllocations",
+            null,
+            "true",
+            "a blocking query on Nomad's allocations queues an app when one of its allocations"
+                + " changes; false: waiting steps look again every recheck only"));
     for (TaskRole role : TaskRole.values()) {
       s.add(
           setting(
@@ -442,7 +449,13 @@ public final class ReviewAppConfigSection implements ConfigSection<ReviewAppConf
         databases,
         new ReviewAppConfig.SharedPostgres(jdbcUrl, username, password),
         new ReviewAppConfig.Nomad(
-            nomadAddress, nomadToken, nomadRegion, nomadNamespace, nomadTls, instance),
+            nomadAddress,
+            nomadToken,
+            nomadRegion,
+            nomadNamespace,
+            nomadTls,
+            instance,
+            v.bool(P + "nomad.watchAllocations")),
         jobs,
         new ReviewAppConfig.Aws(region, endpoint),
         new ReviewAppConfig.Capacity(

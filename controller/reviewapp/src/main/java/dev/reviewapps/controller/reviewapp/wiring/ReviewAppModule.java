@@ -5,12 +5,20 @@ import com.google.inject.Provides;
 import com.google.inject.Singleton;
 import com.google.inject.multibindings.Multibinder;
 import com.google.inject.multibindings.OptionalBinder;
+import com.google.inject.multibindings.ProvidesIntoSet;
 import com.hashicorp.nomad.javasdk.NomadApiClient;
+import dev.reviewapps.client.ReviewAppKeys;
+import dev.reviewapps.client.inventory.InventoryStore;
+import dev.reviewapps.client.nomad.NomadConnection;
+import dev.reviewapps.client.view.AppViews;
+import dev.reviewapps.consul.KeyLayout;
+import dev.reviewapps.consul.KeyValueStore;
 import dev.reviewapps.controller.config.ControllerConfig;
-import dev.reviewapps.controller.consul.KeyLayout;
-import dev.reviewapps.controller.consul.KeyValueStore;
+import dev.reviewapps.controller.engine.ChangeSource;
 import dev.reviewapps.controller.engine.LeaderTask;
 import dev.reviewapps.controller.engine.Reconciler;
+import dev.reviewapps.controller.engine.TerminalErrors;
+import dev.reviewapps.controller.engine.WatchedPrefix;
 import dev.reviewapps.controller.git.BranchSource;
 import dev.reviewapps.controller.git.GitHubBranchSource;
 import dev.reviewapps.controller.git.GitLsRemoteBranchSource;
@@ -42,8 +50,7 @@ import dev.reviewapps.controller.reviewapp.gc.GcRecords;
 import dev.reviewapps.controller.reviewapp.gc.SpecGc;
 import dev.reviewapps.controller.reviewapp.guard.DeletionGuard;
 import dev.reviewapps.controller.reviewapp.guard.GuardCheck;
-import dev.reviewapps.controller.reviewapp.inventory.InventoryStore;
-import dev.reviewapps.controller.reviewapp.nomad.NomadConnection;
+import dev.reviewapps.controller.reviewapp.nomad.AllocationChanges;
 import dev.reviewapps.controller.reviewapp.nomad.ReviewAppJobs;
 import dev.reviewapps.controller.reviewapp.nomad.SdkNomadJobs;
 import dev.reviewapps.controller.reviewapp.orphans.OrphanSweep;
@@ -51,10 +58,12 @@ import dev.reviewapps.controller.reviewapp.postgres.JdbcSharedDatabases;
 import dev.reviewapps.controller.reviewapp.quota.Budget;
 import dev.reviewapps.controller.reviewapp.quota.Quota;
 import dev.reviewapps.controller.reviewapp.routes.ConsulRouteTable;
+import dev.reviewapps.controller.reviewapp.status.FailedStatus;
+import dev.reviewapps.controller.reviewapp.status.StatusWriter;
 import dev.reviewapps.controller.reviewapp.teardown.Teardown;
 import dev.reviewapps.controller.reviewapp.teardown.TeardownGate;
 import dev.reviewapps.controller.reviewapp.teardown.TeardownSettings;
-import dev.reviewapps.controller.reviewapp.view.AppViews;
+import dev.reviewapps.controller.wiring.OutsideSystemName;
 import dev.reviewapps.controller.wiring.ProcessService;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Clock;
@@ -109,6 +118,50 @@ public final class ReviewAppModule extends AbstractModule {
     install(new ResourceKindsModule());
     // Served by every controller, leader or not: it only reads.
     Multibinder.newSetBinder(binder(), ProcessService.class).addBinding().to(DashboardServer.class);
+    // A failed spec shows as phase Failed in its status, with the error.
+    OptionalBinder.newOptionalBinder(binder(), TerminalErrors.class)
+        .setBinding()
+        .to(FailedStatus.class);
+    // The systems behind the providers: their breakers and metrics exist from the start.
+    Multibinder<OutsideSystemName> systems =
+        Multibinder.newSetBinder(binder(), OutsideSystemName.class);
+    GuardedProviders.SYSTEMS.forEach(
+        name -> systems.addBinding().toInstance(new OutsideSystemName(name)));
+  }
+
+  /** A wake request ({@code wake/<name>}) queues its app at once, as a spec change does. */
+  @ProvidesIntoSet
+  WatchedPrefix wakeRequests(KeyLayout layout) {
+    return new WatchedPrefix(new ReviewAppKeys(layout).wakes());
+  }
+
+  /** So does a sleep request ({@code sleep/<name>}). */
+  @ProvidesIntoSet
+  WatchedPrefix sleepRequests(KeyLayout layout) {
+    return new WatchedPrefix(new ReviewAppKeys(layout).sleeps());
+  }
+
+  /**
+   * And a change of one of its Nomad allocations (started, healthy, dead), through a client of its
+   * own; with {@code nomad.watchAllocations=false}, a source that never names anything.
+   */
+  @ProvidesIntoSet
+  ChangeSource allocationChanges(ReviewAppConfig config) {
+    return config.nomad().watchAllocations()
+        ? new AllocationChanges(nomad(config.nomad()))
+        : ChangeSource.NONE;
+  }
+
+  @Provides
+  @Singleton
+  StatusWriter statusWriter(KeyValueStore store, KeyLayout layout) {
+    return new StatusWriter(store, layout);
+  }
+
+  @Provides
+  @Singleton
+  FailedStatus failedStatus(KeyValueStore store, KeyLayout layout, StatusWriter writer) {
+    return new FailedStatus(store, layout, writer);
   }
 
   @Provides

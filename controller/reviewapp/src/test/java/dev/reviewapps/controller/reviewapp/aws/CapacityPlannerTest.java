@@ -2,6 +2,7 @@ package dev.reviewapps.controller.reviewapp.aws;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.reviewapps.client.inventory.Footprint;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;

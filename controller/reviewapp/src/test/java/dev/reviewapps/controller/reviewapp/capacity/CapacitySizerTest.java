@@ -3,11 +3,11 @@ package dev.reviewapps.controller.reviewapp.capacity;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.reviewapps.controller.consul.KeyLayout;
+import dev.reviewapps.client.inventory.Footprint;
+import dev.reviewapps.client.inventory.Inventory;
+import dev.reviewapps.client.inventory.InventoryStore;
+import dev.reviewapps.consul.KeyLayout;
 import dev.reviewapps.controller.reviewapp.aws.CapacityProvider;
-import dev.reviewapps.controller.reviewapp.aws.Footprint;
-import dev.reviewapps.controller.reviewapp.inventory.Inventory;
-import dev.reviewapps.controller.reviewapp.inventory.InventoryStore;
 import dev.reviewapps.controller.reviewapp.testing.LocalConsul;
 import dev.reviewapps.controller.reviewapp.testing.TestClock;
 import java.time.Duration;

@@ -4,7 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.data.Offset.offset;
 
-import dev.reviewapps.controller.reviewapp.aws.Footprint;
+import dev.reviewapps.client.inventory.CostLedger;
+import dev.reviewapps.client.inventory.Footprint;
 import dev.reviewapps.model.spec.Database;
 import java.time.Duration;
 import java.time.Instant;

@@ -2,6 +2,7 @@ package dev.reviewapps.controller.reviewapp.credentials;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.reviewapps.client.inventory.DatabaseCredentials;
 import java.util.HashSet;
 import java.util.Set;
 import org.junit.jupiter.api.Test;

@@ -2,7 +2,7 @@ package dev.reviewapps.controller.reviewapp.gc;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.reviewapps.controller.consul.KeyLayout;
+import dev.reviewapps.consul.KeyLayout;
 import dev.reviewapps.controller.git.GitLsRemoteBranchSource;
 import dev.reviewapps.controller.reviewapp.guard.DeletionGuard;
 import dev.reviewapps.controller.reviewapp.guard.GuardLimits;

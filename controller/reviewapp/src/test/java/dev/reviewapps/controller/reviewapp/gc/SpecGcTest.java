@@ -3,7 +3,8 @@ package dev.reviewapps.controller.reviewapp.gc;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import dev.reviewapps.controller.consul.KeyLayout;
+import dev.reviewapps.client.ReviewAppKeys;
+import dev.reviewapps.consul.KeyLayout;
 import dev.reviewapps.controller.engine.LeaderTasks;
 import dev.reviewapps.controller.git.BranchListingException;
 import dev.reviewapps.controller.git.BranchSource;
@@ -159,10 +160,12 @@ class SpecGcTest {
 
     assertThat(specs()).as("nothing deleted").hasSize(3);
     assertThat(registry.get("review_apps_deletion_guard_held").gauge().value()).isEqualTo(3);
-    String held = consul.kv.get(layout.guardHeld()).orElseThrow().text();
+    String held = consul.kv.get(new ReviewAppKeys(layout).guardHeld()).orElseThrow().text();
     assertThat(held).contains("\"deploy-a\"", "\"deploy-c\"", "branch gone", "\"since\"");
 
-    consul.put(layout.guardConfirm(), "{\"apps\":[\"deploy-a\",\"deploy-b\"],\"at\":\"x\"}");
+    consul.put(
+        new ReviewAppKeys(layout).guardConfirm(),
+        "{\"apps\":[\"deploy-a\",\"deploy-b\"],\"at\":\"x\"}");
     gc.runOnce();
     assertThat(specs()).containsExactly("deploy-c");
     assertThat(registry.get("review_apps_deletion_guard_held").gauge().value()).isEqualTo(1);

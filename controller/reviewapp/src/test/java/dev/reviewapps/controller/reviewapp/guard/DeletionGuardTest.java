@@ -2,7 +2,8 @@ package dev.reviewapps.controller.reviewapp.guard;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.reviewapps.controller.consul.KeyLayout;
+import dev.reviewapps.client.ReviewAppKeys;
+import dev.reviewapps.consul.KeyLayout;
 import dev.reviewapps.controller.reviewapp.testing.LocalConsul;
 import dev.reviewapps.controller.reviewapp.testing.TestClock;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -52,7 +53,7 @@ class DeletionGuardTest {
     APPS.subList(0, 5).forEach(this::tearDownIfAllowed);
     assertThat(inventories()).as("nothing torn down").hasSize(6);
     assertThat(held()).isEqualTo(5);
-    String record = consul.kv.get(layout.guardHeld()).orElseThrow().text();
+    String record = consul.kv.get(new ReviewAppKeys(layout).guardHeld()).orElseThrow().text();
     assertThat(record)
         .contains("\"reason\":\"teardown of 5 of 6 apps at once", "\"since\":\"2026-11-26T08:00")
         .contains("\"apps\":[\"deploy-1\",\"deploy-2\",\"deploy-3\",\"deploy-4\",\"deploy-5\"]");
@@ -60,16 +61,18 @@ class DeletionGuardTest {
 
     // What `reviewctl guard confirm` writes.
     consul.put(
-        layout.guardConfirm(),
+        new ReviewAppKeys(layout).guardConfirm(),
         "{\"apps\":[\"deploy-1\",\"deploy-2\",\"deploy-3\",\"deploy-4\",\"deploy-5\"],"
             + "\"at\":\"2026-11-26T08:05:00Z\"}");
     APPS.subList(0, 5).forEach(this::tearDownIfAllowed);
     assertThat(inventories()).containsExactly("deploy-6");
     assertThat(held()).isZero();
-    assertThat(consul.kv.get(layout.guardHeld())).isEmpty();
+    assertThat(consul.kv.get(new ReviewAppKeys(layout).guardHeld())).isEmpty();
 
     guard.reevaluate();
-    assertThat(consul.kv.get(layout.guardConfirm())).as("used up, removed").isEmpty();
+    assertThat(consul.kv.get(new ReviewAppKeys(layout).guardConfirm()))
+        .as("used up, removed")
+        .isEmpty();
   }
 
   @Test
@@ -82,16 +85,18 @@ class DeletionGuardTest {
     APPS.subList(0, 4).forEach(app -> consul.put(layout.spec(app), "{}"));
     guard.reevaluate();
     assertThat(held()).isZero();
-    assertThat(consul.kv.get(layout.guardHeld())).isEmpty();
+    assertThat(consul.kv.get(new ReviewAppKeys(layout).guardHeld())).isEmpty();
     tearDownIfAllowed("deploy-5");
     assertThat(inventories()).doesNotContain("deploy-5").hasSize(5);
   }
 
   @Test
   void aHeldRecordLeftByAnEarlierLeaderIsRemovedWhenNothingIsHeld() {
-    consul.put(layout.guardHeld(), "{\"reason\":\"old\",\"apps\":[\"x\"],\"since\":\"y\"}");
+    consul.put(
+        new ReviewAppKeys(layout).guardHeld(),
+        "{\"reason\":\"old\",\"apps\":[\"x\"],\"since\":\"y\"}");
     guard.reevaluate();
-    assertThat(consul.kv.get(layout.guardHeld())).isEmpty();
+    assertThat(consul.kv.get(new ReviewAppKeys(layout).guardHeld())).isEmpty();
   }
 
   @Test

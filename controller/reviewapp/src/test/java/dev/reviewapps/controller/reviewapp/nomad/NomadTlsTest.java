@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.hashicorp.nomad.javasdk.NomadApiClient;
+import dev.reviewapps.client.nomad.NomadConnection;
 import dev.reviewapps.controller.reviewapp.testing.TrueJob;
 import dev.reviewapps.devstack.nomad.NomadConfig;
 import dev.reviewapps.devstack.nomad.NomadStandIn;

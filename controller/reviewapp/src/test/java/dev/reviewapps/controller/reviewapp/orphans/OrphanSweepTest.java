@@ -2,7 +2,8 @@ package dev.reviewapps.controller.reviewapp.orphans;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.reviewapps.controller.consul.KeyLayout;
+import dev.reviewapps.client.ReviewAppKeys;
+import dev.reviewapps.consul.KeyLayout;
 import dev.reviewapps.controller.reviewapp.OrphanSource;
 import dev.reviewapps.controller.reviewapp.ResourceKind;
 import dev.reviewapps.controller.reviewapp.ReviewAppProviders;
@@ -79,7 +80,7 @@ class OrphanSweepTest {
                 .engine("postgres")
                 .masterUsername("admin")
                 .masterUserPassword("not-a-review-app"));
-    world.kv.put(world.layout.routes() + "grafana.example.org", bytes("10.0.0.1:3000"));
+    world.kv.put(world.keys.routes() + "grafana.example.org", bytes("10.0.0.1:3000"));
   }
 
   @AfterAll
@@ -131,7 +132,7 @@ class OrphanSweepTest {
     assertThat(world.rds.describeDBInstances(r -> r.dbInstanceIdentifier("prod-db")).dbInstances())
         .extracting(i -> i.dbInstanceStatus())
         .containsExactly("available");
-    assertThat(world.kv.get(world.layout.routes() + "grafana.example.org")).isPresent();
+    assertThat(world.kv.get(world.keys.routes() + "grafana.example.org")).isPresent();
     assertThat(
             registry
                 .get("review_apps_orphans_removed_total")
@@ -200,7 +201,7 @@ class OrphanSweepTest {
     for (String app : List.of("deploy-guarded-a", "deploy-guarded-b", "deploy-guarded-c")) {
       assertThat(resourcesLeft(app)).as(app).isEqualTo(6);
     }
-    assertThat(world.kv.get(oneApp.guardHeld()).orElseThrow().text())
+    assertThat(world.kv.get(new ReviewAppKeys(oneApp).guardHeld()).orElseThrow().text())
         .contains("orphans")
         .contains("deploy-guarded-a");
     List.of("deploy-guarded-a", "deploy-guarded-b", "deploy-guarded-c")

@@ -1,10 +1,10 @@
 package dev.reviewapps.controller.reviewapp.testing;
 
-import dev.reviewapps.controller.consul.ConsulApiStore;
-import dev.reviewapps.controller.consul.ConsulConnection;
-import dev.reviewapps.controller.consul.ConsulEndpoint;
-import dev.reviewapps.controller.consul.KeyLayout;
-import dev.reviewapps.controller.consul.KeyValueStore;
+import dev.reviewapps.consul.ConsulApiStore;
+import dev.reviewapps.consul.ConsulConnection;
+import dev.reviewapps.consul.ConsulEndpoint;
+import dev.reviewapps.consul.KeyLayout;
+import dev.reviewapps.consul.KeyValueStore;
 import dev.reviewapps.devstack.consul.ConsulConfig;
 import dev.reviewapps.devstack.consul.ConsulStandIn;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;

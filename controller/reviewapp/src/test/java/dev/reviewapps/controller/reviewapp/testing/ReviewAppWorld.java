@@ -2,11 +2,14 @@ package dev.reviewapps.controller.reviewapp.testing;
 
 import com.hashicorp.nomad.javasdk.NomadApiClient;
 import com.hashicorp.nomad.javasdk.NomadApiConfiguration;
-import dev.reviewapps.controller.consul.ConsulApiStore;
-import dev.reviewapps.controller.consul.ConsulConnection;
-import dev.reviewapps.controller.consul.ConsulEndpoint;
-import dev.reviewapps.controller.consul.KeyLayout;
-import dev.reviewapps.controller.consul.KeyValueStore;
+import dev.reviewapps.client.ReviewAppKeys;
+import dev.reviewapps.client.inventory.Footprint;
+import dev.reviewapps.client.inventory.InventoryStore;
+import dev.reviewapps.consul.ConsulApiStore;
+import dev.reviewapps.consul.ConsulConnection;
+import dev.reviewapps.consul.ConsulEndpoint;
+import dev.reviewapps.consul.KeyLayout;
+import dev.reviewapps.consul.KeyValueStore;
 import dev.reviewapps.controller.reviewapp.DatabaseSettings;
 import dev.reviewapps.controller.reviewapp.ResourceKind;
 import dev.reviewapps.controller.reviewapp.ReviewAppProviders;
@@ -14,13 +17,11 @@ import dev.reviewapps.controller.reviewapp.ReviewAppReconciler;
 import dev.reviewapps.controller.reviewapp.ReviewAppSettings;
 import dev.reviewapps.controller.reviewapp.aws.AutoScalingCapacity;
 import dev.reviewapps.controller.reviewapp.aws.CapacityPlanner;
-import dev.reviewapps.controller.reviewapp.aws.Footprint;
 import dev.reviewapps.controller.reviewapp.aws.S3AppAssets;
 import dev.reviewapps.controller.reviewapp.aws.SdkRdsInstances;
 import dev.reviewapps.controller.reviewapp.capacity.CapacitySizer;
 import dev.reviewapps.controller.reviewapp.credentials.ConsulCredentialStore;
 import dev.reviewapps.controller.reviewapp.credentials.PasswordGenerator;
-import dev.reviewapps.controller.reviewapp.inventory.InventoryStore;
 import dev.reviewapps.controller.reviewapp.nomad.ReviewAppJobs;
 import dev.reviewapps.controller.reviewapp.nomad.SdkNomadJobs;
 import dev.reviewapps.controller.reviewapp.nomad.TaskDriver;
@@ -78,6 +79,8 @@ public final class ReviewAppWorld implements AutoCloseable {
 
   /** The key prefix in Consul. */
   public final KeyLayout layout = new KeyLayout("review-apps/");
+
+  public final ReviewAppKeys keys = new ReviewAppKeys(layout);
 
   public final ThrowawayPostgres postgres;
   public final ConsulStandIn consul;
@@ -323,8 +326,9 @@ public final class ReviewAppWorld implements AutoCloseable {
   }
 
   /**
-   * The real engine over this world's Consul: spec watch, queue, {@code workers} workers, and
-   * {@code terminalErrors} as the failed-status path.
+   * The real engine over this world's Consul: spec watch (and the wake and sleep requests and
+   * Nomad's allocations, as the ReviewApp module registers them), queue, {@code workers} workers,
+   * and {@code terminalErrors} as the failed-status path.
    */
   public dev.reviewapps.controller.engine.Engine engine(
       dev.reviewapps.controller.engine.Reconciler reconciler,
@@ -343,6 +347,14 @@ public final class ReviewAppWorld implements AutoCloseable {
             100,
             Duration.ofSeconds(5),
             Duration.ofMinutes(10)),
+        List.of(
+            new dev.reviewapps.controller.engine.WatchedPrefix(keys.wakes()),
+            new dev.reviewapps.controller.engine.WatchedPrefix(keys.sleeps())),
+        List.of(
+            // A client of its own, as in production: the long poll holds its connection.
+            new dev.reviewapps.controller.reviewapp.nomad.AllocationChanges(
+                new NomadApiClient(
+                    new NomadApiConfiguration.Builder().setAddress(nomad.baseUrl()).build()))),
         kv,
         reconciler,
         terminalErrors,
@@ -358,9 +370,23 @@ public final class ReviewAppWorld implements AutoCloseable {
    */
   public dev.reviewapps.controller.engine.Engine startEngine(
       io.micrometer.core.instrument.simple.SimpleMeterRegistry registry, int workers) {
+    return startEngine(
+        ReviewAppJobs.Settings.defaults(TaskDriver.RawExec.withDefaults()),
+        Duration.ofMillis(200),
+        registry,
+        workers);
+  }
+
+  /** The same, with {@code jobs} and {@code recheck} for the reconciler. */
+  public dev.reviewapps.controller.engine.Engine startEngine(
+      ReviewAppJobs.Settings jobs,
+      Duration recheck,
+      io.micrometer.core.instrument.simple.SimpleMeterRegistry registry,
+      int workers) {
     ReviewAppReconciler reconciler =
         reconciler(
-            Duration.ofMillis(200),
+            jobs,
+            recheck,
             Clock.systemUTC(),
             registry,
             ReviewAppReconciler.AbsentSpec.NOTHING,
@@ -378,8 +404,10 @@ public final class ReviewAppWorld implements AutoCloseable {
         engine(
             reconciler,
             workers,
-            new dev.reviewapps.controller.status.FailedStatus(
-                kv, layout, new dev.reviewapps.controller.status.StatusWriter(kv, layout)),
+            new dev.reviewapps.controller.reviewapp.status.FailedStatus(
+                kv,
+                layout,
+                new dev.reviewapps.controller.reviewapp.status.StatusWriter(kv, layout)),
             new dev.reviewapps.controller.metrics.WorkQueueMeters(registry, "reviewapp"),
             new dev.reviewapps.controller.metrics.ReconcileMeters(registry, "reviewapp", workers));
     engine.start();

@@ -11,14 +11,19 @@ import dev.reviewapps.controller.config.ControllerConfig;
 import dev.reviewapps.controller.config.InvalidConfig;
 import dev.reviewapps.controller.engine.LeaderTask;
 import dev.reviewapps.controller.engine.Reconciler;
+import dev.reviewapps.controller.engine.TerminalErrors;
+import dev.reviewapps.controller.engine.WatchedPrefix;
+import dev.reviewapps.controller.resilience.OutsideSystems;
 import dev.reviewapps.controller.reviewapp.ReviewAppReconciler;
 import dev.reviewapps.controller.reviewapp.dashboard.DashboardServer;
 import dev.reviewapps.controller.reviewapp.guard.DeletionGuard;
 import dev.reviewapps.controller.reviewapp.guard.GuardLimits;
 import dev.reviewapps.controller.reviewapp.nomad.TaskDriver;
 import dev.reviewapps.controller.reviewapp.nomad.TaskRole;
+import dev.reviewapps.controller.reviewapp.status.FailedStatus;
 import dev.reviewapps.controller.wiring.ControllerInjector;
 import dev.reviewapps.controller.wiring.ProcessService;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -83,6 +88,18 @@ class ReviewAppModuleTest {
     assertThat(reviewApp.capacity().provider()).isEqualTo(ReviewAppConfig.Capacity.Provider.STATIC);
     assertThat(reviewApp.databases().sharedEndpoint()).isEqualTo("127.0.0.1:4");
     assertThat(reviewApp.gc().interval()).isEqualTo(Duration.ofSeconds(10));
+    // What the domain registers with the generic engine.
+    assertThat(injector.getInstance(TerminalErrors.class)).isInstanceOf(FailedStatus.class);
+    assertThat(injector.getInstance(Key.get(new TypeLiteral<Set<WatchedPrefix>>() {})))
+        .extracting(WatchedPrefix::prefix)
+        .containsExactlyInAnyOrder(
+            config.layout().prefix() + "wake/", config.layout().prefix() + "sleep/");
+    injector.getInstance(OutsideSystems.class);
+    String scrape = injector.getInstance(PrometheusMeterRegistry.class).scrape();
+    for (String system : List.of("consul", "postgres", "rds", "autoscaling", "nomad", "s3")) {
+      assertThat(scrape)
+          .contains("resilience4j_circuitbreaker_state{name=\"" + system + "\",state=\"closed\"}");
+    }
   }
 
   @Test
