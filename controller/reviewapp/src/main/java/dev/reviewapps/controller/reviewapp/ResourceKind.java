@@ -4,6 +4,7 @@ import dev.reviewapps.model.status.ConditionType;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * One kind of outside resource a review app owns (its database, its Redis, its route), in one file:
@@ -27,6 +28,16 @@ public interface ResourceKind {
    * fails the app with its reason in {@code lastError}, but no condition of its own is written.
    */
   Optional<ConditionType> condition();
+
+  /**
+   * The kinds, by {@link #name()}, that must be Ready (or Degraded) in this pass before this one is
+   * ensured; empty: every kind before it in the list, which is what most kinds build on. A kind
+   * that needs less goes on while an earlier one it does not need waits: Redis needs no database,
+   * so in instance mode it starts while RDS creates the instance. Only earlier kinds can be named.
+   */
+  default Optional<Set<String>> needs() {
+    return Optional.empty();
+  }
 
   /**
    * Observes the real state of this kind for the app in {@code run}, compares it with what the spec

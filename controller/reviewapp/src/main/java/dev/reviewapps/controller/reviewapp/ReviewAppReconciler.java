@@ -32,11 +32,14 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.EnumMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.stream.Collectors;
 import org.slf4j.Logger;
@@ -356,9 +359,17 @@ public final class ReviewAppReconciler implements Reconciler {
       throws TerminalError {
     // In the order they ran; a kind without a condition counts for the phase, not in conditions.
     Map<ResourceKind, StepOutcome> outcomes = new LinkedHashMap<>();
-    StepOutcome last = null;
+    // The kinds of this pass that are not Ready yet: waiting, or not run because of one that is.
+    Set<String> notReady = new HashSet<>();
+    Optional<Duration> recheck = Optional.empty();
+    StepOutcome.Failed failed = null;
     for (ResourceKind kind : run.asleep() ? sleepingSteps : steps) {
+      if (!kind.needs().map(n -> Collections.disjoint(n, notReady)).orElse(notReady.isEmpty())) {
+        notReady.add(kind.name());
+        continue;
+      }
       Optional<ConditionType> condition = kind.condition();
+      StepOutcome last;
       condition.ifPresent(c -> timings.started(run.app(), run.spec(), c));
       try {
         last = kind.ensure(run);
@@ -380,8 +391,14 @@ public final class ReviewAppReconciler implements Reconciler {
             last instanceof StepOutcome.Ready || last instanceof StepOutcome.Degraded);
         observer.afterStep(run.app(), condition.get());
       }
-      if (last instanceof StepOutcome.Waiting || last instanceof StepOutcome.Failed) {
+      if (last instanceof StepOutcome.Failed f) {
+        failed = f;
         break;
+      }
+      if (last instanceof StepOutcome.Waiting w) {
+        notReady.add(kind.name());
+        recheck =
+            recheck.filter(r -> r.compareTo(w.recheck()) <= 0).or(() -> Optional.of(w.recheck()));
       }
     }
     Optional<Duration> sleepRecheck = Optional.empty();
@@ -411,12 +428,12 @@ public final class ReviewAppReconciler implements Reconciler {
               .map(e -> e.getKey().name() + "=" + e.getValue().reason())
               .collect(Collectors.joining(", ")));
     }
-    if (last instanceof StepOutcome.Waiting w) {
-      return Result.requeueAfter(w.recheck());
-    }
-    if (last instanceof StepOutcome.Failed f) {
+    if (failed != null) {
       // Status (phase Failed, the step's condition, lastError) is written above.
-      throw TerminalError.alreadyRecorded(f.reason() + ": " + f.message());
+      throw TerminalError.alreadyRecorded(failed.reason() + ": " + failed.message());
+    }
+    if (recheck.isPresent()) {
+      return Result.requeueAfter(recheck.get());
     }
     SeenSpec seen = firstSeen.get(run.app());
     if (seen != null && seen.index() == index && !seen.ready() && written.phase() == Phase.Ready) {
@@ -555,12 +572,19 @@ public final class ReviewAppReconciler implements Reconciler {
     if (run.inventory().sleep().wakeRequested().isPresent()) {
       return Phase.Waking;
     }
-    boolean provisioned =
-        outcomes.entrySet().stream()
-            .anyMatch(
-                e ->
-                    e.getKey().condition().equals(Optional.of(ConditionType.RedisReady))
-                        && !(e.getValue() instanceof StepOutcome.Waiting));
+    // Provisioned: Redis and every kind before it are up (Redis may be up while the database
+    // still waits, and that app is still being provisioned).
+    boolean provisioned = false;
+    for (ResourceKind kind : steps) {
+      StepOutcome o = outcomes.get(kind);
+      if (o == null || o instanceof StepOutcome.Waiting) {
+        break;
+      }
+      if (kind.condition().equals(Optional.of(ConditionType.RedisReady))) {
+        provisioned = true;
+        break;
+      }
+    }
     return provisioned ? Phase.Deploying : Phase.Provisioning;
   }
 

@@ -16,6 +16,7 @@ import dev.reviewapps.model.status.ConditionType;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -53,6 +54,12 @@ public final class CapacityKind implements ResourceKind {
   @Override
   public Optional<ConditionType> condition() {
     return Optional.of(ConditionType.CapacityReady);
+  }
+
+  /** Nothing: the footprint comes from the spec alone, so it is recorded while a database waits. */
+  @Override
+  public Optional<Set<String>> needs() {
+    return Optional.of(Set.of());
   }
 
   @Override

@@ -1,6 +1,7 @@
 package dev.reviewapps.controller.reviewapp.kinds;
 
 import com.google.inject.Inject;
+import dev.reviewapps.client.inventory.DatabaseCredentials;
 import dev.reviewapps.client.inventory.Resource;
 import dev.reviewapps.controller.reviewapp.Dismantling;
 import dev.reviewapps.controller.reviewapp.OrphanSource;
@@ -19,6 +20,7 @@ import dev.reviewapps.model.status.ConditionType;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * RedisReady: the service job exists (registered with only its Redis group the first time, so that
@@ -59,16 +61,31 @@ public final class RedisKind implements ResourceKind {
     return Optional.of(ConditionType.RedisReady);
   }
 
+  /**
+   * Room in the cluster only: Redis needs the app's password (made with the database's credentials
+   * at the start of the database kind) but not the database, so it starts while an RDS instance is
+   * still being created.
+   */
+  @Override
+  public Optional<Set<String>> needs() {
+    return Optional.of(Set.of("capacity"));
+  }
+
   @Override
   public StepOutcome ensure(Reconciliation run) {
     if (run.spec().redis().isEmpty()) {
       return new StepOutcome.Ready("NotRequested", "the spec asks for no Redis");
     }
+    if (run.credentials().isEmpty()) {
+      return new StepOutcome.Waiting(
+          "WaitingForCredentials", "the app's credentials are not made yet", recheck);
+    }
     String jobId = ResourceNames.of(run.app()).serviceJob();
     run.record(new Resource.NomadJob(jobId));
     if (nomad.registered(run.app(), jobId).isEmpty()) {
-      // The database URL is known by now (the database kind comes first).
-      nomad.register(jobs.serviceJob(run.release(), false));
+      nomad.register(
+          jobs.redisJob(
+              run.app(), run.spec(), run.credentials().map(DatabaseCredentials::redisPassword)));
       return new StepOutcome.Waiting("Starting", "Redis job registered", recheck);
     }
     Optional<String> address = servingAddress(nomad, run.app());

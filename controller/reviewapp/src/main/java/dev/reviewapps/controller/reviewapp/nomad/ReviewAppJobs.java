@@ -148,6 +148,17 @@ public final class ReviewAppJobs {
     return serviceJob(release, true, true);
   }
 
+  /**
+   * The service job with its Redis group alone, as {@link #serviceJob(AppRelease, boolean)} without
+   * processes: it needs only the app's Redis password, not its database, so that Redis can start
+   * while the database is still being made.
+   */
+  public Job redisJob(String app, ReviewAppSpec spec, Optional<String> redisPassword) {
+    List<TaskGroup> groups = new ArrayList<>();
+    spec.redis().ifPresent(redis -> groups.add(redisGroup(redis.image(), redisPassword)));
+    return job(ResourceNames.of(app).serviceJob(), "service", app, Map.of(), groups);
+  }
+
   private Job serviceJob(AppRelease release, boolean processes, boolean asleep) {
     ReviewAppSpec spec = release.spec();
     List<TaskGroup> groups = new ArrayList<>();
@@ -165,7 +176,12 @@ public final class ReviewAppJobs {
                           asleep ? 0 : worker.count(),
                           task(TaskRole.WORKER, release, worker.command(), footprint(worker)))));
     }
-    return job(ResourceNames.of(release.name()).serviceJob(), "service", release, groups);
+    return job(
+        ResourceNames.of(release.name()).serviceJob(),
+        "service",
+        release.name(),
+        releaseMeta(release),
+        groups);
   }
 
   /** The migrate batch job of the spec's release. */
@@ -196,7 +212,12 @@ public final class ReviewAppJobs {
   }
 
   private Job batchJob(String id, TaskRole role, AppRelease release, String command) {
-    return job(id, "batch", release, List.of(batchGroup(role, release, command)));
+    return job(
+        id,
+        "batch",
+        release.name(),
+        releaseMeta(release),
+        List.of(batchGroup(role, release, command)));
   }
 
   /** The {@code spec-hash} a built job carries (on its process groups, or on the job). */
@@ -243,14 +264,19 @@ public final class ReviewAppJobs {
     return all;
   }
 
-  private Job job(String id, String type, AppRelease release, List<TaskGroup> groups) {
+  /**
+   * @param releaseMeta commit and release, on a batch job and on the process groups of a service
+   *     job
+   */
+  private Job job(
+      String id, String type, String app, Map<String, String> releaseMeta, List<TaskGroup> groups) {
     // Job-level Meta stays the same from one release to the next: Nomad (and the stand-in)
     // replace every allocation when it changes, and Redis must survive a deploy in place.
     Map<String, String> meta = new TreeMap<>();
-    meta.put(META_APP, release.name());
+    meta.put(META_APP, app);
     meta.put(META_INSTANCE, instance);
     if (type.equals("batch")) {
-      meta.putAll(releaseMeta(release));
+      meta.putAll(releaseMeta);
     }
     Job job =
         new Job()
@@ -270,7 +296,7 @@ public final class ReviewAppJobs {
     }
     for (TaskGroup group : groups) {
       if (!group.getName().equals(TaskRole.REDIS.label()) && type.equals("service")) {
-        Map<String, String> groupMeta = new TreeMap<>(releaseMeta(release));
+        Map<String, String> groupMeta = new TreeMap<>(releaseMeta);
         groupMeta.put(META_SPEC_HASH, hash);
         group.setMeta(groupMeta);
       }

@@ -33,6 +33,7 @@ import dev.reviewapps.controller.reviewapp.teardown.TeardownSettings;
 import dev.reviewapps.controller.reviewapp.wiring.ResourceKindsModule;
 import dev.reviewapps.devstack.aws.AwsConfig;
 import dev.reviewapps.devstack.aws.AwsStandIn;
+import dev.reviewapps.devstack.aws.rds.RdsTiming;
 import dev.reviewapps.devstack.consul.ConsulConfig;
 import dev.reviewapps.devstack.consul.ConsulStandIn;
 import dev.reviewapps.devstack.nomad.NomadConfig;
@@ -146,6 +147,12 @@ public final class ReviewAppWorld implements AutoCloseable {
 
   /** Starts everything; {@code nodeCpuMhz} is the Nomad node's schedulable CPU. */
   public static ReviewAppWorld start(int nodeCpuMhz, int nodeMemoryMb) throws IOException {
+    return start(nodeCpuMhz, nodeMemoryMb, RdsTiming.fast());
+  }
+
+  /** The same, with RDS taking {@code rds} for its transitions. */
+  public static ReviewAppWorld start(int nodeCpuMhz, int nodeMemoryMb, RdsTiming rds)
+      throws IOException {
     ThrowawayPostgres postgres;
     try {
       postgres = ThrowawayPostgres.start();
@@ -157,7 +164,9 @@ public final class ReviewAppWorld implements AutoCloseable {
     NomadStandIn nomad =
         NomadStandIn.start(
             NomadConfig.defaults().toBuilder().cpuMhz(nodeCpuMhz).memoryMb(nodeMemoryMb).build());
-    AwsStandIn aws = AwsStandIn.start(AwsConfig.forTests().withPostgres(postgres.adminJdbcUrl()));
+    AwsStandIn aws =
+        AwsStandIn.start(
+            AwsConfig.forTests().withRdsTiming(rds).withPostgres(postgres.adminJdbcUrl()));
     return new ReviewAppWorld(postgres, consul, nomad, aws);
   }
 
