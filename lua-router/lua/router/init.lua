@@ -24,6 +24,9 @@ local LOOKUP = ngx.shared.router_lookup
 local ACTIVITY = ngx.shared.router_activity
 
 local ROUTE, PHASE = routetable.ROUTE, routetable.PHASE
+-- Raised by the writer after every change of the routes: each worker's copy of the routes it
+-- read (route() below) is good while it stays the same.
+local VERSION = "v:routes"
 
 local function warn(msg)
   ngx.log(ngx.WARN, "router: ", msg)
@@ -85,6 +88,11 @@ local function apply_routes(routes_kv)
     warn("route table guard: released (" .. (why or "the answer recovered") .. ")")
   end
   local changes, err = routetable.apply(ROUTES, ROUTE, current[ROUTE], desired)
+  -- After the dict, so that no worker keeps a copy of a value older than the raise; also when
+  -- the dict took only part of the change (changes is nil then).
+  if changes ~= 0 then
+    ROUTES:incr(VERSION, 1, 0)
+  end
   if not changes then
     return nil, err
   end
@@ -116,6 +124,9 @@ function M.configure(path)
     error("router: " .. err)
   end
   conf = c
+  -- Made before any route, so that raising it later changes a number in place and never needs
+  -- room in a full dict. Kept on reload with the table.
+  ROUTES:add(VERSION, 0)
   if conf.consul.tls and not conf.consul.tls.verify then
     ngx.log(ngx.WARN, "router: TLS certificate checks of Consul are off (CONSUL_HTTP_SSL_VERIFY=false):",
       " anyone on the path to ", conf.consul.addr, " can read the ACL token and the routes")
@@ -233,17 +244,33 @@ end
 -- sleep on idle adds no work per request.
 local pending = {}
 local key_app = {}
-local function flush_counts()
+
+-- With 5,000 apps busy, a flush is some 10,000 shared-dict writes, 4 to 7 ms of this worker's
+-- time (measured): in one piece it would hold up every request in flight once a second. It gives
+-- the event loop a turn after every FLUSH_SLICE writes instead, so no request waits for more than
+-- a slice. The turn is a 1 ms sleep: Debian's nginx lacks OpenResty's patch that makes
+-- ngx.sleep(0) a cheap yield (without it, each one logs a warning). A premature run (the worker
+-- exiting) may not sleep and does it all at once.
+local FLUSH_SLICE = 200
+local function flush_counts(premature)
   local counts = pending
   pending = {}
   local now = ngx.now()
   local active = {}
+  local writes = 0
+  local function wrote()
+    writes = writes + 1
+    if writes % FLUSH_SLICE == 0 and not premature then
+      ngx.sleep(0.001)
+    end
+  end
   for key, n in pairs(counts) do
     METRICS:incr(key, n, 0)
     local app = key_app[key]
     if app then
       active[app] = true
     end
+    wrote()
   end
   for app in pairs(active) do
     local ok, err = ACTIVITY:set("a:" .. app, now)
@@ -251,6 +278,7 @@ local function flush_counts()
       count("activity_dropped")
       warn("cannot keep the last request of " .. app .. ": " .. tostring(err))
     end
+    wrote()
   end
 end
 
@@ -376,6 +404,34 @@ local function lookup(h)
   return value
 end
 
+-- The peers the access phase found for each host, per worker, for the balancer of the same
+-- request: no ngx.ctx table per request (its allocation and registry slot cost more than the
+-- routing itself). Another request for the same host may replace the entry between the two
+-- phases; then this request goes to that request's peers, which are the same host's route, read
+-- later. Never another host's: the entry is keyed by the validated host. Cleared with the
+-- validation cache, so it is bounded like it.
+local handoff = {}
+
+-- The routes this worker read from the dict, by dict key, while the table's version is the one
+-- they were read under. At 5,000 hosts a shared-dict read is a walk down a red-black tree spread
+-- over the dict's memory, a cache miss at every level; profiled, it was the router's hottest
+-- instruction. This is one Lua table lookup, plus the read of the version key, whose path stays
+-- in the CPU cache. Only routes are kept (hosts without one are rare and go to the dict), so the
+-- copy is never larger than the table.
+local known, known_version = {}, nil
+local function route(key)
+  local version = ROUTES:get(VERSION)
+  if version ~= known_version then
+    known, known_version = {}, version
+  end
+  local stored = known[key]
+  if stored == nil then
+    stored = ROUTES:get(key)
+    known[key] = stored
+  end
+  return stored
+end
+
 -- Validation results by raw Host header, per worker. Bounded: a flood of distinct junk hosts
 -- costs a cache reset, not memory.
 local validated, validated_n = {}, 0
@@ -386,6 +442,7 @@ local function normalize(raw)
   end
   if validated_n >= 10000 then
     validated, validated_n = {}, 0
+    handoff = {}
   end
   local h, app = host.normalize(raw, conf.domains)
   -- The dict key too, so a request builds no string.
@@ -462,6 +519,21 @@ local function wake(h, app, key, phase)
     { ["Retry-After"] = conf.retry_after_seconds, ["X-Review-App-Phase"] = phase })
 end
 
+-- Parsed peer lists by stored text, per worker; rebuilt when it grows past the table size.
+local parsed, parsed_n = {}, 0
+local function peer_list(stored)
+  local list = parsed[stored]
+  if not list then
+    if parsed_n > 10000 then
+      parsed, parsed_n = {}, 0
+    end
+    list = peers.decode(stored)
+    parsed[stored] = list
+    parsed_n = parsed_n + 1
+  end
+  return list
+end
+
 -- access_by_lua: validate the Host, find the route, or answer 400/404/502/503 here.
 local https_redirect
 function M.access()
@@ -486,7 +558,7 @@ function M.access()
     tally(app, 301)
     return ngx.redirect("https://" .. h .. uri, 301)
   end
-  local stored = ROUTES:get(key)
+  local stored = route(key)
   if stored == nil and not ROUTES:get("m:source") then
     stored = lookup(h)
     if stored == nil then
@@ -526,31 +598,48 @@ function M.access()
     return answer(502, pages.refused(h))
   end
   tally(app, "proxied")
-  local ctx = ngx.ctx
-  ctx.host = h
-  ctx.stored = stored
+  local list = peer_list(stored)
+  if #list > 1 then
+    -- Retries need the request's own start; only routes with several peers pay for ngx.ctx.
+    local ctx = ngx.ctx
+    ctx.list = list
+    handoff[h] = nil
+  else
+    handoff[h] = list
+  end
 end
 
--- Parsed peer lists by stored text, per worker; rebuilt when it grows past the table size.
-local parsed, parsed_n = {}, 0
 local rr = {}
 
--- balancer_by_lua: first try a round-robin peer, each retry (proxy_next_upstream) the next.
+-- balancer_by_lua: one peer, as the access phase found it; with several, a round-robin start and
+-- each retry (proxy_next_upstream) the next.
 function M.balance()
-  local ctx = ngx.ctx
-  local list = parsed[ctx.stored]
-  if not list then
-    if parsed_n > 10000 then
-      parsed, parsed_n = {}, 0
+  local h = normalize(ngx.var.host)
+  local single = handoff[h]
+  if single then
+    local p = single[1]
+    local ok, err = balancer.set_current_peer(p.ip, p.port)
+    if not ok then
+      ngx.log(ngx.ERR, "router: set_current_peer ", p.ip, ":", p.port, ": ", err)
+      return ngx.exit(502)
     end
-    list = peers.decode(ctx.stored)
-    parsed[ctx.stored] = list
-    parsed_n = parsed_n + 1
+    return
+  end
+  local ctx = ngx.ctx
+  local list = ctx.list
+  if not list then
+    -- The handoff was cleared between the phases (the caches reached their bound): read again.
+    local stored = route(ROUTE .. h)
+    if not stored or stored:sub(1, 1) == "!" then
+      return ngx.exit(502)
+    end
+    list = peer_list(stored)
+    ctx.list = list
   end
   local n = #list
   if not ctx.try then
-    local start = (rr[ctx.host] or math.random(n)) % n + 1
-    rr[ctx.host] = start
+    local start = (rr[h] or math.random(n)) % n + 1
+    rr[h] = start
     ctx.start, ctx.try = start, 0
     if n > 1 then
       balancer.set_more_tries(n - 1)

@@ -45,20 +45,22 @@ function M:step()
   if not index then
     return self:failed("Consul reply without X-Consul-Index")
   end
-  local kv = {}
-  -- 404 with an empty body is Consul's answer for "no keys under this prefix".
-  if res.status == 200 then
-    kv, err = o.decode(res.body)
-    if not kv then
-      return self:failed(err)
-    end
-  end
   if index < 1 then
     index = 1
   end
+  -- A blocking query that timed out answers the whole prefix again under the same index: the
+  -- data is the same, so it is neither decoded nor applied again (decoding 5,000 keys took 7 ms
+  -- of the worker's time each wait period). apply may ask to see the same answer again (the
+  -- route table guard holding it): then the next answer is applied even if unchanged.
   if index ~= self.index or not self.synced or self.reapply then
-    -- apply may ask to see the same answer again (the route table guard holding it): the next
-    -- blocking query still waits on this index, and its answer is applied even if unchanged.
+    local kv = {}
+    -- 404 with an empty body is Consul's answer for "no keys under this prefix".
+    if res.status == 200 then
+      kv, err = o.decode(res.body)
+      if not kv then
+        return self:failed(err)
+      end
+    end
     local ok, aerr, again = o.apply(kv, index)
     if not ok then
       return self:failed(aerr)

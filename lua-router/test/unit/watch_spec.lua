@@ -5,9 +5,11 @@ local watch = require("router.watch")
 local function watcher(replies)
   local t = fakes.transport(replies)
   local applied, errors = {}, {}
-  local w = watch.new({
+  local w
+  w = watch.new({
     fetch = t.fetch,
     decode = function(body)
+      w.decoded = (w.decoded or 0) + 1
       if body == "garbage" then
         return nil, "not a list"
       end
@@ -43,6 +45,23 @@ describe("router.watch", function()
     -- The third reply is a wait that timed out unchanged: nothing to apply.
     assert.same({ { map = { a = "1" }, index = 12 }, { map = { a = "2" }, index = 15 } }, applied)
     assert.equal(100, w.last_ok)
+  end)
+
+  it("neither decodes nor applies a timed-out answer with the same index", function()
+    -- What a wait that timed out looks like: the whole prefix again, same X-Consul-Index. At
+    -- 5,000 keys decoding it cost the worker 7 ms every wait period.
+    local w, _, applied, errors = watcher({
+      { status = 200, index = "7", body = { a = "1" } },
+      { status = 200, index = "7", body = "garbage" },
+      { status = 200, index = "7", body = { a = "1" } },
+      { status = 200, index = "8", body = { a = "2" } },
+    })
+    for _ = 1, 4 do
+      assert.equal(0, w:step())
+    end
+    assert.equal(2, w.decoded)
+    assert.same({ 7, 8 }, { applied[1].index, applied[2].index })
+    assert.same({}, errors)
   end)
 
   it("treats 404 as an empty table (Consul's answer when no key exists)", function()

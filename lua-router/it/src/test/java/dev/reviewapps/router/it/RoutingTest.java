@@ -88,6 +88,34 @@ class RoutingTest {
     assertThat(router.get(host).statusCode()).isEqualTo(404);
   }
 
+  /**
+   * Each worker keeps a copy of the routes it read, good until the table's version changes. A copy
+   * that outlived a change would send requests to an address the app no longer has: after a change,
+   * every request, on fresh connections so that both workers answer, sees the new table.
+   */
+  @Test
+  void noWorkerServesItsCopyOfAChangedOrDeletedRoute() throws Exception {
+    String host = host("deploy-copied");
+    byte[] hostHeader = host.getBytes(StandardCharsets.US_ASCII);
+    routeAndAwait(host, one.address());
+    assertThat(statuses(hostHeader, 40)).containsOnly(200);
+
+    propagationMillis(() -> consul.putRoute(host, "127.0.0.1:" + NginxRouter.freePort()));
+    assertThat(statuses(hostHeader, 40)).containsOnly(502);
+
+    propagationMillis(() -> consul.delete(Consul.ROUTES + host));
+    assertThat(statuses(hostHeader, 40)).containsOnly(404);
+  }
+
+  /** Status codes of n requests, each on its own connection. */
+  private static Set<Integer> statuses(byte[] hostHeader, int n) throws IOException {
+    Set<Integer> seen = new HashSet<>();
+    for (int i = 0; i < n; i++) {
+      seen.add(router.rawStatus(hostHeader));
+    }
+    return seen;
+  }
+
   interface ConsulWrite {
     void run() throws Exception;
   }
