@@ -142,12 +142,33 @@ to_ms() { # wrk latency such as 812.00us, 1.23ms, 2.01s
 }
 median() { printf '%s\n' "$@" | sort -g | awk '{ a[NR] = $1 } END { print a[int((NR + 1) / 2)] }'; }
 
-declare -A rps p99
+# CPU time (user + system, clock ticks) of a router's nginx workers so far: divided by the requests
+# of a run, it is the router's own cost per request, which the drift of this machine's speed and
+# the scheduling of 2 cores between wrk, backends and router disturb far less than latency.
+cpu_ticks() { # cpu_ticks a|b|c|d
+  local t=0 w
+  for w in $(pgrep -P "$(cat "$work/$1/logs/nginx.pid")"); do
+    t=$((t + $(awk '{ print $14 + $15 }' "/proc/$w/stat")))
+  done
+  echo "$t"
+}
+tick=$(getconf CLK_TCK)
+
+declare -A rps p99 cpu
 echo "wrk: 1 thread, $conns connections, ${seconds}s per run, $hosts hosts, $rounds rounds, $workers nginx worker(s) per router, $(nproc) cores"
+declare -A round_rps round_p99
+reversed=$(printf '%s\n' $variants | tac | tr '\n' ' ')
 for round in $(seq 1 "$rounds"); do
-  for v in $variants; do
+  # Every other round in reverse order: a router measured right after another (whose sockets are
+  # still in TIME_WAIT, whose CPU the machine has just given) is not always the same one.
+  order=$variants
+  [ $((round % 2)) = 0 ] && order=$reversed
+  for v in $order; do
     case $v in A) p=$port_a ;; B) p=$port_b ;; C) p=$port_c ;; D) p=$port_d ;; esac
+    dir=$(tr 'A-D' 'a-d' <<< "$v")
+    before=$(cpu_ticks "$dir")
     out=$(wrk -t1 -c"$conns" -d"${seconds}s" --latency -s "$here/hosts.lua" "http://127.0.0.1:$p/")
+    after=$(cpu_ticks "$dir")
     r=$(awk '/^Requests\/sec:/ { print $2 }' <<< "$out")
     l=$(to_ms "$(awk '$1 == "99%" { print $2 }' <<< "$out")")
     bad=$(awk '/Non-2xx or 3xx responses:/ { print $5 }' <<< "$out")
@@ -160,8 +181,12 @@ for round in $(seq 1 "$rounds"); do
       l=2000.000
       errs="$errs (p99 counted as the 2 s timeout)"
     fi
-    printf 'round %d  %s  %10.1f req/s  p99 %8.3f ms%s%s\n' "$round" "$v" "$r" "$l" \
+    c=$(awk -v t=$((after - before)) -v hz="$tick" -v n="$done_n" 'BEGIN { printf "%.1f", t / hz / n * 1e6 }')
+    printf 'round %d  %s  %10.1f req/s  p99 %8.3f ms  cpu %5.1f us/req%s%s\n' "$round" "$v" "$r" "$l" "$c" \
       "${bad:+  non-2xx: $bad}" "${errs:+  $errs}"
+    cpu[$v]="${cpu[$v]:-} $c"
+    round_rps[$v,$round]=$r
+    round_p99[$v,$round]=$l
     rps[$v]="${rps[$v]:-} $r"
     p99[$v]="${p99[$v]:-} $l"
   done
@@ -172,7 +197,8 @@ line="medians:"
 for v in $variants; do
   eval "med_rps_$v=$(median ${rps[$v]})"
   eval "med_p99_$v=$(median ${p99[$v]})"
-  line="$line $v $(eval echo "\$med_rps_$v") req/s p99 $(eval echo "\$med_p99_$v") ms |"
+  eval "med_cpu_$v=$(median ${cpu[$v]})"
+  line="$line $v $(eval echo "\$med_rps_$v") req/s p99 $(eval echo "\$med_p99_$v") ms cpu $(eval echo "\$med_cpu_$v") us/req |"
 done
 echo "${line% |}"
 ratio() { # ratio NAME X Y FORMAT: prints NAME = X/Y when both were measured
@@ -185,3 +211,15 @@ ratio "throughput C/D" "${med_rps_C:-}" "${med_rps_D:-}" "%.2f"
 ratio "p99 C/A" "${med_p99_C:-}" "${med_p99_A:-}" "%.2f"
 ratio "p99 C/B" "${med_p99_C:-}" "${med_p99_B:-}" "%.3f"
 ratio "p99 C/D" "${med_p99_C:-}" "${med_p99_D:-}" "%.2f"
+ratio "cpu per request C/D" "${med_cpu_C:-}" "${med_cpu_D:-}" "%.2f"
+# This machine's speed drifts by a third between rounds: C and D measured next to each other in
+# one round share the drift, medians taken apart do not. So also the median of the ratios.
+if [[ " $variants " == *" C "* && " $variants " == *" D "* ]]; then
+  thr_ratios="" p99_ratios=""
+  for round in $(seq 1 "$rounds"); do
+    thr_ratios="$thr_ratios $(awk -v x="${round_rps[C,$round]}" -v y="${round_rps[D,$round]}" 'BEGIN { printf "%.2f", x / y }')"
+    p99_ratios="$p99_ratios $(awk -v x="${round_p99[C,$round]}" -v y="${round_p99[D,$round]}" 'BEGIN { printf "%.2f", x / y }')"
+  done
+  # shellcheck disable=SC2086
+  echo "per round C/D: throughput$thr_ratios (median $(median $thr_ratios)x), p99$p99_ratios (median $(median $p99_ratios)x)"
+fi
