@@ -5,7 +5,9 @@
 # medians. Prints figures; it is not a pass/fail test. Loopback only; stops everything it starts.
 #   BENCH_SECONDS (default 5) per measurement, BENCH_CONNECTIONS (64), BENCH_ROUNDS (3),
 #   BENCH_WORKERS (1) nginx workers per router, BENCH_HOSTS (200), BENCH_VARIANTS (A B C D),
-#   BENCH_CONSUL_CMD to use another Consul (it gets the port as its last argument).
+#   BENCH_CONSUL_CMD to use another Consul (it gets the port as its last argument),
+#   BENCH_BASELINE=<another checkout, e.g. a git worktree of main> adds E: this router as that
+#   checkout has it (its Lua and its nginx.conf.template), for before/after figures side by side.
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 router=$(dirname "$here")
@@ -16,6 +18,11 @@ rounds=${BENCH_ROUNDS:-3}
 workers=${BENCH_WORKERS:-1}
 hosts=${BENCH_HOSTS:-200}
 variants=${BENCH_VARIANTS:-A B C D}
+baseline=${BENCH_BASELINE:-}
+if [ -n "$baseline" ]; then
+  [ -d "$baseline/lua-router/lua" ] || { echo "bench: BENCH_BASELINE has no lua-router/lua: $baseline" >&2; exit 1; }
+  case " $variants " in *" E "*) ;; *) variants="$variants E" ;; esac
+fi
 export BENCH_HOSTS=$hosts
 consul_cmd=${BENCH_CONSUL_CMD:-java -jar $repo/devstack/target/devstack.jar consul --port}
 
@@ -115,7 +122,8 @@ for ((k = 0; k < ${#txn[@]}; k += 64)); do
 done
 
 port_a=$(free_port) port_b=$(free_port) port_c=$(free_port) port_c_status=$(free_port) port_d=$(free_port)
-mkdir -p "$work/empty-root" "$work/c/state"
+port_e=$(free_port) port_e_status=$(free_port)
+mkdir -p "$work/empty-root" "$work/c/state" "$work/e"
 ROUTER_WORKERS=$workers ROUTER_LISTEN="127.0.0.1:$port_a" BENCH_MAP="$work/map.conf" \
   start_nginx a "$here/static.conf.template"
 ROUTER_WORKERS=$workers ROUTER_LISTEN="127.0.0.1:$port_b" BENCH_DIR="$here" CONSUL_ADDR="$consul" \
@@ -128,11 +136,20 @@ ROUTER_WORKERS=$workers ROUTER_LISTEN="127.0.0.1:$port_c" ROUTER_STATUS_LISTEN="
   ROUTER_CONFIG="$work/c/router.json" start_nginx c "$router/conf/nginx.conf.template"
 ROUTER_WORKERS=$workers ROUTER_LISTEN="127.0.0.1:$port_d" BENCH_MAP="$work/map-d.conf" \
   BENCH_UPSTREAMS="$work/upstreams.conf" start_nginx d "$here/keepalive.conf.template"
-has_all_routes() { curl -s "http://127.0.0.1:$port_c_status/router-status" | grep -q "\"routes\":$hosts[,}]"; }
-await 600 has_all_routes
+ports_up="$port_a $port_b $port_c $port_d"
+if [ -n "$baseline" ]; then
+  sed "s/$port_c_status/$port_e_status/; s/$port_c/$port_e/" "$work/c/router.json" > "$work/e/router.json"
+  ROUTER_WORKERS=$workers ROUTER_LISTEN="127.0.0.1:$port_e" ROUTER_STATUS_LISTEN="127.0.0.1:$port_e_status" \
+    ROUTER_CONFIG="$work/e/router.json" ROUTER_LUA_DIR="$baseline/lua-router/lua" \
+    start_nginx e "$baseline/lua-router/conf/nginx.conf.template"
+  ports_up="$ports_up $port_e"
+fi
+has_all_routes() { curl -s "http://127.0.0.1:$1/router-status" | grep -q "\"routes\":$hosts[,}]"; }
+await 600 has_all_routes "$port_c_status"
+[ -z "$baseline" ] || await 600 has_all_routes "$port_e_status"
 
 # Every router must answer the bench hosts with 200 before anything is measured.
-for p in $port_a $port_b $port_c $port_d; do
+for p in $ports_up; do
   code=$(curl -s -o /dev/null -w '%{http_code}' -H 'Host: h007.bench.test' "http://127.0.0.1:$p/")
   [ "$code" = 200 ] || { echo "bench: router on port $p answered $code" >&2; exit 1; }
 done
@@ -164,8 +181,8 @@ for round in $(seq 1 "$rounds"); do
   order=$variants
   [ $((round % 2)) = 0 ] && order=$reversed
   for v in $order; do
-    case $v in A) p=$port_a ;; B) p=$port_b ;; C) p=$port_c ;; D) p=$port_d ;; esac
-    dir=$(tr 'A-D' 'a-d' <<< "$v")
+    case $v in A) p=$port_a ;; B) p=$port_b ;; C) p=$port_c ;; D) p=$port_d ;; E) p=$port_e ;; esac
+    dir=$(tr 'A-E' 'a-e' <<< "$v")
     before=$(cpu_ticks "$dir")
     out=$(wrk -t1 -c"$conns" -d"${seconds}s" --latency -s "$here/hosts.lua" "http://127.0.0.1:$p/")
     after=$(cpu_ticks "$dir")
@@ -214,12 +231,15 @@ ratio "p99 C/D" "${med_p99_C:-}" "${med_p99_D:-}" "%.2f"
 ratio "cpu per request C/D" "${med_cpu_C:-}" "${med_cpu_D:-}" "%.2f"
 # This machine's speed drifts by a third between rounds: C and D measured next to each other in
 # one round share the drift, medians taken apart do not. So also the median of the ratios.
-if [[ " $variants " == *" C "* && " $variants " == *" D "* ]]; then
-  thr_ratios="" p99_ratios=""
+per_round() { # per_round X Y: the ratios X/Y of each round, when both were measured
+  [[ " $variants " == *" $1 "* && " $variants " == *" $2 "* ]] || return 0
+  local thr="" lat="" round
   for round in $(seq 1 "$rounds"); do
-    thr_ratios="$thr_ratios $(awk -v x="${round_rps[C,$round]}" -v y="${round_rps[D,$round]}" 'BEGIN { printf "%.2f", x / y }')"
-    p99_ratios="$p99_ratios $(awk -v x="${round_p99[C,$round]}" -v y="${round_p99[D,$round]}" 'BEGIN { printf "%.2f", x / y }')"
+    thr="$thr $(awk -v x="${round_rps[$1,$round]}" -v y="${round_rps[$2,$round]}" 'BEGIN { printf "%.2f", x / y }')"
+    lat="$lat $(awk -v x="${round_p99[$1,$round]}" -v y="${round_p99[$2,$round]}" 'BEGIN { printf "%.2f", x / y }')"
   done
   # shellcheck disable=SC2086
-  echo "per round C/D: throughput$thr_ratios (median $(median $thr_ratios)x), p99$p99_ratios (median $(median $p99_ratios)x)"
-fi
+  echo "per round $1/$2: throughput$thr (median $(median $thr)x), p99$lat (median $(median $lat)x)"
+}
+per_round C D
+per_round E D
