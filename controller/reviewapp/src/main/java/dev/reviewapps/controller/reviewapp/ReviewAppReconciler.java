@@ -361,7 +361,8 @@ public final class ReviewAppReconciler implements Reconciler {
     Map<ResourceKind, StepOutcome> outcomes = new LinkedHashMap<>();
     // The kinds of this pass that are not Ready yet: waiting, or not run because of one that is.
     Set<String> notReady = new HashSet<>();
-    Optional<Duration> recheck = Optional.empty();
+    // The soonest recheck any waiting kind asked for; null while none waits.
+    Duration recheck = null;
     StepOutcome.Failed failed = null;
     for (ResourceKind kind : run.asleep() ? sleepingSteps : steps) {
       if (!kind.needs().map(n -> Collections.disjoint(n, notReady)).orElse(notReady.isEmpty())) {
@@ -397,8 +398,7 @@ public final class ReviewAppReconciler implements Reconciler {
       }
       if (last instanceof StepOutcome.Waiting w) {
         notReady.add(kind.name());
-        recheck =
-            recheck.filter(r -> r.compareTo(w.recheck()) <= 0).or(() -> Optional.of(w.recheck()));
+        recheck = recheck == null || w.recheck().compareTo(recheck) < 0 ? w.recheck() : recheck;
       }
     }
     Optional<Duration> sleepRecheck = Optional.empty();
@@ -432,8 +432,8 @@ public final class ReviewAppReconciler implements Reconciler {
       // Status (phase Failed, the step's condition, lastError) is written above.
       throw TerminalError.alreadyRecorded(failed.reason() + ": " + failed.message());
     }
-    if (recheck.isPresent()) {
-      return Result.requeueAfter(recheck.get());
+    if (recheck != null) {
+      return Result.requeueAfter(recheck);
     }
     SeenSpec seen = firstSeen.get(run.app());
     if (seen != null && seen.index() == index && !seen.ready() && written.phase() == Phase.Ready) {

@@ -49,6 +49,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.CopyOnWriteArrayList;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 import software.amazon.awssdk.core.checksums.RequestChecksumCalculation;
@@ -89,6 +90,8 @@ public final class ReviewAppWorld implements AutoCloseable {
   public final AwsStandIn aws;
   public final KeyValueStore kv;
   public final NomadApiClient nomadClient;
+  // The allocation watch of each engine started here has a client of its own; closed in close().
+  private final List<NomadApiClient> watchClients = new CopyOnWriteArrayList<>();
   public final RdsClient rds;
   public final AutoScalingClient autoScaling;
   public final S3Client s3;
@@ -361,9 +364,7 @@ public final class ReviewAppWorld implements AutoCloseable {
             new dev.reviewapps.controller.engine.WatchedPrefix(keys.sleeps())),
         List.of(
             // A client of its own, as in production: the long poll holds its connection.
-            new dev.reviewapps.controller.reviewapp.nomad.AllocationChanges(
-                new NomadApiClient(
-                    new NomadApiConfiguration.Builder().setAddress(nomad.baseUrl()).build()))),
+            new dev.reviewapps.controller.reviewapp.nomad.AllocationChanges(watchClient())),
         kv,
         reconciler,
         terminalErrors,
@@ -470,6 +471,13 @@ public final class ReviewAppWorld implements AutoCloseable {
     throw new IllegalStateException("examples/app not found above " + here);
   }
 
+  private NomadApiClient watchClient() {
+    NomadApiClient client =
+        new NomadApiClient(new NomadApiConfiguration.Builder().setAddress(nomad.baseUrl()).build());
+    watchClients.add(client);
+    return client;
+  }
+
   @Override
   public void close() throws Exception {
     // Nomad first, so that no task is left talking to a database that is going away.
@@ -481,6 +489,9 @@ public final class ReviewAppWorld implements AutoCloseable {
         rds;
         autoScaling;
         s3) {
+      for (NomadApiClient client : watchClients) {
+        client.close();
+      }
       nomadClient.close();
     }
   }

@@ -163,6 +163,24 @@ class ReviewAppModuleTest {
   }
 
   @Test
+  void theAllocationWatchIsOnByDefaultAndANonsenseValueIsNamed() throws Exception {
+    assertThat(section(STACK_CONFIG).nomad().watchAllocations()).isTrue();
+    String off =
+        STACK_CONFIG.replace(
+            "\"driver\": \"raw_exec\"", "\"driver\": \"raw_exec\", \"watchAllocations\": false");
+    assertThat(section(off).nomad().watchAllocations()).isFalse();
+
+    String bad = off.replace("\"watchAllocations\": false", "\"watchAllocations\": \"sometimes\"");
+    assertThatThrownBy(() -> ConfigLoader.load(Optional.of(file(bad)), Map.of()))
+        .isInstanceOfSatisfying(
+            InvalidConfig.class,
+            e ->
+                assertThat(e.problems())
+                    .contains(
+                        "reviewapp.nomad.watchAllocations: must be true or false, got 'sometimes'"));
+  }
+
+  @Test
   void pricesAndTheBudgetAreReadAndNonsenseIsNamed() throws Exception {
     ReviewAppConfig defaults = section(STACK_CONFIG);
     assertThat(defaults.lifecycle().maxDollarsPerHour()).isZero();
