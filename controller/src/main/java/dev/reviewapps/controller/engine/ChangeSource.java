@@ -6,10 +6,10 @@ import java.util.Optional;
 
 /**
  * Where changes come from that name objects to reconcile, read with blocking queries: a Consul KV
- * prefix (the specs, a domain's {@link WatchedPrefix}), or a domain's own source bound into a Guice
- * set (review apps: Nomad's allocations, so that an allocation turning healthy queues its app at
- * once instead of at its next recheck). A {@link SpecWatch} runs each on a thread of its own for
- * one leadership term.
+ * prefix ({@link KvPrefix}: the specs, and a domain's own such as the wake and sleep requests of
+ * review apps), or any other source a domain binds into the Guice set (review apps: Nomad's
+ * allocations, so that an allocation turning healthy queues its app at once instead of at its next
+ * recheck). A {@link SpecWatch} runs each on a thread of its own for one leadership term.
  */
 public interface ChangeSource {
 

@@ -10,12 +10,12 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The machinery of one leadership term: the watches (specs, the prefixes the domain added, such as
- * the wake and sleep requests of review apps, and the domain's own {@link ChangeSource}s, such as
- * Nomad's allocations) and the resync feed names into a fresh {@link WorkQueue}, and a {@link
- * WorkerPool} reconciles them. A new term starts from nothing (a new queue, a new watch from index
- * 0, everything queued once), which is exactly what a restart would do, so taking over from another
- * controller and starting up are the same path.
+ * The machinery of one leadership term: the watches (specs, and the domain's {@link ChangeSource}s,
+ * such as the wake and sleep requests of review apps and Nomad's allocations) and the resync feed
+ * names into a fresh {@link WorkQueue}, and a {@link WorkerPool} reconciles them. A new term starts
+ * from nothing (a new queue, a new watch from index 0, everything queued once), which is exactly
+ * what a restart would do, so taking over from another controller and starting up are the same
+ * path.
  */
 public final class Engine {
   private static final Logger log = LoggerFactory.getLogger(Engine.class);
@@ -27,7 +27,6 @@ public final class Engine {
 
   public Engine(
       EngineSettings settings,
-      List<WatchedPrefix> watched,
       List<ChangeSource> sources,
       KeyValueStore kv,
       Reconciler reconciler,
@@ -53,12 +52,9 @@ public final class Engine {
     Consumer<String> enqueue = new NameFilter(reconciler, reconcileMetrics, queue::add);
     this.watches =
         Stream.concat(
-                Stream.concat(
-                        Stream.of(settings.layout().specs()),
-                        watched.stream().map(WatchedPrefix::prefix))
-                    .distinct()
-                    .map(prefix -> new KvPrefix(kv, prefix)),
+                Stream.of(new KvPrefix(kv, settings.layout().specs())),
                 sources.stream().filter(source -> source != ChangeSource.NONE))
+            .distinct()
             .map(source -> new SpecWatch(source, settings.watchWait(), enqueue))
             .toList();
     this.resync =

@@ -9,13 +9,19 @@ import java.util.Optional;
 
 /**
  * The keys directly under a Consul KV prefix as a {@link ChangeSource}: a key {@code
- * <prefix><name>} names {@code name}; folders and keys nested deeper name nothing.
+ * <prefix><name>} names {@code name}; folders and keys nested deeper name nothing. The engine
+ * watches {@code specs/} so; a domain binds its own (review apps: the wake and sleep requests).
+ *
+ * @param prefix the full key prefix, ending in {@code /}
  */
-record KvPrefix(KeyValueStore kv, String prefix) implements ChangeSource {
+public record KvPrefix(KeyValueStore kv, String prefix) implements ChangeSource {
 
-  KvPrefix {
+  public KvPrefix {
     Objects.requireNonNull(kv, "kv");
     Objects.requireNonNull(prefix, "prefix");
+    if (!prefix.endsWith("/")) {
+      throw new IllegalArgumentException("a watched prefix ends in /: " + prefix);
+    }
   }
 
   @Override

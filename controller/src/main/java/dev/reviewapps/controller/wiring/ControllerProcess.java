@@ -11,7 +11,6 @@ import dev.reviewapps.controller.engine.LeaderTask;
 import dev.reviewapps.controller.engine.LeaderTasks;
 import dev.reviewapps.controller.engine.Reconciler;
 import dev.reviewapps.controller.engine.TerminalErrors;
-import dev.reviewapps.controller.engine.WatchedPrefix;
 import dev.reviewapps.controller.http.HealthServer;
 import dev.reviewapps.controller.http.ReadinessCheck;
 import dev.reviewapps.controller.leader.LeaderCallbacks;
@@ -53,7 +52,6 @@ public final class ControllerProcess implements LeaderCallbacks, AutoCloseable {
   private final PrometheusMeterRegistry registry;
   private final LeaderElection election;
   private final List<LeaderTask> leaderTasks;
-  private final List<WatchedPrefix> watched;
   private final List<ChangeSource> sources;
   private final List<ProcessService> services;
 
@@ -76,13 +74,11 @@ public final class ControllerProcess implements LeaderCallbacks, AutoCloseable {
       ReconcileMeters reconcileMeters,
       PrometheusMeterRegistry registry,
       Set<LeaderTask> leaderTasks,
-      Set<WatchedPrefix> watched,
       Set<ChangeSource> sources,
       Set<ProcessService> services) {
     this.config = config;
     this.services = List.copyOf(services);
     this.leaderTasks = List.copyOf(leaderTasks);
-    this.watched = List.copyOf(watched);
     this.sources = List.copyOf(sources);
     this.connection = connection;
     this.store = store;
@@ -167,7 +163,6 @@ public final class ControllerProcess implements LeaderCallbacks, AutoCloseable {
       next =
           new Engine(
               config.engine(),
-              watched,
               sources,
               store,
               reconciler,

@@ -9,7 +9,6 @@ import dev.reviewapps.controller.engine.LeaderTask;
 import dev.reviewapps.controller.engine.LoggingReconciler;
 import dev.reviewapps.controller.engine.Reconciler;
 import dev.reviewapps.controller.engine.TerminalErrors;
-import dev.reviewapps.controller.engine.WatchedPrefix;
 
 /**
  * The engine's collaborators, each with a default a domain module replaces or adds to: the {@link
@@ -34,7 +33,6 @@ public final class EngineModule extends AbstractModule {
     OptionalBinder.newOptionalBinder(binder(), TerminalErrors.class)
         .setDefault()
         .toInstance(TerminalErrors.ignore());
-    Multibinder.newSetBinder(binder(), WatchedPrefix.class);
     Multibinder.newSetBinder(binder(), ChangeSource.class);
     Multibinder.newSetBinder(binder(), LeaderTask.class);
     Multibinder.newSetBinder(binder(), ProcessService.class);

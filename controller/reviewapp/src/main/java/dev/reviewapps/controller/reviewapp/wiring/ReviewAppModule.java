@@ -15,10 +15,10 @@ import dev.reviewapps.consul.KeyLayout;
 import dev.reviewapps.consul.KeyValueStore;
 import dev.reviewapps.controller.config.ControllerConfig;
 import dev.reviewapps.controller.engine.ChangeSource;
+import dev.reviewapps.controller.engine.KvPrefix;
 import dev.reviewapps.controller.engine.LeaderTask;
 import dev.reviewapps.controller.engine.Reconciler;
 import dev.reviewapps.controller.engine.TerminalErrors;
-import dev.reviewapps.controller.engine.WatchedPrefix;
 import dev.reviewapps.controller.git.BranchSource;
 import dev.reviewapps.controller.git.GitHubBranchSource;
 import dev.reviewapps.controller.git.GitLsRemoteBranchSource;
@@ -131,14 +131,14 @@ public final class ReviewAppModule extends AbstractModule {
 
   /** A wake request ({@code wake/<name>}) queues its app at once, as a spec change does. */
   @ProvidesIntoSet
-  WatchedPrefix wakeRequests(KeyLayout layout) {
-    return new WatchedPrefix(new ReviewAppKeys(layout).wakes());
+  ChangeSource wakeRequests(KeyValueStore kv, KeyLayout layout) {
+    return new KvPrefix(kv, new ReviewAppKeys(layout).wakes());
   }
 
   /** So does a sleep request ({@code sleep/<name>}). */
   @ProvidesIntoSet
-  WatchedPrefix sleepRequests(KeyLayout layout) {
-    return new WatchedPrefix(new ReviewAppKeys(layout).sleeps());
+  ChangeSource sleepRequests(KeyValueStore kv, KeyLayout layout) {
+    return new KvPrefix(kv, new ReviewAppKeys(layout).sleeps());
   }
 
   /**

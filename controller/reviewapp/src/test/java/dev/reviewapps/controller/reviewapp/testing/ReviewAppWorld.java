@@ -360,9 +360,8 @@ public final class ReviewAppWorld implements AutoCloseable {
             Duration.ofSeconds(5),
             Duration.ofMinutes(10)),
         List.of(
-            new dev.reviewapps.controller.engine.WatchedPrefix(keys.wakes()),
-            new dev.reviewapps.controller.engine.WatchedPrefix(keys.sleeps())),
-        List.of(
+            new dev.reviewapps.controller.engine.KvPrefix(kv, keys.wakes()),
+            new dev.reviewapps.controller.engine.KvPrefix(kv, keys.sleeps()),
             // A client of its own, as in production: the long poll holds its connection.
             new dev.reviewapps.controller.reviewapp.nomad.AllocationChanges(watchClient())),
         kv,

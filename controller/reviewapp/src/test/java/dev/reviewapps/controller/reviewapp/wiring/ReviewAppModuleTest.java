@@ -2,6 +2,7 @@ package dev.reviewapps.controller.reviewapp.wiring;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
 import com.google.inject.Injector;
 import com.google.inject.Key;
@@ -9,10 +10,10 @@ import com.google.inject.TypeLiteral;
 import dev.reviewapps.controller.config.ConfigLoader;
 import dev.reviewapps.controller.config.ControllerConfig;
 import dev.reviewapps.controller.config.InvalidConfig;
+import dev.reviewapps.controller.engine.ChangeSource;
 import dev.reviewapps.controller.engine.LeaderTask;
 import dev.reviewapps.controller.engine.Reconciler;
 import dev.reviewapps.controller.engine.TerminalErrors;
-import dev.reviewapps.controller.engine.WatchedPrefix;
 import dev.reviewapps.controller.resilience.OutsideSystems;
 import dev.reviewapps.controller.reviewapp.ReviewAppReconciler;
 import dev.reviewapps.controller.reviewapp.dashboard.DashboardServer;
@@ -90,10 +91,12 @@ class ReviewAppModuleTest {
     assertThat(reviewApp.gc().interval()).isEqualTo(Duration.ofSeconds(10));
     // What the domain registers with the generic engine.
     assertThat(injector.getInstance(TerminalErrors.class)).isInstanceOf(FailedStatus.class);
-    assertThat(injector.getInstance(Key.get(new TypeLiteral<Set<WatchedPrefix>>() {})))
-        .extracting(WatchedPrefix::prefix)
+    assertThat(injector.getInstance(Key.get(new TypeLiteral<Set<ChangeSource>>() {})))
+        .extracting(ChangeSource::describe)
         .containsExactlyInAnyOrder(
-            config.layout().prefix() + "wake/", config.layout().prefix() + "sleep/");
+            config.layout().prefix() + "wake/",
+            config.layout().prefix() + "sleep/",
+            "nomad allocations");
     injector.getInstance(OutsideSystems.class);
     MeterRegistry registry = injector.getInstance(MeterRegistry.class);
     for (String system : List.of("consul", "postgres", "rds", "autoscaling", "nomad", "s3")) {
@@ -134,6 +137,16 @@ class ReviewAppModuleTest {
         .orElseThrow();
   }
 
+  /** The problems the configuration loader names for {@code json}, which it must refuse. */
+  private List<String> problems(String json) throws IOException {
+    Path config = file(json);
+    InvalidConfig refused =
+        catchThrowableOfType(
+            () -> ConfigLoader.load(Optional.of(config), Map.of()), InvalidConfig.class);
+    assertThat(refused).as("refused: " + json).isNotNull();
+    return refused.problems();
+  }
+
   @Test
   void teardownSettingsAreReadWithTheirDefaultsAndABadFinalSnapshotValueIsNamed() throws Exception {
     ReviewAppConfig defaults = section(STACK_CONFIG);
@@ -153,13 +166,8 @@ class ReviewAppModuleTest {
     assertThat(read.teardown().predestroyTimeout()).isEqualTo(Duration.ofSeconds(90));
 
     String bad = set.replace("\"finalSnapshot\": \"true\"", "\"finalSnapshot\": \"maybe\"");
-    assertThatThrownBy(() -> ConfigLoader.load(Optional.of(file(bad)), Map.of()))
-        .isInstanceOfSatisfying(
-            InvalidConfig.class,
-            e ->
-                assertThat(e.problems())
-                    .contains(
-                        "reviewapp.teardown.finalSnapshot: must be true or false, got 'maybe'"));
+    assertThat(problems(bad))
+        .contains("reviewapp.teardown.finalSnapshot: must be true or false, got 'maybe'");
   }
 
   @Test
@@ -171,13 +179,8 @@ class ReviewAppModuleTest {
     assertThat(section(off).nomad().watchAllocations()).isFalse();
 
     String bad = off.replace("\"watchAllocations\": false", "\"watchAllocations\": \"sometimes\"");
-    assertThatThrownBy(() -> ConfigLoader.load(Optional.of(file(bad)), Map.of()))
-        .isInstanceOfSatisfying(
-            InvalidConfig.class,
-            e ->
-                assertThat(e.problems())
-                    .contains(
-                        "reviewapp.nomad.watchAllocations: must be true or false, got 'sometimes'"));
+    assertThat(problems(bad))
+        .contains("reviewapp.nomad.watchAllocations: must be true or false, got 'sometimes'");
   }
 
   @Test
