@@ -37,8 +37,26 @@ public final class ClientTlsSettings {
     /** The value, stripped; empty when not set. */
     String text(String field);
 
-    /** The flag; a bad value is a {@link #problem}. */
-    boolean bool(String field);
+    /**
+     * The flag: {@code true} or {@code 1}, {@code false} or {@code 0}, in any case; anything else
+     * is a {@link #problem} (and false). The one rule for on/off settings, in files and in
+     * environment variables alike.
+     */
+    default boolean bool(String field) {
+      String text = text(field).toLowerCase(Locale.ROOT);
+      switch (text) {
+        case "true", "1" -> {
+          return true;
+        }
+        case "false", "0" -> {
+          return false;
+        }
+        default -> {
+          problem(label(field) + ": must be true or false, got '" + text + "'");
+          return false;
+        }
+      }
+    }
 
     /** How the field is named to the user, e.g. {@code consul.tls.caCert (CONSUL_CACERT)}. */
     String label(String field);
@@ -142,16 +160,6 @@ public final class ClientTlsSettings {
                 return Optional.ofNullable(env.get(variable(field)))
                     .orElse(defaultValue(field))
                     .strip();
-              }
-
-              @Override
-              public boolean bool(String field) {
-                String text = text(field).toLowerCase(Locale.ROOT);
-                if (!List.of("true", "1", "false", "0").contains(text)) {
-                  problems.add(label(field) + ": must be true or false, got '" + text + "'");
-                  return false;
-                }
-                return text.equals("true") || text.equals("1");
               }
 
               @Override

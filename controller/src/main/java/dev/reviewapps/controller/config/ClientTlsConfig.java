@@ -58,11 +58,6 @@ public final class ClientTlsConfig {
           }
 
           @Override
-          public boolean bool(String field) {
-            return v.bool(path(field));
-          }
-
-          @Override
           public String label(String field) {
             return v.label(path(field));
           }

@@ -374,23 +374,6 @@ public final class ConfigLoader {
     }
 
     @Override
-    public boolean bool(String path) {
-      String text = text(path).toLowerCase(Locale.ROOT);
-      switch (text) {
-        case "true", "1" -> {
-          return true;
-        }
-        case "false", "0" -> {
-          return false;
-        }
-        default -> {
-          problems.add(label(path) + ": must be true or false, got '" + text + "'");
-          return false;
-        }
-      }
-    }
-
-    @Override
     public int integer(String path, int min, int max) {
       String text = text(path);
       try {

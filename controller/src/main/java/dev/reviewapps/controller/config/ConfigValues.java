@@ -1,5 +1,6 @@
 package dev.reviewapps.controller.config;
 
+import dev.reviewapps.tls.ClientTlsSettings;
 import java.time.Duration;
 import java.util.Optional;
 import java.util.function.Function;
@@ -7,9 +8,10 @@ import java.util.function.Function;
 /**
  * The resolved settings as a {@link ConfigSection} sees them: each lookup takes the environment
  * variable, then the file, then the default, and reports a bad value as a problem naming the field
- * and its variable (never throwing, so every problem is collected).
+ * and its variable (never throwing, so every problem is collected). A flag ({@link #bool}) follows
+ * the one rule of {@link ClientTlsSettings.Values#bool}.
  */
-public interface ConfigValues {
+public interface ConfigValues extends ClientTlsSettings.Values {
 
   /** The value as text, stripped. */
   String text(String path);
@@ -22,9 +24,6 @@ public interface ConfigValues {
 
   /** A Go-style duration such as {@code 30s}; a problem (and {@code min}) otherwise. */
   Duration duration(String path, Duration min, Duration max);
-
-  /** {@code true} or {@code false} (also {@code 1}, {@code 0}); a problem (and false) otherwise. */
-  boolean bool(String path);
 
   /** The parser's result; a problem naming the value and the parser's message otherwise. */
   <T> Optional<T> parse(String path, Function<String, T> parser);
