@@ -78,9 +78,7 @@ class DashboardTest {
     if (dashboard != null) {
       dashboard.close();
     }
-    if (engine != null) {
-      engine.stop(Duration.ofSeconds(5));
-    }
+    // Also stops the engine it started.
     world.close();
   }
 
