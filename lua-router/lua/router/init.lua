@@ -66,12 +66,14 @@ local function save_snapshot(index)
 end
 
 local guard_state = {}
+-- The writer's memo of checked route keys (routetable.routes).
+local route_memo = {}
 
 -- Returns the number of changes, or nil and an error, or 0, nil, true when the guard holds the
 -- answer (the old table keeps serving and the snapshot is not rewritten).
 local function apply_routes(routes_kv)
   local expected = guard.take_marker(routes_kv)
-  local desired = routetable.routes(routes_kv, conf.domains, conf.policy, note)
+  local desired = routetable.routes(routes_kv, conf.domains, conf.policy, note, route_memo)
   local ok, why, removed = guard.judge(guard_state, current[ROUTE], desired, conf.guard, ngx.now(), expected)
   if not ok then
     if not ROUTES:get("m:guard_held") then

@@ -50,6 +50,32 @@ describe("router.routetable", function()
     assert.equal(5, #notes)
   end)
 
+  it("with a memo, checks only the keys whose value changed, and never reuses a stale result", function()
+    local memo, notes = {}, {}
+    local function log(m) notes[#notes + 1] = m end
+    local kv = {
+      ["a.review.test"] = "10.0.0.1:80",
+      ["b.review.test"] = "10.0.0.2:80",
+      ["other.org"] = "10.0.0.4:80",
+    }
+    local first = routetable.routes(kv, domains, policy, log, memo)
+    assert.same(routetable.routes(kv, domains, policy), first)
+    assert.equal(1, #notes)
+    -- The same answer again: the same table, nothing checked (so nothing logged) again.
+    assert.same(first, routetable.routes(kv, domains, policy, log, memo))
+    assert.equal(1, #notes)
+    -- A value that turns hostile is checked and refused; a key that goes leaves route and memo.
+    kv["a.review.test"] = "169.254.169.254:80"
+    kv["b.review.test"] = nil
+    assert.same({ ["a.review.test"] = "!169.254.169.254:80 lies in always-denied 169.254.0.0/16" },
+      routetable.routes(kv, domains, policy, log, memo))
+    assert.equal(2, #notes)
+    assert.is_nil(memo["b.review.test"])
+    -- And back: allowed again at once.
+    kv["a.review.test"] = "10.0.0.1:80"
+    assert.same({ ["a.review.test"] = "10.0.0.1:80" }, routetable.routes(kv, domains, policy, log, memo))
+  end)
+
   it("reads the phase from the plain phase keys and ignores anything else", function()
     local phases = routetable.phases({
       ["deploy-a"] = "Deploying",
