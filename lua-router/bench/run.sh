@@ -162,7 +162,7 @@ median() { printf '%s\n' "$@" | sort -g | awk '{ a[NR] = $1 } END { print a[int(
 # CPU time (user + system, clock ticks) of a router's nginx workers so far: divided by the requests
 # of a run, it is the router's own cost per request, which the drift of this machine's speed and
 # the scheduling of 2 cores between wrk, backends and router disturb far less than latency.
-cpu_ticks() { # cpu_ticks a|b|c|d
+cpu_ticks() { # cpu_ticks a|b|c|d|e (the router's directory)
   local t=0 w
   for w in $(pgrep -P "$(cat "$work/$1/logs/nginx.pid")"); do
     t=$((t + $(awk '{ print $14 + $15 }' "/proc/$w/stat")))

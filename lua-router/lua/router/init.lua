@@ -613,25 +613,27 @@ end
 
 local rr = {}
 
+local function use_peer(p)
+  local ok, err = balancer.set_current_peer(p.ip, p.port)
+  if not ok then
+    ngx.log(ngx.ERR, "router: set_current_peer ", p.ip, ":", p.port, ": ", err)
+    return ngx.exit(502)
+  end
+end
+
 -- balancer_by_lua: one peer, as the access phase found it; with several, a round-robin start and
 -- each retry (proxy_next_upstream) the next.
 function M.balance()
-  local h = normalize(ngx.var.host)
+  local h, _, key = normalize(ngx.var.host)
   local single = handoff[h]
   if single then
-    local p = single[1]
-    local ok, err = balancer.set_current_peer(p.ip, p.port)
-    if not ok then
-      ngx.log(ngx.ERR, "router: set_current_peer ", p.ip, ":", p.port, ": ", err)
-      return ngx.exit(502)
-    end
-    return
+    return use_peer(single[1])
   end
   local ctx = ngx.ctx
   local list = ctx.list
   if not list then
     -- The handoff was cleared between the phases (the caches reached their bound): read again.
-    local stored = route(ROUTE .. h)
+    local stored = route(key)
     if not stored or stored:sub(1, 1) == "!" then
       return ngx.exit(502)
     end
@@ -650,12 +652,7 @@ function M.balance()
     ctx.try = ctx.try + 1
     count("upstream_retry")
   end
-  local p = list[(ctx.start + ctx.try - 1) % n + 1]
-  local ok, err = balancer.set_current_peer(p.ip, p.port)
-  if not ok then
-    ngx.log(ngx.ERR, "router: set_current_peer ", p.ip, ":", p.port, ": ", err)
-    return ngx.exit(502)
-  end
+  return use_peer(list[(ctx.start + ctx.try - 1) % n + 1])
 end
 
 -- error_page 502 504 of the proxied location: nginx got no answer from any peer of the route
