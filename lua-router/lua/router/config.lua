@@ -28,6 +28,9 @@ local DEFAULTS = {
   -- long a request that is no browser's is held while its app wakes.
   activity_report_seconds = 5,
   wake_timeout_seconds = 30,
+  -- Host header values each worker remembers (validated, with their route and counts); a flood
+  -- of distinct junk hosts beyond this costs a reset of the worker's records, not memory.
+  host_records_max = 10000,
   -- TLS to Consul, the same settings as the consul CLI's variables (which win over these):
   -- CONSUL_TLS_SERVER_NAME, CONSUL_CLIENT_CERT, CONSUL_CLIENT_KEY, CONSUL_HTTP_SSL_VERIFY. The CA
   -- (consul_cacert / CONSUL_CACERT) is nginx's lua_ssl_trusted_certificate, which render-conf
@@ -192,7 +195,7 @@ function M.build(raw, getenv)
   c.policy = policy
 
   for _, k in ipairs({ "watch_wait_seconds", "retry_after_seconds", "fallback_cache_seconds", "consul_timeout_ms",
-      "activity_report_seconds", "wake_timeout_seconds" }) do
+      "activity_report_seconds", "wake_timeout_seconds", "host_records_max" }) do
     if type(c[k]) ~= "number" or c[k] <= 0 then
       return nil, k .. " must be a positive number"
     end

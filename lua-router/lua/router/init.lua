@@ -24,8 +24,8 @@ local LOOKUP = ngx.shared.router_lookup
 local ACTIVITY = ngx.shared.router_activity
 
 local ROUTE, PHASE = routetable.ROUTE, routetable.PHASE
--- Raised by the writer after every change of the routes: each worker's copy of the routes it
--- read (route() below) is good while it stays the same.
+-- Raised by the writer after every change of the routes: a worker's record of a host (record()
+-- below) holds the route it read under one version, good while the version stays the same.
 local VERSION = "v:routes"
 
 local function warn(msg)
@@ -247,6 +247,27 @@ end
 local pending = {}
 local key_app = {}
 
+-- One record per Host header value this worker has seen: the validated host, its app and dict
+-- key, its route as read from the dict under the table's version, the peers parsed from it, and
+-- the requests proxied for it since the last flush. At 5,000 hosts a shared-dict read is a walk
+-- down a red-black tree spread over the dict's memory (profiled: the router's hottest
+-- instruction), and each separate per-host table a request looks into is one more cache miss; a
+-- request reads one record and the version key, whose path stays in the CPU cache. Bounded
+-- (host_records_max): a flood of distinct junk hosts costs a reset, not memory; the counts of the
+-- records reset are kept.
+local records, records_n = {}, 0
+
+-- Moves the records' counts to pending (flush_counts) and takes them out of the records.
+local function collect_counts(into)
+  for _, rec in pairs(records) do
+    local n = rec.proxied
+    if n > 0 then
+      into[rec.proxied_key] = (into[rec.proxied_key] or 0) + n
+      rec.proxied = 0
+    end
+  end
+end
+
 -- With 5,000 apps busy, a flush is some 10,000 shared-dict writes, 4 to 7 ms of this worker's
 -- time (measured): in one piece it would hold up every request in flight once a second. It gives
 -- the event loop a turn after every FLUSH_SLICE writes instead, so no request waits for more than
@@ -257,6 +278,7 @@ local FLUSH_SLICE = 200
 local function flush_counts(premature)
   local counts = pending
   pending = {}
+  collect_counts(counts)
   local now = ngx.now()
   local active = {}
   local writes = 0
@@ -353,7 +375,7 @@ end
 -- built once per app and status: no string garbage per request. App labels are
 -- bounded by the route table; hosts that are unknown or invalid share one label each.
 local request_keys = { req = {}, upfail = {} }
-local function tally(app, status, kind)
+local function tally_key(app, status, kind)
   kind = kind or "req"
   local of_kind = request_keys[kind]
   local by_status = of_kind[app]
@@ -368,6 +390,11 @@ local function tally(app, status, kind)
     -- Hosts that are unknown or invalid ("_..." labels) are no app's activity.
     key_app[key] = kind == "req" and app:sub(1, 1) ~= "_" and app
   end
+  return key
+end
+
+local function tally(app, status, kind)
+  local key = tally_key(app, status, kind)
   pending[key] = (pending[key] or 0) + 1
 end
 
@@ -404,54 +431,6 @@ local function lookup(h)
   end
   LOOKUP:set(h, value, conf.fallback_cache_seconds)
   return value
-end
-
--- The peers the access phase found for each host, per worker, for the balancer of the same
--- request: no ngx.ctx table per request (its allocation and registry slot cost more than the
--- routing itself). Another request for the same host may replace the entry between the two
--- phases; then this request goes to that request's peers, which are the same host's route, read
--- later. Never another host's: the entry is keyed by the validated host. Cleared with the
--- validation cache, so it is bounded like it.
-local handoff = {}
-
--- The routes this worker read from the dict, by dict key, while the table's version is the one
--- they were read under. At 5,000 hosts a shared-dict read is a walk down a red-black tree spread
--- over the dict's memory, a cache miss at every level; profiled, it was the router's hottest
--- instruction. This is one Lua table lookup, plus the read of the version key, whose path stays
--- in the CPU cache. Only routes are kept (hosts without one are rare and go to the dict), so the
--- copy is never larger than the table.
-local known, known_version = {}, nil
-local function route(key)
-  local version = ROUTES:get(VERSION)
-  if version ~= known_version then
-    known, known_version = {}, version
-  end
-  local stored = known[key]
-  if stored == nil then
-    stored = ROUTES:get(key)
-    known[key] = stored
-  end
-  return stored
-end
-
--- Validation results by raw Host header, per worker. Bounded: a flood of distinct junk hosts
--- costs a cache reset, not memory.
-local validated, validated_n = {}, 0
-local function normalize(raw)
-  local v = validated[raw or ""]
-  if v then
-    return v[1], v[2], v[3]
-  end
-  if validated_n >= 10000 then
-    validated, validated_n = {}, 0
-    handoff = {}
-  end
-  local h, app = host.normalize(raw, conf.domains)
-  -- The dict key too, so a request builds no string.
-  local key = h and (ROUTE .. h)
-  validated[raw or ""] = { h, app, key }
-  validated_n = validated_n + 1
-  return h, app, key
 end
 
 local refusals_logged = {}
@@ -536,12 +515,49 @@ local function peer_list(stored)
   return list
 end
 
+local function record(raw)
+  raw = raw or ""
+  local rec = records[raw]
+  if rec then
+    return rec
+  end
+  if records_n >= conf.host_records_max then
+    collect_counts(pending)
+    records, records_n = {}, 0
+  end
+  local h, app = host.normalize(raw, conf.domains)
+  rec = { h = h, app = app, proxied = 0 }
+  if h then
+    -- Built once, so that a request builds no string.
+    rec.key = ROUTE .. h
+    rec.proxied_key = tally_key(app, "proxied")
+  end
+  records[raw] = rec
+  records_n = records_n + 1
+  return rec
+end
+
+-- The record's route as of this version of the table: the writer raises the version after every
+-- change, so a record never serves a route the dict no longer has.
+local BANG = ("!"):byte()
+local function refresh(rec, version)
+  local stored = ROUTES:get(rec.key)
+  local list = stored and stored:byte(1) ~= BANG and peer_list(stored) or nil
+  rec.version, rec.stored, rec.list = version, stored, list
+  -- The balancer of a request takes a single peer from here: no ngx.ctx table per request (its
+  -- allocation and registry slot cost more than the routing itself). Another request for the
+  -- same host may refresh the record between the two phases; then this request goes to the
+  -- newer route of the same host, never to another host's.
+  rec.single = list and #list == 1 and list[1] or nil
+end
+
 -- access_by_lua: validate the Host, find the route, or answer 400/404/502/503 here.
 local https_redirect
 function M.access()
   -- $host, not the raw header: with an absolute-form request line ("GET http://x/") nginx takes
   -- the host from there, and $host is also what the template passes upstream as Host.
-  local h, app, key = normalize(ngx.var.host)
+  local rec = record(ngx.var.host)
+  local h, app = rec.h, rec.app
   if not h then
     tally("_invalid", 400)
     return answer(400, pages.bad_host(app))
@@ -560,7 +576,12 @@ function M.access()
     tally(app, 301)
     return ngx.redirect("https://" .. h .. uri, 301)
   end
-  local stored = route(key)
+  local version = ROUTES:get(VERSION)
+  if rec.version ~= version then
+    refresh(rec, version)
+  end
+  local stored = rec.stored
+  local list = rec.list
   if stored == nil and not ROUTES:get("m:source") then
     stored = lookup(h)
     if stored == nil then
@@ -575,10 +596,11 @@ function M.access()
     local phase = ROUTES:get(PHASE .. app)
     if phase and conf.wake_prefix and sleep.dormant(phase) then
       -- Counted as activity like any request of the app, the one that wakes it included.
-      stored = wake(h, app, key, phase)
+      stored = wake(h, app, rec.key, phase)
       if not stored then
         return
       end
+      list = nil
     elseif phase then
       tally(app, 503)
       return answer(503, pages.not_ready(h, app, phase),
@@ -588,7 +610,7 @@ function M.access()
       return answer(404, pages.unknown_host(h))
     end
   end
-  if stored:sub(1, 1) == "!" then
+  if stored:byte(1) == BANG then
     -- Once per worker and refusal, not per request: a client retrying in a loop must not
     -- flood the log. The counter counts every request.
     if not refusals_logged[stored] then
@@ -599,15 +621,13 @@ function M.access()
     tally(app, 502)
     return answer(502, pages.refused(h))
   end
-  tally(app, "proxied")
-  local list = peer_list(stored)
-  if #list > 1 then
+  rec.proxied = rec.proxied + 1
+  if not list or stored ~= rec.stored then
+    -- Read outside the record (the fallback lookup, a woken app): this request's own.
+    ngx.ctx.list = peer_list(stored)
+  elseif #list > 1 then
     -- Retries need the request's own start; only routes with several peers pay for ngx.ctx.
-    local ctx = ngx.ctx
-    ctx.list = list
-    handoff[h] = nil
-  else
-    handoff[h] = list
+    ngx.ctx.list = list
   end
 end
 
@@ -624,22 +644,28 @@ end
 -- balancer_by_lua: one peer, as the access phase found it; with several, a round-robin start and
 -- each retry (proxy_next_upstream) the next.
 function M.balance()
-  local h, _, key = normalize(ngx.var.host)
-  local single = handoff[h]
-  if single then
-    return use_peer(single[1])
+  local rec = record(ngx.var.host)
+  if rec.single then
+    return use_peer(rec.single)
   end
   local ctx = ngx.ctx
   local list = ctx.list
   if not list then
-    -- The handoff was cleared between the phases (the caches reached their bound): read again.
-    local stored = route(key)
-    if not stored or stored:sub(1, 1) == "!" then
+    -- The records were reset between the phases: a new record, read again.
+    local version = ROUTES:get(VERSION)
+    if rec.version ~= version then
+      refresh(rec, version)
+    end
+    if rec.single then
+      return use_peer(rec.single)
+    end
+    list = rec.list
+    if not list then
       return ngx.exit(502)
     end
-    list = peer_list(stored)
     ctx.list = list
   end
+  local h = rec.h
   local n = #list
   if not ctx.try then
     local start = (rr[h] or math.random(n)) % n + 1
@@ -660,8 +686,7 @@ end
 -- own 502 and 504 answers never come here (proxy_intercept_errors is off).
 function M.upstream_failed()
   local status = ngx.status
-  local _, app = normalize(ngx.var.host)
-  tally(app or "_invalid", status, "upfail")
+  tally(record(ngx.var.host).app or "_invalid", status, "upfail")
   return ngx.exit(status)
 end
 

@@ -27,6 +27,7 @@ describe("router.config", function()
     assert.equal("review-apps/wake/", c.wake_prefix)
     assert.equal(5, c.activity_report_seconds)
     assert.equal(30, c.wake_timeout_seconds)
+    assert.equal(10000, c.host_records_max)
     assert.same({ host = "10.0.0.2", port = 8500, addr = "10.0.0.2:8500", token = "s3cr3t", connect_timeout_ms = 1000 }, c.consul)
   end)
 
@@ -121,6 +122,11 @@ describe("router.config", function()
       local c, err = config.build(raw, env({}))
       assert.is_nil(c, cjson.encode(raw))
       assert.is_string(err)
+    end
+    for _, bad in ipairs({ 0, -5, "100" }) do
+      local c, err = config.build({ domains = { "r.test" }, host_records_max = bad }, env({}))
+      assert.is_nil(c)
+      assert.matches("host_records_max must be a positive number", err, 1, true)
     end
   end)
 end)

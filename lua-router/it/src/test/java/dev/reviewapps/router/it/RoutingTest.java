@@ -21,8 +21,14 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
-/** One router and one Consul for the class; each test uses hosts of its own. */
+/**
+ * One router and one Consul for the class; each test uses hosts of its own. Each worker of this
+ * router remembers only a few hosts (host_records_max), so every test here also runs while the
+ * workers' records of hosts reset, over and over.
+ */
 class RoutingTest {
+  private static final int RECORDS_MAX = 5;
+
   @TempDir static Path dir;
   static Consul consul;
   static NginxRouter router;
@@ -32,7 +38,9 @@ class RoutingTest {
   @BeforeAll
   static void start() throws IOException {
     consul = Consul.start(dir.resolve("consul"));
-    router = NginxRouter.start(dir.resolve("nginx"), consul.port(), Map.of());
+    router =
+        NginxRouter.start(
+            dir.resolve("nginx"), consul.port(), Map.of("host_records_max", RECORDS_MAX));
     one = Backend.start("one");
     two = Backend.start("two");
   }
@@ -51,6 +59,54 @@ class RoutingTest {
     if (consul != null) {
       consul.close();
     }
+  }
+
+  private int keptRequests;
+
+  private String kept(String host) throws IOException, InterruptedException {
+    keptRequests++;
+    var response = router.get(host);
+    return response.statusCode() + " " + response.body();
+  }
+
+  @Test
+  void aFloodOfNewHostsResetsTheRecordsButNeitherRoutingNorCounts() throws Exception {
+    String host = host("deploy-kept");
+    consul.putRoute(host, one.address());
+    // Waits on another route written after it, not on requests for the app: every request for
+    // the app below is counted. A table that has the later write has the earlier one too.
+    String probe = host("deploy-kept-probe");
+    consul.putRoute(probe, one.address());
+    await().atMost(Duration.ofSeconds(5)).until(() -> router.get(probe).statusCode() == 200);
+
+    int junk = 0;
+    for (int i = 0; i < 30; i++) {
+      assertThat(kept(host)).isEqualTo("200 one");
+      // Ten new hosts per turn: each worker's records reset at least once between two requests
+      // for the app (nginx spreads connections over both workers).
+      for (int j = 0; j < 2 * RECORDS_MAX; j++, junk++) {
+        assertThat(router.get(host("junk-" + junk)).statusCode()).isEqualTo(404);
+      }
+    }
+    // A change of the route while records come and go: no worker keeps the old one.
+    consul.putRoute(host, two.address());
+    await().atMost(Duration.ofSeconds(5)).until(() -> kept(host).equals("200 two"));
+    for (int i = 0; i < 20; i++) {
+      assertThat(kept(host)).isEqualTo("200 two");
+      assertThat(router.get(host("junk-" + junk++)).statusCode()).isEqualTo(404);
+    }
+
+    int proxied = keptRequests;
+    // Each worker hands its counts over once a second: all of them, exactly.
+    await()
+        .atMost(Duration.ofSeconds(5))
+        .untilAsserted(
+            () ->
+                assertThat(router.metrics())
+                    .containsPattern(
+                        "router_requests_total\\{app=\"deploy-kept\",status=\"proxied\"\\} "
+                            + proxied
+                            + "(\n|$)"));
   }
 
   private static String host(String app) {
