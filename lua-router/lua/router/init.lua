@@ -621,11 +621,15 @@ function M.access()
     tally(app, 502)
     return answer(502, pages.refused(h))
   end
-  rec.proxied = rec.proxied + 1
   if not list or stored ~= rec.stored then
-    -- Read outside the record (the fallback lookup, a woken app): this request's own.
+    -- Read outside the record (the fallback lookup, a woken app): this request's own. It waited
+    -- (a Consul lookup, a wake), so the records may have been reset meanwhile: counted apart.
+    tally(app, "proxied")
     ngx.ctx.list = peer_list(stored)
-  elseif #list > 1 then
+    return
+  end
+  rec.proxied = rec.proxied + 1
+  if #list > 1 then
     -- Retries need the request's own start; only routes with several peers pay for ngx.ctx.
     ngx.ctx.list = list
   end
