@@ -537,10 +537,14 @@ local function record(raw)
   return rec
 end
 
--- The record's route as of this version of the table: the writer raises the version after every
+-- Brings the record's route up to the table's version: the writer raises the version after every
 -- change, so a record never serves a route the dict no longer has.
 local BANG = ("!"):byte()
-local function refresh(rec, version)
+local function refresh(rec)
+  local version = ROUTES:get(VERSION)
+  if rec.version == version then
+    return
+  end
   local stored = ROUTES:get(rec.key)
   local list = stored and stored:byte(1) ~= BANG and peer_list(stored) or nil
   rec.version, rec.stored, rec.list = version, stored, list
@@ -576,10 +580,7 @@ function M.access()
     tally(app, 301)
     return ngx.redirect("https://" .. h .. uri, 301)
   end
-  local version = ROUTES:get(VERSION)
-  if rec.version ~= version then
-    refresh(rec, version)
-  end
+  refresh(rec)
   local stored = rec.stored
   local list = rec.list
   if stored == nil and not ROUTES:get("m:source") then
@@ -656,10 +657,7 @@ function M.balance()
   local list = ctx.list
   if not list then
     -- The records were reset between the phases: a new record, read again.
-    local version = ROUTES:get(VERSION)
-    if rec.version ~= version then
-      refresh(rec, version)
-    end
+    refresh(rec)
     if rec.single then
       return use_peer(rec.single)
     end
