@@ -8,6 +8,8 @@
 #   BENCH_CONSUL_CMD to use another Consul (it gets the port as its last argument),
 #   BENCH_BASELINE=<another checkout, e.g. a git worktree of main> adds E: this router as that
 #   checkout has it (its Lua and its nginx.conf.template), for before/after figures side by side.
+#   F in BENCH_VARIANTS adds the floor: C's nginx.conf.template with bench/floor/router.lua in
+#   place of the router, both Lua phases empty but for one fixed peer (what Lua alone costs).
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 router=$(dirname "$here")
@@ -122,7 +124,7 @@ for ((k = 0; k < ${#txn[@]}; k += 64)); do
 done
 
 port_a=$(free_port) port_b=$(free_port) port_c=$(free_port) port_c_status=$(free_port) port_d=$(free_port)
-port_e=$(free_port) port_e_status=$(free_port)
+port_e=$(free_port) port_e_status=$(free_port) port_f=$(free_port) port_f_status=$(free_port)
 mkdir -p "$work/empty-root" "$work/c/state" "$work/e"
 ROUTER_WORKERS=$workers ROUTER_LISTEN="127.0.0.1:$port_a" BENCH_MAP="$work/map.conf" \
   start_nginx a "$here/static.conf.template"
@@ -143,6 +145,14 @@ if [ -n "$baseline" ]; then
     ROUTER_CONFIG="$work/e/router.json" ROUTER_LUA_DIR="$baseline/lua-router/lua" \
     start_nginx e "$baseline/lua-router/conf/nginx.conf.template"
   ports_up="$ports_up $port_e"
+fi
+if [[ " $variants " == *" F "* ]]; then
+  mkdir -p "$work/f"
+  echo "{\"peer\": \"127.0.0.1:${ports[0]}\"}" > "$work/f/router.json"
+  ROUTER_WORKERS=$workers ROUTER_LISTEN="127.0.0.1:$port_f" ROUTER_STATUS_LISTEN="127.0.0.1:$port_f_status" \
+    ROUTER_CONFIG="$work/f/router.json" ROUTER_LUA_DIR="$here/floor" \
+    start_nginx f "$router/conf/nginx.conf.template"
+  ports_up="$ports_up $port_f"
 fi
 has_all_routes() { curl -s "http://127.0.0.1:$1/router-status" | grep -q "\"routes\":$hosts[,}]"; }
 await 600 has_all_routes "$port_c_status"
@@ -181,8 +191,8 @@ for round in $(seq 1 "$rounds"); do
   order=$variants
   [ $((round % 2)) = 0 ] && order=$reversed
   for v in $order; do
-    case $v in A) p=$port_a ;; B) p=$port_b ;; C) p=$port_c ;; D) p=$port_d ;; E) p=$port_e ;; esac
-    dir=$(tr 'A-E' 'a-e' <<< "$v")
+    case $v in A) p=$port_a ;; B) p=$port_b ;; C) p=$port_c ;; D) p=$port_d ;; E) p=$port_e ;; F) p=$port_f ;; esac
+    dir=$(tr 'A-F' 'a-f' <<< "$v")
     before=$(cpu_ticks "$dir")
     out=$(wrk -t1 -c"$conns" -d"${seconds}s" --latency -s "$here/hosts.lua" "http://127.0.0.1:$p/")
     after=$(cpu_ticks "$dir")
@@ -243,3 +253,4 @@ per_round() { # per_round X Y: the ratios X/Y of each round, when both were meas
 }
 per_round C D
 per_round E D
+per_round F D
