@@ -25,6 +25,14 @@ if [ -n "$baseline" ]; then
   [ -d "$baseline/lua-router/lua" ] || { echo "bench: BENCH_BASELINE has no lua-router/lua: $baseline" >&2; exit 1; }
   case " $variants " in *" E "*) ;; *) variants="$variants E" ;; esac
 fi
+# A letter the loop below does not know would be measured as whichever router came before it.
+for v in $variants; do
+  case $v in
+    A | B | C | D | F) ;;
+    E) [ -n "$baseline" ] || { echo "bench: E needs BENCH_BASELINE" >&2; exit 1; } ;;
+    *) echo "bench: BENCH_VARIANTS: no router $v (A to F)" >&2; exit 1 ;;
+  esac
+done
 export BENCH_HOSTS=$hosts
 consul_cmd=${BENCH_CONSUL_CMD:-java -jar $repo/devstack/target/devstack.jar consul --port}
 
