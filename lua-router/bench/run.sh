@@ -262,3 +262,5 @@ per_round() { # per_round X Y: the ratios X/Y of each round, when both were meas
 per_round C D
 per_round E D
 per_round F D
+# What the routing adds to Lua entered and left with nothing done.
+per_round C F
