@@ -601,7 +601,6 @@ function M.access()
       if not stored then
         return
       end
-      list = nil
     elseif phase then
       tally(app, 503)
       return answer(503, pages.not_ready(h, app, phase),
@@ -622,9 +621,10 @@ function M.access()
     tally(app, 502)
     return answer(502, pages.refused(h))
   end
-  if not list or stored ~= rec.stored then
-    -- Read outside the record (the fallback lookup, a woken app): this request's own. It waited
-    -- (a Consul lookup, a wake), so the records may have been reset meanwhile: counted apart.
+  if not list then
+    -- Read outside the record (the fallback lookup, a woken app; the record had no route, so no
+    -- peers either): this request's own. It waited (a Consul lookup, a wake), so the records may
+    -- have been reset meanwhile: counted apart.
     tally(app, "proxied")
     ngx.ctx.list = peer_list(stored)
     return
@@ -650,23 +650,22 @@ end
 -- each retry (proxy_next_upstream) the next.
 function M.balance()
   local rec = record(ngx.var.host)
+  local ctx
+  if not rec.single then
+    ctx = ngx.ctx
+    if not ctx.list then
+      -- The records were reset between the phases: a new record, read again.
+      refresh(rec)
+    end
+  end
   if rec.single then
     return use_peer(rec.single)
   end
-  local ctx = ngx.ctx
-  local list = ctx.list
+  local list = ctx.list or rec.list
   if not list then
-    -- The records were reset between the phases: a new record, read again.
-    refresh(rec)
-    if rec.single then
-      return use_peer(rec.single)
-    end
-    list = rec.list
-    if not list then
-      return ngx.exit(502)
-    end
-    ctx.list = list
+    return ngx.exit(502)
   end
+  ctx.list = list
   local h = rec.h
   local n = #list
   if not ctx.try then
