@@ -10,6 +10,8 @@
 #   checkout has it (its Lua and its nginx.conf.template), for before/after figures side by side.
 #   F in BENCH_VARIANTS adds the floor: C's nginx.conf.template with bench/floor/router.lua in
 #   place of the router, both Lua phases empty but for one fixed peer (what Lua alone costs).
+#   G in BENCH_VARIANTS adds a second, identical copy of D in its own nginx: an A/A test, whose
+#   per-round G/D shows how far two equal routers' figures stray from each other on this machine.
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 router=$(dirname "$here")
@@ -28,9 +30,9 @@ fi
 # A letter the loop below does not know would be measured as whichever router came before it.
 for v in $variants; do
   case $v in
-    A | B | C | D | F) ;;
+    A | B | C | D | F | G) ;;
     E) [ -n "$baseline" ] || { echo "bench: E needs BENCH_BASELINE" >&2; exit 1; } ;;
-    *) echo "bench: BENCH_VARIANTS: no router $v (A to F)" >&2; exit 1 ;;
+    *) echo "bench: BENCH_VARIANTS: no router $v (A to G)" >&2; exit 1 ;;
   esac
 done
 export BENCH_HOSTS=$hosts
@@ -133,6 +135,7 @@ done
 
 port_a=$(free_port) port_b=$(free_port) port_c=$(free_port) port_c_status=$(free_port) port_d=$(free_port)
 port_e=$(free_port) port_e_status=$(free_port) port_f=$(free_port) port_f_status=$(free_port)
+port_g=$(free_port)
 mkdir -p "$work/empty-root" "$work/c/state" "$work/e"
 ROUTER_WORKERS=$workers ROUTER_LISTEN="127.0.0.1:$port_a" BENCH_MAP="$work/map.conf" \
   start_nginx a "$here/static.conf.template"
@@ -162,6 +165,11 @@ if [[ " $variants " == *" F "* ]]; then
     start_nginx f "$router/conf/nginx.conf.template"
   ports_up="$ports_up $port_f"
 fi
+if [[ " $variants " == *" G "* ]]; then
+  ROUTER_WORKERS=$workers ROUTER_LISTEN="127.0.0.1:$port_g" BENCH_MAP="$work/map-d.conf" \
+    BENCH_UPSTREAMS="$work/upstreams.conf" start_nginx g "$here/keepalive.conf.template"
+  ports_up="$ports_up $port_g"
+fi
 has_all_routes() { curl -s "http://127.0.0.1:$1/router-status" | grep -q "\"routes\":$hosts[,}]"; }
 await 600 has_all_routes "$port_c_status"
 [ -z "$baseline" ] || await 600 has_all_routes "$port_e_status"
@@ -180,7 +188,7 @@ median() { printf '%s\n' "$@" | sort -g | awk '{ a[NR] = $1 } END { print a[int(
 # CPU time (user + system, clock ticks) of a router's nginx workers so far: divided by the requests
 # of a run, it is the router's own cost per request, which the drift of this machine's speed and
 # the scheduling of 2 cores between wrk, backends and router disturb far less than latency.
-cpu_ticks() { # cpu_ticks a|b|c|d|e (the router's directory)
+cpu_ticks() { # cpu_ticks a|b|c|d|e|f|g (the router's directory)
   local t=0 w
   for w in $(pgrep -P "$(cat "$work/$1/logs/nginx.pid")"); do
     t=$((t + $(awk '{ print $14 + $15 }' "/proc/$w/stat")))
@@ -192,15 +200,16 @@ tick=$(getconf CLK_TCK)
 declare -A rps p99 cpu
 echo "wrk: 1 thread, $conns connections, ${seconds}s per run, $hosts hosts, $rounds rounds, $workers nginx worker(s) per router, $(nproc) cores"
 declare -A round_rps round_p99
-reversed=$(printf '%s\n' $variants | tac | tr '\n' ' ')
+read -r -a listed <<< "$variants"
 for round in $(seq 1 "$rounds"); do
-  # Every other round in reverse order: a router measured right after another (whose sockets are
-  # still in TIME_WAIT, whose CPU the machine has just given) is not always the same one.
-  order=$variants
-  [ $((round % 2)) = 0 ] && order=$reversed
+  # Each round starts one router later (C D G, D G C, G C D, ...), so that every router takes
+  # every place in a round equally often. Reversing every other round instead kept the middle one
+  # of three always in the middle, always right after another router's run.
+  first=$(((round - 1) % ${#listed[@]}))
+  order="${listed[*]:first} ${listed[*]:0:first}"
   for v in $order; do
-    case $v in A) p=$port_a ;; B) p=$port_b ;; C) p=$port_c ;; D) p=$port_d ;; E) p=$port_e ;; F) p=$port_f ;; esac
-    dir=$(tr 'A-F' 'a-f' <<< "$v")
+    case $v in A) p=$port_a ;; B) p=$port_b ;; C) p=$port_c ;; D) p=$port_d ;; E) p=$port_e ;; F) p=$port_f ;; G) p=$port_g ;; esac
+    dir=$(tr 'A-G' 'a-g' <<< "$v")
     before=$(cpu_ticks "$dir")
     out=$(wrk -t1 -c"$conns" -d"${seconds}s" --latency -s "$here/hosts.lua" "http://127.0.0.1:$p/")
     after=$(cpu_ticks "$dir")
@@ -264,3 +273,5 @@ per_round E D
 per_round F D
 # What the routing adds to Lua entered and left with nothing done.
 per_round C F
+# Two copies of the same nginx: what this machine alone makes of a ratio that should be 1.
+per_round G D
