@@ -14,6 +14,16 @@ describe("bin/render-conf", function()
     return out, tonumber(out:match("exit=(%d+)%s*$"))
   end
 
+  -- Each hostile value stops the rendering (exit 2) with the rule named, and no directive is written.
+  local function assert_refused(var, hostiles, directive, rule)
+    for _, hostile in ipairs(hostiles) do
+      local out, code = render({ [var] = hostile })
+      assert.equal(2, code, hostile)
+      assert.falsy(out:find(directive, 1, true), hostile)
+      assert.truthy(out:find(rule, 1, true), hostile)
+    end
+  end
+
   it("writes CONSUL_CACERT as the trusted CAs of the watcher", function()
     local out, code = render({ CONSUL_CACERT = "/etc/consul.d/ca.pem" })
     assert.equal(0, code)
@@ -21,11 +31,24 @@ describe("bin/render-conf", function()
   end)
 
   it("refuses a CONSUL_CACERT that would add directives", function()
-    for _, hostile in ipairs({ "/x.pem; include /etc/passwd", "/x.pem\nload_module /tmp/evil.so", "/x {" }) do
-      local out, code = render({ CONSUL_CACERT = hostile })
-      assert.equal(2, code, hostile)
-      assert.falsy(out:find("lua_ssl_trusted_certificate", 1, true), hostile)
-      assert.truthy(out:find("not a plain file path", 1, true), hostile)
-    end
+    assert_refused("CONSUL_CACERT", { "/x.pem; include /etc/passwd", "/x.pem\nload_module /tmp/evil.so", "/x {" },
+      "lua_ssl_trusted_certificate", "not a plain file path")
+  end)
+
+  it("binds each worker to a core by default, and takes masks or off", function()
+    local out, code = render({})
+    assert.equal(0, code)
+    assert.truthy(out:find("\nworker_cpu_affinity auto;\n", 1, true))
+    out, code = render({ ROUTER_CPU_AFFINITY = "01 10" })
+    assert.equal(0, code)
+    assert.truthy(out:find("\nworker_cpu_affinity 01 10;\n", 1, true))
+    out, code = render({ ROUTER_CPU_AFFINITY = "off" })
+    assert.equal(0, code)
+    assert.falsy(out:find("\nworker_cpu_affinity", 1, true))
+  end)
+
+  it("refuses a ROUTER_CPU_AFFINITY that is no mask, naming the variable and the rule", function()
+    assert_refused("ROUTER_CPU_AFFINITY", { "auto; load_module /tmp/evil.so", "01\nload_module /tmp/evil.so", "2", "on", "auto 2" },
+      "worker_cpu_affinity", "ROUTER_CPU_AFFINITY: auto, off or CPU masks")
   end)
 end)
