@@ -4,6 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.InetSocketAddress;
+import java.net.Socket;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -284,6 +288,60 @@ class RoutingTest {
       seen.headers().clear();
       trusting.send(host, "/", Map.of("X-Forwarded-For", "198.51.100.7"));
       assertThat(seen.headers().get(0).get("X-forwarded-for")).containsExactly("198.51.100.7");
+    }
+  }
+
+  /**
+   * A request whose body comes later reaches its balancer long after its access phase, when other
+   * requests have gone through the same worker and its per-worker state: it must still go to its
+   * own host. Guards any state a worker keeps between the two phases. One worker, so that the other
+   * request surely passes the same one; {@code Expect: 100-continue} tells the test when the
+   * waiting request's access phase is done (nginx answers 100 only when it starts to read the body,
+   * after the access phase).
+   */
+  @Test
+  void aRequestWhoseBodyComesLaterGoesToItsOwnHostAfterAnotherWasRouted() throws Exception {
+    try (Backend waiting = Backend.start("waiting");
+        Backend meanwhile = Backend.start("meanwhile");
+        NginxRouter single =
+            NginxRouter.start(
+                dir.resolve("nginx-one-worker"),
+                consul.port(),
+                Map.of(),
+                Map.of("ROUTER_WORKERS", "1"))) {
+      String slow = host("deploy-body-later");
+      String other = host("deploy-routed-meanwhile");
+      consul.putRoute(slow, waiting.address());
+      consul.putRoute(other, meanwhile.address());
+      await()
+          .atMost(Duration.ofSeconds(5))
+          .until(
+              () -> single.get(slow).statusCode() == 200 && single.get(other).statusCode() == 200);
+      try (Socket socket = new Socket()) {
+        socket.connect(new InetSocketAddress("127.0.0.1", single.port()), 2000);
+        socket.setSoTimeout(5000);
+        OutputStream out = socket.getOutputStream();
+        InputStream in = socket.getInputStream();
+        out.write(
+            ("POST / HTTP/1.1\r\nHost: "
+                    + slow
+                    + "\r\nContent-Length: 4\r\nExpect: 100-continue\r\n"
+                    + "Connection: close\r\n\r\n")
+                .getBytes(StandardCharsets.US_ASCII));
+        out.flush();
+        String continued = new String(in.readNBytes(25), StandardCharsets.US_ASCII);
+        assertThat(continued).isEqualTo("HTTP/1.1 100 Continue\r\n\r\n");
+
+        HttpResponse<String> routedMeanwhile = single.get(other);
+        assertThat(routedMeanwhile.statusCode()).isEqualTo(200);
+        assertThat(routedMeanwhile.body()).isEqualTo("meanwhile");
+
+        out.write("body".getBytes(StandardCharsets.US_ASCII));
+        out.flush();
+        String response = new String(in.readAllBytes(), StandardCharsets.US_ASCII);
+        assertThat(response).startsWith("HTTP/1.1 200").endsWith("waiting");
+      }
+      assertThat(waiting.hosts()).containsOnly(slow);
     }
   }
 
