@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # make bench-router: wrk against (A) a static proxy_pass, (B) the original design (LuaSocket
 # lookup per request), (C) this router and (D) nginx's own ceiling: the same hosts as static
-# upstream blocks with keepalive and no Lua. BENCH_HOSTS hosts, alternating A B C D for 3 rounds,
-# medians. Prints figures; it is not a pass/fail test. Loopback only; stops everything it starts.
+# upstream blocks with keepalive and no Lua. BENCH_HOSTS hosts, A B C D in turn for 3 rounds (each
+# round starting one router later), medians. Prints figures; it is not a pass/fail test. Loopback
+# only; stops everything it starts. ROUTER_CPU_AFFINITY (default auto) applies to every router.
 #   BENCH_SECONDS (default 5) per measurement, BENCH_CONNECTIONS (64), BENCH_ROUNDS (3),
 #   BENCH_WORKERS (1) nginx workers per router, BENCH_HOSTS (200), BENCH_VARIANTS (A B C D),
 #   BENCH_CONSUL_CMD to use another Consul (it gets the port as its last argument),
