@@ -235,9 +235,7 @@ final class NginxRouter implements AutoCloseable {
 
   /** As above, with the request target given too (e.g. absolute-form {@code http://h/}). */
   int rawStatus(String target, byte[] hostHeaderValue) throws IOException {
-    try (Socket socket = new Socket()) {
-      socket.connect(new InetSocketAddress("127.0.0.1", port), 2000);
-      socket.setSoTimeout(5000);
+    try (Socket socket = connect()) {
       OutputStream out = socket.getOutputStream();
       out.write(("GET " + target + " HTTP/1.1\r\nHost: ").getBytes(StandardCharsets.US_ASCII));
       out.write(hostHeaderValue);
@@ -246,6 +244,19 @@ final class NginxRouter implements AutoCloseable {
       InputStream in = socket.getInputStream();
       String head = new String(in.readNBytes(12), StandardCharsets.US_ASCII);
       return Integer.parseInt(head.substring(9, 12));
+    }
+  }
+
+  /** A plain connection to the public listener, for requests the JDK client would not send. */
+  Socket connect() throws IOException {
+    Socket socket = new Socket();
+    try {
+      socket.connect(new InetSocketAddress("127.0.0.1", port), 2000);
+      socket.setSoTimeout(5000);
+      return socket;
+    } catch (IOException e) {
+      socket.close();
+      throw e;
     }
   }
 

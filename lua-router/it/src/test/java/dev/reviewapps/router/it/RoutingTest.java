@@ -6,7 +6,6 @@ import static org.awaitility.Awaitility.await;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
-import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
@@ -111,6 +110,12 @@ class RoutingTest {
                         "router_requests_total\\{app=\"deploy-kept\",status=\"proxied\"\\} "
                             + proxied
                             + "(\n|$)"));
+  }
+
+  /** A second router on the class's Consul, in its own directory, with one setting of its own. */
+  private static NginxRouter anotherRouter(String name, String variable, String value)
+      throws IOException {
+    return NginxRouter.start(dir.resolve(name), consul.port(), Map.of(), Map.of(variable, value));
   }
 
   private static String host(String app) {
@@ -277,11 +282,7 @@ class RoutingTest {
     // The same router with 127.0.0.1 (the test, playing a load balancer) as trusted proxy.
     try (Backend seen = Backend.start("behind-proxy");
         NginxRouter trusting =
-            NginxRouter.start(
-                dir.resolve("nginx-trusting"),
-                consul.port(),
-                Map.of(),
-                Map.of("ROUTER_TRUSTED_PROXIES", "127.0.0.1, ::1"))) {
+            anotherRouter("nginx-trusting", "ROUTER_TRUSTED_PROXIES", "127.0.0.1, ::1")) {
       String host = host("deploy-behind-proxy");
       consul.putRoute(host, seen.address());
       await().atMost(Duration.ofSeconds(5)).until(() -> trusting.get(host).statusCode() == 200);
@@ -303,12 +304,7 @@ class RoutingTest {
   void aRequestWhoseBodyComesLaterGoesToItsOwnHostAfterAnotherWasRouted() throws Exception {
     try (Backend waiting = Backend.start("waiting");
         Backend meanwhile = Backend.start("meanwhile");
-        NginxRouter single =
-            NginxRouter.start(
-                dir.resolve("nginx-one-worker"),
-                consul.port(),
-                Map.of(),
-                Map.of("ROUTER_WORKERS", "1"))) {
+        NginxRouter single = anotherRouter("nginx-one-worker", "ROUTER_WORKERS", "1")) {
       String slow = host("deploy-body-later");
       String other = host("deploy-routed-meanwhile");
       consul.putRoute(slow, waiting.address());
@@ -317,9 +313,7 @@ class RoutingTest {
           .atMost(Duration.ofSeconds(5))
           .until(
               () -> single.get(slow).statusCode() == 200 && single.get(other).statusCode() == 200);
-      try (Socket socket = new Socket()) {
-        socket.connect(new InetSocketAddress("127.0.0.1", single.port()), 2000);
-        socket.setSoTimeout(5000);
+      try (Socket socket = single.connect()) {
         OutputStream out = socket.getOutputStream();
         InputStream in = socket.getInputStream();
         out.write(
