@@ -79,7 +79,8 @@ public record ReviewAppKeys(KeyLayout layout) {
 
   /**
    * An operator's confirmation: JSON {@code {"apps": [...], "at": "<ISO-8601>"}}; the apps listed
-   * may be deleted although the guard holds them. The controller removes it once they are gone.
+   * may be deleted although the guard holds them. The controller removes it once they are gone, and
+   * takes off it an app whose spec is back while no deletion of it is held.
    */
   public String guardConfirm() {
     return layout.key("guard/confirm");

@@ -40,9 +40,10 @@ import org.slf4j.LoggerFactory;
  * review_apps_deletion_guard_held} counts the apps and a WARN line says how to confirm. An operator
  * confirms with {@code reviewctl guard confirm} or by writing {@code <prefix>/guard/confirm}
  * ({@code {"apps": [...], "at": ...}}): the apps listed may go, and the key is removed once they
- * are all gone (no spec, no inventory). A hold clears by itself when the deletions fall back under
- * the limits (the specs reappear, the listing recovers): {@link #reevaluate()} notices it even when
- * no teardown asks again.
+ * are all gone (no spec, no inventory); an app whose spec is back while no hold asks to delete it
+ * is taken off it. A hold clears by itself when the deletions fall back under the limits (the specs
+ * reappear, the listing recovers): {@link #reevaluate()} notices it even when no teardown asks
+ * again.
  */
 public final class DeletionGuard implements TeardownGate {
   private static final Logger LOG = LoggerFactory.getLogger(DeletionGuard.class);
@@ -62,7 +63,8 @@ public final class DeletionGuard implements TeardownGate {
   private final Map<String, Hold> holds = new TreeMap<>();
   private Optional<Published> published = Optional.empty();
 
-  private record Hold(String reason, Set<String> apps) {}
+  /** What a holder asks to delete, and which of those are held (not confirmed). */
+  private record Hold(String reason, Set<String> asked, Set<String> held) {}
 
   private record Published(String reason, Set<String> apps, Instant since) {}
 
@@ -86,17 +88,27 @@ public final class DeletionGuard implements TeardownGate {
 
   @Override
   public Optional<String> holdReason(String app) {
+    Optional<String> reason = judgeTeardowns();
+    return reason.isPresent() && confirmed().contains(app) ? Optional.empty() : reason;
+  }
+
+  /**
+   * Holds the pending teardowns while they exceed the limits (the confirmed ones excepted), else
+   * releases their hold.
+   *
+   * @return why they are held; empty when they are within the limits
+   */
+  private Optional<String> judgeTeardowns() {
     Set<String> pending = pendingTeardowns();
     int total = names(layout.inventories()).size();
     if (!limits.exceeded(pending.size(), total)) {
       release(TEARDOWN);
       return Optional.empty();
     }
-    Set<String> confirmed = confirmed();
     String reason =
         "teardown of " + limits.explain(pending.size(), total) + ": their specs are gone";
-    hold(TEARDOWN, reason, minus(pending, confirmed));
-    return confirmed.contains(app) ? Optional.empty() : Optional.of(reason);
+    hold(TEARDOWN, reason, pending, confirmed());
+    return Optional.of(reason);
   }
 
   /**
@@ -119,21 +131,21 @@ public final class DeletionGuard implements TeardownGate {
             + limits.explain(candidates.size(), total)
             + ": "
             + why,
-        minus(candidates, confirmed));
+        candidates,
+        confirmed);
     Set<String> admitted = new TreeSet<>(candidates);
     admitted.retainAll(confirmed);
     return admitted;
   }
 
   /**
-   * Re-checks the teardown hold (it clears when specs reappear, although no teardown asks then) and
-   * removes a confirmation whose apps are all gone. Run periodically by the leader.
+   * Re-checks the teardown hold (it clears when specs reappear, although no teardown asks then),
+   * takes off the confirmation the apps whose spec is back, and removes a confirmation whose apps
+   * are all gone. Run periodically by the leader.
    */
   public void reevaluate() {
-    Set<String> pending = pendingTeardowns();
-    if (!limits.exceeded(pending.size(), names(layout.inventories()).size())) {
-      release(TEARDOWN);
-    }
+    judgeTeardowns();
+    forgetReturned();
     Optional<KvEntry> confirm = kv.get(keys.guardConfirm());
     if (confirm.isPresent()) {
       Set<String> listed = parseConfirm(confirm.get());
@@ -150,6 +162,42 @@ public final class DeletionGuard implements TeardownGate {
         // Left by an earlier leader whose hold has cleared since.
         kv.delete(keys.guardHeld());
       }
+    }
+  }
+
+  /**
+   * A confirmation is for the deletion an operator saw held. An app listed in it whose spec is
+   * back, and which no hold of this leader asks to delete, was not deleted after all (the ACL token
+   * got its rights back, the branch listing recovered): it is taken off, or a later deletion of it,
+   * in a mass deletion that is held, would go through unheld. After a change of leader the holds
+   * are asked again from scratch, so a confirmation of garbage-collection candidates may be taken
+   * off before the new leader's first pass: they are held again and must be confirmed again, the
+   * safe way round.
+   */
+  private synchronized void forgetReturned() {
+    Optional<KvEntry> confirm = kv.get(keys.guardConfirm());
+    if (confirm.isEmpty()) {
+      return;
+    }
+    Set<String> listed = parseConfirm(confirm.get());
+    Set<String> returned = new TreeSet<>(listed);
+    returned.retainAll(names(layout.specs()));
+    holds.values().forEach(h -> returned.removeAll(h.asked()));
+    if (returned.isEmpty()) {
+      return;
+    }
+    Set<String> rest = minus(listed, returned);
+    long index = confirm.get().modifyIndex();
+    boolean done =
+        rest.isEmpty()
+            ? kv.deleteIfUnchanged(keys.guardConfirm(), index)
+            : kv.compareAndSet(keys.guardConfirm(), withApps(confirm.get(), rest), index);
+    // A confirmation written meanwhile (reviewctl) is looked at again next time.
+    if (done) {
+      LOG.warn(
+          "mass-deletion guard: {} have their specs again and no deletion of them is held; taken off"
+              + " the confirmation, so that a later mass deletion holds them again",
+          returned);
     }
   }
 
@@ -179,6 +227,17 @@ public final class DeletionGuard implements TeardownGate {
     }
   }
 
+  /** The confirmation with only {@code apps} listed; its other fields (when, by whom) kept. */
+  private static byte[] withApps(KvEntry entry, Set<String> apps) {
+    try {
+      ObjectNode node = (ObjectNode) JSON.readTree(entry.value());
+      apps.forEach(node.putArray("apps")::add);
+      return JSON.writeValueAsBytes(node);
+    } catch (IOException | ClassCastException e) {
+      throw new IllegalStateException("cannot rewrite " + entry.key(), e);
+    }
+  }
+
   private Set<String> names(String prefix) {
     return AppKeys.under(kv, prefix);
   }
@@ -189,29 +248,35 @@ public final class DeletionGuard implements TeardownGate {
     return rest;
   }
 
-  private synchronized void hold(String holder, String reason, Set<String> apps) {
-    if (apps.isEmpty()) {
-      release(holder);
-      return;
-    }
-    Hold next = new Hold(reason, Set.copyOf(apps));
-    if (!next.equals(holds.put(holder, next))) {
+  /**
+   * Records that {@code holder} asks to delete {@code asked} while over the limits; the confirmed
+   * ones may go, the rest are held. Kept while every one is confirmed, so that the confirmation
+   * stays in use until the holder acts on it.
+   */
+  private synchronized void hold(
+      String holder, String reason, Set<String> asked, Set<String> confirmed) {
+    Set<String> held = minus(asked, confirmed);
+    Hold before = holds.put(holder, new Hold(reason, Set.copyOf(asked), Set.copyOf(held)));
+    if (!held.isEmpty()
+        && (before == null || !before.held().equals(held) || !before.reason().equals(reason))) {
       LOG.warn(
           "mass-deletion guard: holding {} app(s), nothing of them is deleted: {}. Apps: {}. If"
               + " this is intended, confirm with `reviewctl guard confirm` or `consul kv put {}"
               + " '{\"apps\":[...]}'`; the hold clears by itself when the deletions fall back"
               + " under the limits.",
-          apps.size(),
+          held.size(),
           reason,
-          new TreeSet<>(apps),
+          held,
           keys.guardConfirm());
     }
     publish();
   }
 
+  /** The deletions of {@code holder} are within the limits again. */
   private synchronized void release(String holder) {
     if (holds.remove(holder) != null) {
       LOG.info("mass-deletion guard: the {} hold cleared", holder);
+      forgetReturned();
     }
     publish();
   }
@@ -222,9 +287,12 @@ public final class DeletionGuard implements TeardownGate {
    */
   private void publish() {
     Set<String> apps = new TreeSet<>();
-    holds.values().forEach(h -> apps.addAll(h.apps()));
+    holds.values().forEach(h -> apps.addAll(h.held()));
     heldApps.set(apps.size());
-    String reason = String.join("; ", holds.values().stream().map(Hold::reason).toList());
+    String reason =
+        String.join(
+            "; ",
+            holds.values().stream().filter(h -> !h.held().isEmpty()).map(Hold::reason).toList());
     if (apps.isEmpty()
         ? published.isEmpty()
         : published.filter(p -> p.apps().equals(apps) && p.reason().equals(reason)).isPresent()) {

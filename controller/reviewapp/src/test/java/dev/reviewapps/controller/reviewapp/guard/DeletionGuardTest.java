@@ -10,6 +10,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.time.Instant;
 import java.util.List;
+import java.util.Set;
 import java.util.stream.IntStream;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -59,11 +60,7 @@ class DeletionGuardTest {
         .contains("\"apps\":[\"deploy-1\",\"deploy-2\",\"deploy-3\",\"deploy-4\",\"deploy-5\"]");
     assertThat(guard.holdReason("deploy-1")).get().asString().contains("specs are gone");
 
-    // What `reviewctl guard confirm` writes.
-    consul.put(
-        new ReviewAppKeys(layout).guardConfirm(),
-        "{\"apps\":[\"deploy-1\",\"deploy-2\",\"deploy-3\",\"deploy-4\",\"deploy-5\"],"
-            + "\"at\":\"2026-11-26T08:05:00Z\"}");
+    confirm("deploy-1", "deploy-2", "deploy-3", "deploy-4", "deploy-5");
     APPS.subList(0, 5).forEach(this::tearDownIfAllowed);
     assertThat(inventories()).containsExactly("deploy-6");
     assertThat(held()).isZero();
@@ -88,6 +85,61 @@ class DeletionGuardTest {
     assertThat(consul.kv.get(new ReviewAppKeys(layout).guardHeld())).isEmpty();
     tearDownIfAllowed("deploy-5");
     assertThat(inventories()).doesNotContain("deploy-5").hasSize(5);
+  }
+
+  @Test
+  void aConfirmationDoesNotOutliveTheDeletionItConfirmed() {
+    APPS.subList(0, 5).forEach(app -> consul.kv.delete(layout.spec(app)));
+    APPS.subList(0, 5).forEach(this::tearDownIfAllowed);
+    confirm("deploy-1", "deploy-2");
+    // The ACL token got its rights back before the confirmed teardowns ran.
+    APPS.subList(0, 5).forEach(app -> consul.put(layout.spec(app), "{}"));
+    guard.reevaluate();
+    assertThat(consul.kv.get(new ReviewAppKeys(layout).guardConfirm()))
+        .as("nothing of it was deleted: taken off")
+        .isEmpty();
+
+    // Months later, another mass deletion: the apps confirmed once are held like the others.
+    APPS.subList(0, 5).forEach(app -> consul.kv.delete(layout.spec(app)));
+    APPS.subList(0, 5).forEach(this::tearDownIfAllowed);
+    assertThat(inventories()).as("nothing torn down").hasSize(6);
+    assertThat(held()).isEqualTo(5);
+  }
+
+  @Test
+  void anAppWhoseSpecCameBackIsTakenOffTheConfirmationWhileTheHoldStays() {
+    APPS.subList(0, 5).forEach(app -> consul.kv.delete(layout.spec(app)));
+    APPS.subList(0, 5).forEach(this::tearDownIfAllowed);
+    confirm("deploy-1", "deploy-2");
+    consul.put(layout.spec("deploy-1"), "{}");
+    guard.reevaluate();
+    assertThat(consul.kv.get(new ReviewAppKeys(layout).guardConfirm()).orElseThrow().text())
+        .as("deploy-2 still confirmed, when and by whom kept")
+        .isEqualTo("{\"apps\":[\"deploy-2\"],\"at\":\"2026-11-26T08:05:00Z\"}");
+
+    consul.kv.delete(layout.spec("deploy-1"));
+    tearDownIfAllowed("deploy-1");
+    tearDownIfAllowed("deploy-2");
+    assertThat(inventories()).as("deploy-1 held again").contains("deploy-1").hasSize(5);
+    assertThat(guard.holdReason("deploy-1")).isPresent();
+  }
+
+  @Test
+  void aConfirmationOfGcCandidatesStaysUntilThePassActsAndGoesWhenTheListingRecovers() {
+    // A branch listing that lost five branches: the pass asks to delete five specs of six.
+    var candidates = Set.copyOf(APPS.subList(0, 5));
+    assertThat(guard.admit("gc", candidates, 6, "branches gone")).isEmpty();
+    confirm("deploy-1");
+    guard.reevaluate();
+    assertThat(guard.admit("gc", candidates, 6, "branches gone"))
+        .as("still confirmed after a check: the pass has not acted yet")
+        .containsExactly("deploy-1");
+
+    // The listing recovered before the pass deleted anything: nothing was deleted.
+    assertThat(guard.admit("gc", Set.of(), 6, "branches gone")).isEmpty();
+    assertThat(consul.kv.get(new ReviewAppKeys(layout).guardConfirm())).isEmpty();
+    assertThat(guard.admit("gc", candidates, 6, "branches gone")).isEmpty();
+    assertThat(held()).isEqualTo(5);
   }
 
   @Test
@@ -117,6 +169,13 @@ class DeletionGuardTest {
     } catch (Exception e) {
       throw new AssertionError(e);
     }
+  }
+
+  /** What `reviewctl guard confirm APP...` writes. */
+  private void confirm(String... apps) {
+    consul.put(
+        new ReviewAppKeys(layout).guardConfirm(),
+        "{\"apps\":[\"" + String.join("\",\"", apps) + "\"],\"at\":\"2026-11-26T08:05:00Z\"}");
   }
 
   private List<String> inventories() {
