@@ -22,10 +22,19 @@ function M.unknown_host(host)
   return page("404 No review app", "There is no review app at <code>" .. escape(host) .. "</code>.")
 end
 
+-- What an app without a route is doing, by its phase (%s: the phase, %s: the app). Ready without
+-- a route is an app whose spec asks for no web process.
+local NOT_SERVING = {
+  Ready = "runs no web process (phase: <code>%s</code>, web count 0). This page will work once it has one.",
+  Failed = "failed to deploy (phase: <code>%s</code>); <code>reviewctl describe %s</code> says why.",
+  Deleting = "is being deleted (phase: <code>%s</code>).",
+}
+
 function M.not_ready(host, app, phase)
+  local text = NOT_SERVING[phase]
+    or "is deploying (phase: <code>%s</code>). This page will work once it is Ready."
   return page("503 Review app not ready", "The review app <code>" .. escape(app) .. "</code> for <code>"
-    .. escape(host) .. "</code> is deploying (phase: <code>" .. escape(phase)
-    .. "</code>). This page will work once it is Ready.")
+    .. escape(host) .. "</code> " .. text:format(escape(phase), escape(app)))
 end
 
 -- The waiting page of a sleeping app: shown at once, refreshing itself every second until the

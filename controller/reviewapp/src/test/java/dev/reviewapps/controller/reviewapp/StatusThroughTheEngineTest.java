@@ -426,6 +426,43 @@ class StatusThroughTheEngineTest {
   }
 
   @Test
+  void aWebCountOfZeroWithdrawsTheRouteAndStatusSaysSo() {
+    String name = "deploy-engine-web-zero";
+    String route = world.keys.routes() + name + ".review.test";
+    String one = Apps.shared(name, "cdcd1111");
+    putSpec(name, one);
+    long first = specIndex(name);
+    await().atMost(Duration.ofSeconds(120)).until(() -> readyAt(name, first));
+    assertThat(world.kv.get(route)).isPresent();
+
+    putSpec(
+        name,
+        one.replace(
+            "\"count\":1,\"cpu\":50,\"memoryMB\":32,\"healthPath\"",
+            "\"count\":0,\"cpu\":50,\"memoryMB\":32,\"healthPath\""));
+    long none = specIndex(name);
+    await().atMost(Duration.ofSeconds(120)).until(() -> readyAt(name, none));
+    // Not a route to the stopped web allocations, and not "deploying" for ever.
+    assertThat(world.kv.get(route)).isEmpty();
+    assertThat(status(name).orElseThrow().condition(ConditionType.Routed).orElseThrow())
+        .satisfies(
+            c -> {
+              assertThat(c.status()).isEqualTo(ConditionStatus.False);
+              assertThat(c.reason()).isEqualTo("NoWebProcess");
+              assertThat(c.message()).contains("web count is 0");
+            });
+    assertThat(status(name).orElseThrow().condition(ConditionType.WebReady).orElseThrow().reason())
+        .isEqualTo("ScaledToZero");
+
+    putSpec(name, one);
+    long again = specIndex(name);
+    await().atMost(Duration.ofSeconds(120)).until(() -> readyAt(name, again));
+    assertThat(world.kv.get(route)).isPresent();
+    assertThat(status(name).orElseThrow().condition(ConditionType.Routed).orElseThrow().status())
+        .isEqualTo(ConditionStatus.True);
+  }
+
+  @Test
   void anAppsRedisAnswersOnlyToItsPassword() throws Exception {
     String name = "deploy-engine-redis";
     putSpec(name, Apps.shared(name, "efef1111"));

@@ -92,6 +92,14 @@ abstract class ProcessKind implements ResourceKind {
     if (run.asleep()) {
       return asleep(jobId, run);
     }
+    int wanted = process.get().count();
+    if (wanted == 0) {
+      // Nomad stops what ran before; the route kind withdraws a web's route at once rather than
+      // keep it on allocations that are stopping.
+      return new StepOutcome.Ready(
+          "ScaledToZero",
+          "the spec's " + role.label() + " count is 0: Nomad stops its allocations");
+    }
     long version = registered.get().version();
     List<NomadJobs.GroupAllocation> current =
         nomad.allocations(jobId, role.label()).stream()
@@ -100,7 +108,6 @@ abstract class ProcessKind implements ResourceKind {
             // A web allocation counts once it has an address the route can point at.
             .filter(a -> role != TaskRole.WEB || a.address().isPresent())
             .toList();
-    int wanted = process.get().count();
     Optional<NomadJobs.Rollout> rollout =
         role == TaskRole.WEB
             ? nomad.latestDeployment(jobId).filter(d -> d.jobVersion() == version)

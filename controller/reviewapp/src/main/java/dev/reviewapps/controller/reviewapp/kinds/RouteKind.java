@@ -65,7 +65,19 @@ public final class RouteKind implements ResourceKind {
   @Override
   public StepOutcome ensure(Reconciliation run) {
     if (run.asleep()) {
-      return withdraw(run);
+      return withdraw(
+          run,
+          new StepOutcome.Degraded(
+              "Sleeping",
+              hostOf(run.app()) + " is routed to the wake-up path while the app sleeps"));
+    }
+    if (run.spec().processes().web().count() == 0) {
+      // Asked for: no web process, so nothing to route to. Without this the route would keep
+      // pointing at the stopped allocations and the app would wait for an upstream for ever.
+      return withdraw(
+          run,
+          new StepOutcome.Degraded(
+              "NoWebProcess", "the spec's web count is 0: " + hostOf(run.app()) + " has no route"));
     }
     if (run.webAddresses().isEmpty()) {
       return new StepOutcome.Waiting("NoUpstream", "no web allocation is serving", recheck);
@@ -94,10 +106,11 @@ public final class RouteKind implements ResourceKind {
   }
 
   /**
-   * A sleeping app has no route: the router then sees the phase {@code Sleeping} and wakes the app
-   * on a request. Only a route of ours is removed; the inventory keeps it for the wake.
+   * An app that sleeps, or whose web count is 0, has no route: the router then answers from the
+   * app's phase (a sleeping app is woken by a request). Only a route of ours is removed; the
+   * inventory keeps it for the route's return.
    */
-  private StepOutcome withdraw(Reconciliation run) {
+  private StepOutcome withdraw(Reconciliation run, StepOutcome.Degraded outcome) {
     String host = hostOf(run.app());
     Optional<RouteTable.Route> published = routes.route(host);
     if (published.isPresent()
@@ -105,8 +118,7 @@ public final class RouteKind implements ResourceKind {
         && run.inventory().has(new Resource.Route(host))) {
       routes.remove(host);
     }
-    return new StepOutcome.Degraded(
-        "Sleeping", host + " is routed to the wake-up path while the app sleeps");
+    return outcome;
   }
 
   @Override
