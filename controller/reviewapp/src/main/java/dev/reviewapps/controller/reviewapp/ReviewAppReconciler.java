@@ -244,6 +244,37 @@ public final class ReviewAppReconciler implements Reconciler {
     return phases.put(app, phase);
   }
 
+  /**
+   * The absent-spec hook (the teardown), and the app's place in the {@code review_apps} gauge
+   * meanwhile: {@code Deleting} once its teardown began, its last phase while the teardown is held
+   * (as its status says), out once its inventory is gone. Also after a failed pass, which the
+   * engine retries.
+   */
+  private Result tearDown(String app) throws Exception {
+    Result result;
+    try {
+      result = absentSpec.reconcile(app);
+    } catch (Exception e) {
+      try {
+        countWhileAbsent(app);
+      } catch (RuntimeException unreadable) {
+        e.addSuppressed(unreadable);
+      }
+      throw e;
+    }
+    countWhileAbsent(app);
+    return result;
+  }
+
+  private void countWhileAbsent(String app) {
+    InventoryStore.Versioned left = inventories.read(app);
+    if (left.index() == 0) {
+      phases.remove(app);
+    } else if (left.inventory().teardown().isPresent()) {
+      phases.put(app, Phase.Deleting);
+    }
+  }
+
   /** Only valid app names: a key such as {@code specs/a?x} or {@code specs/A B} is never queued. */
   @Override
   public boolean accepts(String name) {
@@ -258,14 +289,13 @@ public final class ReviewAppReconciler implements Reconciler {
     }
     Optional<KvEntry> specEntry = kv.get(layout.spec(app));
     if (specEntry.isEmpty()) {
-      phases.remove(app);
       notReadySince.remove(app);
       firstSeen.remove(app);
       invalidUpdateLogged.remove(app);
       statuses.forget(app);
       timings.forget(app);
       costs.forget(app);
-      Result absent = absentSpec.reconcile(app);
+      Result absent = tearDown(app);
       if (absent instanceof Result.Done && inventories.read(app).index() == 0) {
         policies.gone(app);
       }
@@ -281,7 +311,7 @@ public final class ReviewAppReconciler implements Reconciler {
     if (read.inventory().teardown().isPresent()) {
       // The spec came back while its app was being torn down: the teardown finishes first (half
       // an app cannot be provisioned), then the app is provisioned afresh in the same run.
-      Result teardown = absentSpec.reconcile(app);
+      Result teardown = tearDown(app);
       if (!(teardown instanceof Result.Done)) {
         return teardown;
       }

@@ -299,6 +299,8 @@ class TeardownTest {
     // Under way: Deleting, the route gone first, the database still there for predestroy.
     ReviewAppStatus deleting = status(name).orElseThrow();
     assertThat(deleting.phase()).isEqualTo(Phase.Deleting);
+    assertThat(controller.apps(Phase.Deleting)).as("review_apps{phase=Deleting}").isOne();
+    assertThat(controller.apps(Phase.Ready)).as("the other app").isOne();
     assertThat(deleting.message()).isPresent();
     assertThat(world.kv.keys(world.keys.routes() + name + ".")).isEmpty();
     driveAll(controller.reconciler(), List.of(name), TeardownTest::gone);
@@ -313,6 +315,7 @@ class TeardownTest {
     assertThat(controller.teardowns("completed")).isEqualTo(1);
     assertThat(controller.registry().get("review_apps_teardown_duration").timer().count())
         .isEqualTo(1);
+    assertThat(controller.apps(Phase.Deleting)).as("gone: counted nowhere").isZero();
 
     // The other app is untouched and still serving.
     assertThat(ready(other)).isTrue();
@@ -457,6 +460,7 @@ class TeardownTest {
       assertThat(world.kv.get(world.layout.inventory(name))).isPresent();
       assertThat(status(name).orElseThrow().phase()).isEqualTo(Phase.Deleting);
       assertThat(controller.teardowns("failed")).isPositive();
+      assertThat(controller.apps(Phase.Deleting)).as("counted after a failed pass too").isOne();
     } finally {
       world.aws.faults().clear();
     }
@@ -544,14 +548,21 @@ class TeardownTest {
         .isEqualTo(inventoryBefore);
     assertThat(exists("SELECT 1 FROM pg_database WHERE datname = ?", "ra_deploy_td_held")).isTrue();
     assertThat(controller.teardowns("held")).isEqualTo(2);
+    assertThat(controller.apps(before)).as("held: still in its phase, as status says").isOne();
+    assertThat(controller.apps(Phase.Deleting)).isZero();
 
     hold.set(Optional.empty());
-    assertThat(controller.reconciler().reconcile(name)).isInstanceOf(Result.RequeueAfter.class);
+    // Begun: an app that only reached its database may be gone in this one pass, or wait for
+    // its Redis allocation to stop.
+    controller.reconciler().reconcile(name);
+    assertThat(controller.teardowns("held")).as("not held this time").isEqualTo(2);
+    assertThat(controller.apps(before)).isZero();
     // Once begun, the teardown is never held again, whatever the gate says now.
     hold.set(Optional.of("held again"));
     driveAll(controller.reconciler(), List.of(name), TeardownTest::gone);
     assertThat(asked).hasValue(3);
     assertNothingLeft(name, Set.of());
+    assertThat(controller.apps(Phase.Deleting)).as("gone: counted nowhere").isZero();
   }
 
   @Test

@@ -10,6 +10,7 @@ import dev.reviewapps.controller.reviewapp.teardown.TeardownSettings;
 import dev.reviewapps.controller.reviewapp.testing.ReviewAppWorld;
 import dev.reviewapps.controller.reviewapp.wiring.ResourceKindsModule;
 import dev.reviewapps.model.naming.HostTemplate;
+import dev.reviewapps.model.status.Phase;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.time.Clock;
 import java.time.Duration;
@@ -77,5 +78,10 @@ record TearingDownController(ReviewAppReconciler reconciler, SimpleMeterRegistry
   /** The count of {@code review_apps_teardowns_total{result}}. */
   double teardowns(String result) {
     return registry.get("review_apps_teardowns").tag("result", result).counter().count();
+  }
+
+  /** The {@code review_apps} gauge for one phase: apps in it, as this controller saw them. */
+  double apps(Phase phase) {
+    return registry.get("review_apps").tag("phase", phase.name()).gauge().value();
   }
 }
