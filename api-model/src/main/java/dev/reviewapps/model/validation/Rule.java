@@ -49,7 +49,12 @@ public enum Rule {
    * A data source (a template database, a snapshot) that the controller's configuration does not
    * allow; checked by the controller, which holds the allow-lists.
    */
-  NOT_ALLOWED("notAllowed");
+  NOT_ALLOWED("notAllowed"),
+  /**
+   * A field that cannot change once what it describes exists (the database of a provisioned app);
+   * checked by the controller, which knows what exists.
+   */
+  IMMUTABLE("immutable");
 
   private final String id;
 

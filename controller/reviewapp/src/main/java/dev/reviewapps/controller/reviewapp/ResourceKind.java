@@ -1,6 +1,9 @@
 package dev.reviewapps.controller.reviewapp;
 
+import dev.reviewapps.client.inventory.Inventory;
+import dev.reviewapps.model.spec.ReviewAppSpec;
 import dev.reviewapps.model.status.ConditionType;
+import dev.reviewapps.model.validation.Violation;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
@@ -57,6 +60,17 @@ public interface ResourceKind {
    * throws when a call failed (the teardown is retried with backoff, no later kind runs before).
    */
   Optional<Duration> delete(Dismantling run) throws Exception;
+
+  /**
+   * The changes from {@code applied} (the spec the app runs) to {@code next} that this kind cannot
+   * carry out on what {@code inventory} records: a database that exists is never swapped for
+   * another. Refused changes make {@code next} an invalid update: the app keeps running {@code
+   * applied} and status says why. None by default.
+   */
+  default List<Violation> refusedChanges(
+      Inventory inventory, ReviewAppSpec applied, ReviewAppSpec next) {
+    return List.of();
+  }
 
   /** Where the orphan sweep looks for resources of this kind: none by default. */
   default List<OrphanSource> orphans() {

@@ -1,5 +1,6 @@
 package dev.reviewapps.controller.reviewapp;
 
+import dev.reviewapps.client.inventory.Inventory;
 import dev.reviewapps.client.inventory.InventoryStore;
 import dev.reviewapps.consul.KeyLayout;
 import dev.reviewapps.consul.KeyValueStore;
@@ -318,7 +319,10 @@ public final class ReviewAppReconciler implements Reconciler {
       read = inventories.read(app);
     }
     List<Violation> violations = new ArrayList<>();
-    Optional<ReviewApp> parsed = parse(app, specEntry.get().value(), violations);
+    Inventory recorded = read.inventory();
+    Optional<ReviewApp> parsed =
+        parse(app, specEntry.get().value(), violations)
+            .filter(next -> refusesNothing(recorded, next, violations));
     if (parsed.isPresent() && read.index() == 0) {
       // Not provisioned yet: nothing is created (not even the inventory) while the quota is full.
       Optional<QueueWait> wait = policies.quotaWait(app);
@@ -359,6 +363,25 @@ public final class ReviewAppReconciler implements Reconciler {
     Reconciliation run = new Reconciliation(app, lastGood.get().spec(), inventories, read);
     sleep.beforeSteps(run, false);
     return converge(run, index, Optional.of(problems));
+  }
+
+  /**
+   * Whether every kind can carry out the change from the spec the app runs (as its inventory
+   * records it) to {@code next}; the changes a kind refuses (a database that exists) are added to
+   * {@code violations}.
+   */
+  private boolean refusesNothing(Inventory inventory, ReviewApp next, List<Violation> violations) {
+    if (inventory.appliedSpec().isEmpty()
+        || !(ReviewAppJson.parse(inventory.appliedSpec().get().getBytes(StandardCharsets.UTF_8))
+            instanceof ParseResult.Parsed<ReviewApp> applied)) {
+      return true;
+    }
+    List<Violation> refused =
+        steps.stream()
+            .flatMap(k -> k.refusedChanges(inventory, applied.value().spec(), next.spec()).stream())
+            .toList();
+    violations.addAll(refused);
+    return refused.isEmpty();
   }
 
   private Optional<ReviewApp> parse(String app, byte[] bytes, List<Violation> violations) {

@@ -62,6 +62,23 @@ class StatusThroughTheEngineTest {
     return world.kv.get(world.layout.spec(name)).orElseThrow().modifyIndex();
   }
 
+  /** Writes the spec and waits until status says the app is Ready with it; its index. */
+  private static long applyAndAwaitReady(String name, String json) {
+    putSpec(name, json);
+    long index = specIndex(name);
+    await().atMost(Duration.ofSeconds(120)).until(() -> readyAt(name, index));
+    return index;
+  }
+
+  /** Whether status says the spec at {@code index} was rejected ({@code Valid} False). */
+  private static boolean rejectedAt(String name, long index) {
+    return status(name)
+        .filter(s -> s.observedIndex() == index)
+        .flatMap(s -> s.condition(ConditionType.Valid))
+        .map(c -> c.status() == ConditionStatus.False)
+        .orElse(false);
+  }
+
   private static boolean readyAt(String name, long index) {
     return status(name)
         .map(s -> s.phase() == Phase.Ready && s.observedIndex() == index)
@@ -71,9 +88,7 @@ class StatusThroughTheEngineTest {
   @Test
   void anInvalidUpdateOfARunningAppKeepsItsPhaseAndAValidSpecClearsTheComplaint() {
     String name = "deploy-engine-keeps";
-    putSpec(name, Apps.shared(name, "aaaa1111"));
-    long first = specIndex(name);
-    await().atMost(Duration.ofSeconds(120)).until(() -> readyAt(name, first));
+    long first = applyAndAwaitReady(name, Apps.shared(name, "aaaa1111"));
     // Where the seconds went: every step of the rollout, from its first run to ready.
     Map<ConditionType, Duration> timings = status(name).orElseThrow().timings();
     assertThat(timings)
@@ -96,15 +111,7 @@ class StatusThroughTheEngineTest {
 
     putSpec(name, Apps.shared(name, "aaaa2222").replace("\"count\":1", "\"count\":-1"));
     long invalid = specIndex(name);
-    await()
-        .atMost(Duration.ofSeconds(30))
-        .until(
-            () ->
-                status(name)
-                    .filter(s -> s.observedIndex() == invalid)
-                    .flatMap(s -> s.condition(ConditionType.Valid))
-                    .map(c -> c.status() == ConditionStatus.False)
-                    .orElse(false));
+    await().atMost(Duration.ofSeconds(30)).until(() -> rejectedAt(name, invalid));
     // The engine has had its say (the worker is done with the name) and keeps its hands off.
     await()
         .during(Duration.ofSeconds(2))
@@ -115,9 +122,7 @@ class StatusThroughTheEngineTest {
         .contains("still running commit aaaa1111")
         .contains("count");
 
-    putSpec(name, Apps.shared(name, "aaaa3333"));
-    long fixed = specIndex(name);
-    await().atMost(Duration.ofSeconds(120)).until(() -> readyAt(name, fixed));
+    applyAndAwaitReady(name, Apps.shared(name, "aaaa3333"));
     ReviewAppStatus after = status(name).orElseThrow();
     assertThat(after.condition(ConditionType.Valid).orElseThrow().status())
         .isEqualTo(ConditionStatus.True);
@@ -172,9 +177,7 @@ class StatusThroughTheEngineTest {
     assertThat(status(name).orElseThrow().condition(ConditionType.Seeded).orElseThrow().message())
         .contains("push a new commit");
 
-    putSpec(name, Apps.shared(name, "cccc2222"));
-    long fixed = specIndex(name);
-    await().atMost(Duration.ofSeconds(120)).until(() -> readyAt(name, fixed));
+    applyAndAwaitReady(name, Apps.shared(name, "cccc2222"));
     assertThat(status(name).orElseThrow().condition(ConditionType.Seeded).orElseThrow().reason())
         .isEqualTo("Seeded");
     assertThat(status(name).orElseThrow().rollouts())
@@ -409,9 +412,7 @@ class StatusThroughTheEngineTest {
     assertThat(world.providers().routes().hosts()).doesNotContain(name + ".review.test");
 
     String mine = "deploy-engine-route-mine";
-    putSpec(mine, Apps.shared(mine, "adad2222"));
-    long index = specIndex(mine);
-    await().atMost(Duration.ofSeconds(120)).until(() -> readyAt(mine, index));
+    applyAndAwaitReady(mine, Apps.shared(mine, "adad2222"));
     assertThat(world.kv.get(world.keys.routes() + mine + ".review.test").orElseThrow().flags())
         .isEqualTo(ConsulRouteTable.MARK);
     assertThat(world.providers().routes().hosts()).contains(mine + ".review.test");
@@ -426,13 +427,35 @@ class StatusThroughTheEngineTest {
   }
 
   @Test
+  void anUpdateCannotSwapTheDatabaseOfARunningApp() {
+    String name = "deploy-engine-db-fixed";
+    applyAndAwaitReady(name, Apps.shared(name, "cece1111"));
+
+    // An instance of its own would leave the shared database behind and start the app empty.
+    putSpec(name, Apps.instance(name, "cece2222"));
+    long swap = specIndex(name);
+    await().atMost(Duration.ofSeconds(30)).until(() -> rejectedAt(name, swap));
+    ReviewAppStatus refused = status(name).orElseThrow();
+    assertThat(refused.phase()).isEqualTo(Phase.Ready);
+    assertThat(refused.condition(ConditionType.Valid).orElseThrow().message())
+        .contains("still running commit cece1111")
+        .contains("$.spec.database")
+        .contains("cannot change once the app's database exists")
+        .contains("it is shared, the update asks for instance db.t3.micro, 20 GB");
+    assertThat(world.rds.describeDBInstances().dbInstances())
+        .noneMatch(i -> i.dbInstanceIdentifier().equals("ra-" + name));
+
+    applyAndAwaitReady(name, Apps.shared(name, "cece3333"));
+    assertThat(status(name).orElseThrow().condition(ConditionType.Valid).orElseThrow().status())
+        .isEqualTo(ConditionStatus.True);
+  }
+
+  @Test
   void aWebCountOfZeroWithdrawsTheRouteAndStatusSaysSo() {
     String name = "deploy-engine-web-zero";
     String route = world.keys.routes() + name + ".review.test";
     String one = Apps.shared(name, "cdcd1111");
-    putSpec(name, one);
-    long first = specIndex(name);
-    await().atMost(Duration.ofSeconds(120)).until(() -> readyAt(name, first));
+    applyAndAwaitReady(name, one);
     assertThat(world.kv.get(route)).isPresent();
 
     putSpec(
@@ -454,9 +477,7 @@ class StatusThroughTheEngineTest {
     assertThat(status(name).orElseThrow().condition(ConditionType.WebReady).orElseThrow().reason())
         .isEqualTo("ScaledToZero");
 
-    putSpec(name, one);
-    long again = specIndex(name);
-    await().atMost(Duration.ofSeconds(120)).until(() -> readyAt(name, again));
+    applyAndAwaitReady(name, one);
     assertThat(world.kv.get(route)).isPresent();
     assertThat(status(name).orElseThrow().condition(ConditionType.Routed).orElseThrow().status())
         .isEqualTo(ConditionStatus.True);
@@ -465,9 +486,7 @@ class StatusThroughTheEngineTest {
   @Test
   void anAppsRedisAnswersOnlyToItsPassword() throws Exception {
     String name = "deploy-engine-redis";
-    putSpec(name, Apps.shared(name, "efef1111"));
-    long index = specIndex(name);
-    await().atMost(Duration.ofSeconds(120)).until(() -> readyAt(name, index));
+    applyAndAwaitReady(name, Apps.shared(name, "efef1111"));
     String address =
         world.providers().nomad().allocations(name, "redis").stream()
             .flatMap(a -> a.address().stream())

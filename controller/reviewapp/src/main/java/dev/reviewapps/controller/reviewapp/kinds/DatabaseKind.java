@@ -2,6 +2,7 @@ package dev.reviewapps.controller.reviewapp.kinds;
 
 import com.google.inject.Inject;
 import dev.reviewapps.client.inventory.DatabaseCredentials;
+import dev.reviewapps.client.inventory.Inventory;
 import dev.reviewapps.client.inventory.Resource;
 import dev.reviewapps.controller.reviewapp.DatabaseSettings;
 import dev.reviewapps.controller.reviewapp.Dismantling;
@@ -19,7 +20,10 @@ import dev.reviewapps.controller.reviewapp.teardown.TeardownSettings;
 import dev.reviewapps.model.naming.AppName;
 import dev.reviewapps.model.naming.ResourceNames;
 import dev.reviewapps.model.spec.Database;
+import dev.reviewapps.model.spec.ReviewAppSpec;
 import dev.reviewapps.model.status.ConditionType;
+import dev.reviewapps.model.validation.Rule;
+import dev.reviewapps.model.validation.Violation;
 import java.time.Duration;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
@@ -82,6 +86,54 @@ public final class DatabaseKind implements ResourceKind {
       return instance(run, i);
     }
     return snapshot(run, (Database.Snapshot) database);
+  }
+
+  /**
+   * Once the app's database is recorded (being made, or made), {@code spec.database} is fixed: any
+   * change would give the app another, empty database (never seeded, since seeding runs once) and
+   * leave the first one, an RDS instance included, running and paid for until the teardown; a new
+   * template, size or snapshot would not be applied at all while status claimed it was.
+   */
+  @Override
+  public List<Violation> refusedChanges(
+      Inventory inventory, ReviewAppSpec applied, ReviewAppSpec next) {
+    return refusedChanges(inventory, applied.database(), next.database());
+  }
+
+  static List<Violation> refusedChanges(Inventory inventory, Database applied, Database next) {
+    boolean exists =
+        !inventory.resources(Resource.SharedDatabase.class).isEmpty()
+            || !inventory.resources(Resource.RdsInstance.class).isEmpty();
+    if (!exists || applied.equals(next)) {
+      return List.of();
+    }
+    return List.of(
+        new Violation(
+            "$.spec.database",
+            Rule.IMMUTABLE,
+            "cannot change once the app's database exists (it is "
+                + describe(applied)
+                + ", the update asks for "
+                + describe(next)
+                + "): delete the app and apply it again for a new database"));
+  }
+
+  private static String describe(Database database) {
+    if (database instanceof Database.Shared s) {
+      return "shared" + s.template().map(t -> " from template " + t).orElse("");
+    }
+    if (database instanceof Database.Instance i) {
+      return "instance "
+          + i.instanceClass()
+          + ", "
+          + i.allocatedStorageGb()
+          + " GB"
+          + i.engineVersion().map(v -> ", PostgreSQL " + v).orElse("");
+    }
+    Database.Snapshot snap = (Database.Snapshot) database;
+    return "snapshot "
+        + snap.snapshotIdentifier()
+        + snap.instanceClass().map(c -> ", " + c).orElse("");
   }
 
   private StepOutcome shared(Reconciliation run, Database.Shared spec) {
