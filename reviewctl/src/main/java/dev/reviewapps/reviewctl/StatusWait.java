@@ -8,6 +8,7 @@ import dev.reviewapps.consul.KvEntry;
 import dev.reviewapps.consul.KvListing;
 import dev.reviewapps.model.json.ReviewAppJson;
 import dev.reviewapps.model.status.ConditionStatus;
+import dev.reviewapps.model.status.ConditionType;
 import dev.reviewapps.model.status.Phase;
 import dev.reviewapps.model.status.ReviewAppStatus;
 import java.time.Clock;
@@ -36,6 +37,12 @@ final class StatusWait {
 
     /** The app is Failed for its current spec. */
     record Failed(String why) implements Outcome {}
+
+    /**
+     * The controller refused the current spec (an invalid update: the app keeps running its last
+     * valid spec, so its phase can be the goal's while the commit waited for is not running).
+     */
+    record Rejected(String why) implements Outcome {}
 
     /** Time ran out; {@code lastSeen} says where the app was. */
     record TimedOut(String lastSeen) implements Outcome {}
@@ -85,6 +92,13 @@ final class StatusWait {
       if (status.isPresent()) {
         ReviewAppStatus s = status.get();
         if (s.observedIndex() >= spec.modifyIndex()) {
+          Optional<String> rejected =
+              s.condition(ConditionType.Valid)
+                  .filter(c -> c.status() == ConditionStatus.False)
+                  .map(c -> c.message());
+          if (goal == Phase.Ready && rejected.isPresent() && s.phase() != Phase.Failed) {
+            return new Outcome.Rejected(rejected.get());
+          }
           if (s.phase() == goal) {
             return new Outcome.Reached(status);
           }

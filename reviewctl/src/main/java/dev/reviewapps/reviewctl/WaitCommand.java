@@ -14,7 +14,8 @@ import picocli.CommandLine.Parameters;
     description = {
       "Wait until an app is Ready (for its current spec) or Deleted (spec, status and inventory"
           + " gone).",
-      "Exit codes: 0 reached; 1 the app is Failed (lastError printed) or an error; 2 timed out."
+      "Exit codes: 0 reached; 1 the app is Failed (lastError printed), the spec was rejected (the"
+          + " app keeps running its last valid spec; why printed) or an error; 2 timed out."
     })
 final class WaitCommand extends AppCommand implements Callable<Integer> {
 
@@ -57,6 +58,9 @@ final class WaitCommand extends AppCommand implements Callable<Integer> {
     }
     if (outcome instanceof StatusWait.Outcome.Failed f) {
       throw new CliError("wait " + app + ": Failed: " + f.why(), ExitCode.ERROR);
+    }
+    if (outcome instanceof StatusWait.Outcome.Rejected r) {
+      throw new CliError("wait " + app + ": spec rejected: " + r.why(), ExitCode.ERROR);
     }
     StatusWait.Outcome.TimedOut t = (StatusWait.Outcome.TimedOut) outcome;
     throw new CliError(

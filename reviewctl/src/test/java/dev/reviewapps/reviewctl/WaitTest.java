@@ -38,6 +38,14 @@ class WaitTest {
         .isZero();
   }
 
+  /** Applies {@code ready}, which the controller reports Ready, then {@code next}: its index. */
+  private long readyThenUpdated(String name, String ready, String next) {
+    apply(name, ready);
+    world.writeStatus(name, Specs.ready(world.specIndex(name), "http://old.test", Instant.now()));
+    apply(name, next);
+    return world.specIndex(name);
+  }
+
   /** Starts reviewctl in another thread and returns once its blocking query is parked. */
   private CompletableFuture<Cli.Run> inBackground(String... args) {
     int parkedBefore = world.consul.parkedQueries();
@@ -49,11 +57,7 @@ class WaitTest {
 
   @Test
   void waitReturnsWhenTheControllerWritesReadyForTheCurrentSpec() {
-    apply("deploy-wait", "1111111a");
-    long first = world.specIndex("deploy-wait");
-    world.writeStatus("deploy-wait", Specs.ready(first, "http://old.test", Instant.now()));
-    apply("deploy-wait", "2222222b");
-    long second = world.specIndex("deploy-wait");
+    long second = readyThenUpdated("deploy-wait", "1111111a", "2222222b");
 
     // The Ready of the previous commit must not end the wait.
     CompletableFuture<Cli.Run> waiting =
@@ -123,6 +127,27 @@ class WaitTest {
     assertThat(run.exitCode()).isEqualTo(ExitCode.ERROR);
     assertThat(run.err())
         .isEqualTo("reviewctl: wait deploy-fails: Failed: migration failed: exit code 3\n");
+  }
+
+  @Test
+  void waitForReadyExitsOneWhenTheControllerRejectedTheSpecAlthoughTheAppStaysReady() {
+    long second = readyThenUpdated("deploy-rejected", "5555555e", "5555555f");
+    CompletableFuture<Cli.Run> waiting = inBackground("wait", "deploy-rejected", "--timeout", "1m");
+    // What the controller writes for an invalid update: the phase of the app it keeps running.
+    String why =
+        "update rejected, still running commit 5555555e: $.spec.database: cannot change once the"
+            + " app's database exists";
+    world.writeStatus(
+        "deploy-rejected",
+        Specs.ready(second, "http://old.test", Instant.now())
+            .withCondition(
+                ConditionType.Valid, ConditionStatus.False, "InvalidSpec", why, Instant.now()));
+
+    Cli.Run run = waiting.orTimeout(30, java.util.concurrent.TimeUnit.SECONDS).join();
+    assertThat(run.exitCode()).isEqualTo(ExitCode.ERROR);
+    assertThat(run.err())
+        .isEqualTo("reviewctl: wait deploy-rejected: spec rejected: " + why + "\n");
+    assertThat(run.out()).isEmpty();
   }
 
   @Test
