@@ -8,7 +8,6 @@ import dev.reviewapps.consul.KvEntry;
 import dev.reviewapps.consul.KvListing;
 import dev.reviewapps.model.json.ReviewAppJson;
 import dev.reviewapps.model.status.ConditionStatus;
-import dev.reviewapps.model.status.ConditionType;
 import dev.reviewapps.model.status.Phase;
 import dev.reviewapps.model.status.ReviewAppStatus;
 import java.time.Clock;
@@ -92,10 +91,7 @@ final class StatusWait {
       if (status.isPresent()) {
         ReviewAppStatus s = status.get();
         if (s.observedIndex() >= spec.modifyIndex()) {
-          Optional<String> rejected =
-              s.condition(ConditionType.Valid)
-                  .filter(c -> c.status() == ConditionStatus.False)
-                  .map(c -> c.message());
+          Optional<String> rejected = s.rejection(spec.modifyIndex());
           if (goal == Phase.Ready && rejected.isPresent() && s.phase() != Phase.Failed) {
             return new Outcome.Rejected(rejected.get());
           }

@@ -4,9 +4,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.reviewapps.client.inventory.Inventory;
+import dev.reviewapps.client.inventory.InventoryJson;
 import dev.reviewapps.devstack.consul.ConsulConfig;
 import dev.reviewapps.devstack.consul.acl.AclRules;
 import dev.reviewapps.model.json.ReviewAppJson;
+import dev.reviewapps.model.status.ConditionStatus;
+import dev.reviewapps.model.status.ConditionType;
 import dev.reviewapps.model.status.Phase;
 import dev.reviewapps.model.status.ReviewAppStatus;
 import java.io.IOException;
@@ -191,6 +195,33 @@ class ApplyGetDeleteTest {
 
     assertThat(world.cli().run("get", "deploy-get-a", "-o", "url").out())
         .isEqualTo("http://deploy-get-a.review.test\n");
+  }
+
+  @Test
+  void getShowsTheCommitThatRunsWhenTheControllerRejectedTheNewSpec() throws IOException {
+    String name = "deploy-get-rejected";
+    world.cli().input(Specs.spec(name, "abcabc01")).run("apply", "-f", "-");
+    // Plays the controller: the first commit accepted and Ready...
+    world.kv.put(
+        world.layout.inventory(name),
+        InventoryJson.write(Inventory.empty(name).withAppliedSpec(Specs.spec(name, "abcabc01"))));
+    world.writeStatus(name, Specs.ready(world.specIndex(name), "http://r.test", Instant.now()));
+    // ...then an update it refuses: the app stays Ready on the first commit.
+    world.cli().input(Specs.spec(name, "abcabc02")).run("apply", "-f", "-");
+    world.writeStatus(
+        name,
+        Specs.ready(world.specIndex(name), "http://r.test", Instant.now())
+            .withCondition(
+                ConditionType.Valid,
+                ConditionStatus.False,
+                "InvalidSpec",
+                "update rejected, still running commit abcabc01",
+                Instant.now()));
+
+    assertThat(world.cli().run("get").out())
+        .containsPattern(name + " +Ready +http://r.test +\\S+ +abcabc01 ");
+    JsonNode json = new ObjectMapper().readTree(world.cli().run("get", name, "-o", "json").out());
+    assertThat(json.get("commit").asText()).isEqualTo("abcabc01");
   }
 
   @Test

@@ -68,6 +68,18 @@ public record ReviewAppStatus(
     return conditions.stream().filter(c -> c.type() == type).findFirst();
   }
 
+  /**
+   * The controller's reason for refusing the spec at {@code specIndex}, when this status was
+   * written for it (or a later one) with {@code Valid} False. An invalid update leaves the app
+   * running its last valid spec, in whatever phase that one is: a phase of Ready does not mean the
+   * spec at {@code specIndex} runs.
+   */
+  public Optional<String> rejection(long specIndex) {
+    return condition(ConditionType.Valid)
+        .filter(c -> observedIndex >= specIndex && c.status() == ConditionStatus.False)
+        .map(Condition::message);
+  }
+
   /** True when the condition of the given type is set and True. */
   public boolean isTrue(ConditionType type) {
     return condition(type).map(c -> c.status() == ConditionStatus.True).orElse(false);

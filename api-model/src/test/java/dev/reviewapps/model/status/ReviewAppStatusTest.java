@@ -17,6 +17,22 @@ class ReviewAppStatusTest {
   private static final Instant T2 = Instant.parse("2026-11-26T10:10:00Z");
 
   @Test
+  void aRejectionCountsOnlyForTheSpecItWasWrittenFor() {
+    ReviewAppStatus running =
+        ReviewAppStatus.pending(9)
+            .withPhase(Phase.Ready)
+            .withCondition(ConditionType.Valid, ConditionStatus.True, "Valid", "", T0);
+    assertThat(running.rejection(9)).isEmpty();
+    ReviewAppStatus refused =
+        running.withCondition(
+            ConditionType.Valid, ConditionStatus.False, "InvalidSpec", "update rejected: x", T1);
+    assertThat(refused.rejection(9)).contains("update rejected: x");
+    assertThat(refused.rejection(8)).as("a later status speaks for it too").isPresent();
+    assertThat(refused.rejection(10)).as("a spec written after it is not judged yet").isEmpty();
+    assertThat(ReviewAppStatus.pending(9).rejection(9)).as("no Valid condition").isEmpty();
+  }
+
+  @Test
   void aConditionKeepsItsTransitionTimeWhileItsStatusStaysTheSame() {
     ReviewAppStatus status =
         ReviewAppStatus.pending(7)

@@ -68,19 +68,30 @@ public record AppView(
   }
 
   /**
-   * The commit of the spec; for an app whose spec is gone (or invalid), the commit it was last
-   * running, from the inventory's last applied spec.
+   * The commit of the spec; for an app whose spec is gone, invalid or rejected by the controller,
+   * the commit it was last running, from the inventory's last applied spec.
    */
   public Optional<String> commit() {
     Optional<String> desired = parsedSpec().map(a -> a.spec().commit());
-    if (desired.isPresent()) {
+    if (desired.isPresent() && !rejected()) {
       return desired;
     }
     return parsedInventory()
         .flatMap(Inventory::appliedSpec)
         .map(json -> ReviewAppJson.parse(json.getBytes(StandardCharsets.UTF_8)))
         .flatMap(ParseResult::toOptional)
-        .map(a -> a.spec().commit());
+        .map(a -> a.spec().commit())
+        .or(() -> desired);
+  }
+
+  /**
+   * Whether the controller refused the spec in Consul now ({@code Valid} False in a status written
+   * for it): an invalid update, with which the app keeps running its last valid spec, although the
+   * spec itself may parse (a change the controller cannot carry out, such as another database).
+   */
+  public boolean rejected() {
+    return spec.isPresent()
+        && parsedStatus().flatMap(s -> s.rejection(spec.get().modifyIndex())).isPresent();
   }
 
   /**
