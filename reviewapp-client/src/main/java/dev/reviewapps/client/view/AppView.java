@@ -69,7 +69,8 @@ public record AppView(
 
   /**
    * The commit of the spec; for an app whose spec is gone, invalid or rejected by the controller,
-   * the commit it was last running, from the inventory's last applied spec.
+   * the commit it was last running, from the inventory's last applied spec (none when the inventory
+   * cannot be read, as with CI's token: a rejected commit is never shown as running).
    */
   public Optional<String> commit() {
     Optional<String> desired = parsedSpec().map(a -> a.spec().commit());
@@ -80,8 +81,7 @@ public record AppView(
         .flatMap(Inventory::appliedSpec)
         .map(json -> ReviewAppJson.parse(json.getBytes(StandardCharsets.UTF_8)))
         .flatMap(ParseResult::toOptional)
-        .map(a -> a.spec().commit())
-        .or(() -> desired);
+        .map(a -> a.spec().commit());
   }
 
   /**
