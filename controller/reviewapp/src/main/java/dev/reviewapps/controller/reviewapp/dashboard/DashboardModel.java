@@ -193,13 +193,20 @@ public final class DashboardModel {
         spec.map(a -> a.metadata().labels()).orElse(Map.of()));
   }
 
-  private static List<AppPage.Detail> details(AppView view, Optional<ReviewAppStatus> status) {
+  static List<AppPage.Detail> details(AppView view, Optional<ReviewAppStatus> status) {
     List<AppPage.Detail> details = new ArrayList<>();
     Optional<ReviewAppSpec> spec = view.parsedSpec().map(ReviewApp::spec);
     if (view.spec().isEmpty()) {
       details.add(new AppPage.Detail("Spec", "deleted: the controller tears the app down"));
     } else if (spec.isEmpty()) {
       details.add(new AppPage.Detail("Spec", "invalid (see the Valid condition)"));
+    } else if (view.rejected()) {
+      details.add(
+          new AppPage.Detail(
+              "Spec",
+              "rejected (see the Valid condition): still running commit "
+                  + view.commit().orElse("unknown")
+                  + "; below, the spec as written"));
     }
     spec.ifPresent(
         s -> {
