@@ -13,6 +13,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 import java.io.IOException;
 import java.time.Clock;
 import java.time.Instant;
+import java.util.HashSet;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -99,8 +100,10 @@ public final class DeletionGuard implements TeardownGate {
    * @return why they are held; empty when they are within the limits
    */
   private Optional<String> judgeTeardowns() {
-    Set<String> pending = pendingTeardowns();
-    int total = names(layout.inventories()).size();
+    Set<String> inventories = names(layout.inventories());
+    Set<String> pending = new TreeSet<>(inventories);
+    pending.removeAll(names(layout.specs()));
+    int total = inventories.size();
     if (!limits.exceeded(pending.size(), total)) {
       release(TEARDOWN);
       return Optional.empty();
@@ -145,18 +148,7 @@ public final class DeletionGuard implements TeardownGate {
    */
   public void reevaluate() {
     judgeTeardowns();
-    forgetReturned();
-    Optional<KvEntry> confirm = kv.get(keys.guardConfirm());
-    if (confirm.isPresent()) {
-      Set<String> listed = parseConfirm(confirm.get());
-      Set<String> present = names(layout.specs());
-      present.addAll(names(layout.inventories()));
-      if (listed.stream().noneMatch(present::contains)
-          && kv.deleteIfUnchanged(keys.guardConfirm(), confirm.get().modifyIndex())) {
-        LOG.info(
-            "mass-deletion guard: the confirmed apps {} are gone; confirmation removed", listed);
-      }
-    }
+    tidyConfirmation();
     synchronized (this) {
       if (published.isEmpty() && kv.get(keys.guardHeld()).isPresent()) {
         // Left by an earlier leader whose hold has cleared since.
@@ -166,46 +158,48 @@ public final class DeletionGuard implements TeardownGate {
   }
 
   /**
-   * A confirmation is for the deletion an operator saw held. An app listed in it whose spec is
-   * back, and which no hold of this leader asks to delete, was not deleted after all (the ACL token
-   * got its rights back, the branch listing recovered): it is taken off, or a later deletion of it,
-   * in a mass deletion that is held, would go through unheld. After a change of leader the holds
-   * are asked again from scratch, so a confirmation of garbage-collection candidates may be taken
-   * off before the new leader's first pass: they are held again and must be confirmed again, the
-   * safe way round.
+   * Keeps the confirmation to the deletions it can still answer: removed once no app it lists is
+   * left to delete, and without the apps that came back. A confirmation is for the deletion an
+   * operator saw held. An app listed in it whose spec is back, and which no hold of this leader
+   * asks to delete, was not deleted after all (the ACL token got its rights back, the branch
+   * listing recovered): it is taken off, or a later deletion of it, in a mass deletion that is
+   * held, would go through unheld. After a change of leader the holds are asked again from scratch,
+   * so a confirmation of garbage-collection candidates may be taken off before the new leader's
+   * first pass: they are held again and must be confirmed again, the safe way round.
    */
-  private synchronized void forgetReturned() {
+  private synchronized void tidyConfirmation() {
     Optional<KvEntry> confirm = kv.get(keys.guardConfirm());
     if (confirm.isEmpty()) {
       return;
     }
     Set<String> listed = parseConfirm(confirm.get());
+    Set<String> specs = names(layout.specs());
     Set<String> returned = new TreeSet<>(listed);
-    returned.retainAll(names(layout.specs()));
+    returned.retainAll(specs);
     holds.values().forEach(h -> returned.removeAll(h.asked()));
-    if (returned.isEmpty()) {
+    Set<String> rest = minus(listed, returned);
+    Set<String> present = new HashSet<>(specs);
+    present.addAll(names(layout.inventories()));
+    boolean usedUp = rest.stream().noneMatch(present::contains);
+    if (returned.isEmpty() && !usedUp) {
       return;
     }
-    Set<String> rest = minus(listed, returned);
     long index = confirm.get().modifyIndex();
-    boolean done =
-        rest.isEmpty()
-            ? kv.deleteIfUnchanged(keys.guardConfirm(), index)
-            : kv.compareAndSet(keys.guardConfirm(), withApps(confirm.get(), rest), index);
     // A confirmation written meanwhile (reviewctl) is looked at again next time.
-    if (done) {
+    if (!(usedUp
+        ? kv.deleteIfUnchanged(keys.guardConfirm(), index)
+        : kv.compareAndSet(keys.guardConfirm(), withApps(confirm.get(), rest), index))) {
+      return;
+    }
+    if (!returned.isEmpty()) {
       LOG.warn(
           "mass-deletion guard: {} have their specs again and no deletion of them is held; taken off"
               + " the confirmation, so that a later mass deletion holds them again",
           returned);
     }
-  }
-
-  /** Apps with an inventory and no spec. */
-  private Set<String> pendingTeardowns() {
-    Set<String> pending = names(layout.inventories());
-    pending.removeAll(names(layout.specs()));
-    return pending;
+    if (usedUp && !rest.isEmpty()) {
+      LOG.info("mass-deletion guard: the confirmed apps {} are gone; confirmation removed", rest);
+    }
   }
 
   /** The apps an operator confirmed; none when the key is absent or unreadable. */
@@ -227,13 +221,16 @@ public final class DeletionGuard implements TeardownGate {
     }
   }
 
-  /** The confirmation with only {@code apps} listed; its other fields (when, by whom) kept. */
+  /**
+   * The confirmation with only {@code apps} listed; its other fields (when, by whom) kept. Only
+   * called for a confirmation that listed apps, so its JSON is an object.
+   */
   private static byte[] withApps(KvEntry entry, Set<String> apps) {
     try {
       ObjectNode node = (ObjectNode) JSON.readTree(entry.value());
       apps.forEach(node.putArray("apps")::add);
       return JSON.writeValueAsBytes(node);
-    } catch (IOException | ClassCastException e) {
+    } catch (IOException e) {
       throw new IllegalStateException("cannot rewrite " + entry.key(), e);
     }
   }
@@ -276,7 +273,7 @@ public final class DeletionGuard implements TeardownGate {
   private synchronized void release(String holder) {
     if (holds.remove(holder) != null) {
       LOG.info("mass-deletion guard: the {} hold cleared", holder);
-      forgetReturned();
+      tidyConfirmation();
     }
     publish();
   }
